@@ -1,0 +1,31 @@
+/** What a codec does; the storage applies compression before encryption, never the other way. */
+export type CodecKind = 'compression' | 'encryption' | 'transform';
+
+/** Metadata access a codec gets for its namespace (salts, key ids, check values). */
+export interface CodecContext {
+  /** The namespace prefix the codec serves. */
+  readonly prefix: string;
+  /** Reads a metadata value, `undefined` when absent. */
+  readMeta(name: string): Promise<unknown>;
+  /**
+   * Returns the stored metadata value, creating it with `create()` when absent. Runs under a
+   * cross-tab lock so that two tabs never create two different salts.
+   */
+  ensureMeta<T>(name: string, create: () => T | Promise<T>): Promise<T>;
+  /** Overwrites a metadata value (under the same lock as `ensureMeta`). */
+  writeMeta(name: string, value: unknown): Promise<void>;
+}
+
+/**
+ * A reversible byte transform. `id` is recorded in every record it encoded, so data stays readable
+ * after the configuration changes (a codec that is only registered for reading still decodes it).
+ */
+export interface Codec {
+  readonly id: string;
+  readonly kind: CodecKind;
+  encode(bytes: Uint8Array): Promise<Uint8Array> | Uint8Array;
+  /** Rejects with `decode-failed` (or `decrypt-failed` for encryption) on bytes it cannot read. */
+  decode(bytes: Uint8Array): Promise<Uint8Array> | Uint8Array;
+  /** Called once before first use with the namespace's metadata. */
+  init?(ctx: CodecContext): Promise<void>;
+}

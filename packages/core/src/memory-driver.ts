@@ -1,0 +1,97 @@
+import type { Driver, DriverOp, EntriesOptions } from './driver.js';
+import { StowageError, toStowageError } from './errors.js';
+
+/** Options of {@link memoryDriver}. */
+export interface MemoryDriverOptions {
+  /** Distinguishes several memory stores in one page. @default 'default' */
+  name?: string;
+}
+
+/**
+ * A driver keeping values in a Map, cloned on the way in and out so callers never share state with
+ * the store. Atomic, not persistent: the fallback when IndexedDB is unavailable, and the fast
+ * backend of unit tests.
+ */
+export function memoryDriver(options: MemoryDriverOptions = {}): Driver {
+  return new MemoryDriver(options.name ?? 'default');
+}
+
+class MemoryDriver implements Driver {
+  readonly name = 'memory';
+  readonly scope: string;
+  readonly capabilities = { persistent: false, atomicBatch: true } as const;
+  #data = new Map<string, unknown>();
+  #closed = false;
+
+  constructor(name: string) {
+    this.scope = `memory:${name}`;
+  }
+
+  #check(): void {
+    if (this.#closed) throw new StowageError('closed', 'memory driver is closed');
+  }
+
+  async open(): Promise<void> {
+    this.#check();
+  }
+
+  async get(key: string): Promise<unknown> {
+    this.#check();
+    const v = this.#data.get(key);
+    return v === undefined ? undefined : structuredClone(v);
+  }
+
+  async getMany(keys: readonly string[]): Promise<unknown[]> {
+    this.#check();
+    return keys.map((k) => {
+      const v = this.#data.get(k);
+      return v === undefined ? undefined : structuredClone(v);
+    });
+  }
+
+  async batch(ops: readonly DriverOp[]): Promise<void> {
+    this.#check();
+    // Clone everything first: a value that cannot be cloned fails the whole batch before any write.
+    let staged: [DriverOp, unknown][];
+    try {
+      staged = ops.map((op) => [op, op.type === 'put' ? structuredClone(op.value) : undefined]);
+    } catch (err) {
+      throw toStowageError(err, 'memory driver batch');
+    }
+    for (const [op, value] of staged) {
+      if (op.type === 'put') this.#data.set(op.key, value);
+      else this.#data.delete(op.key);
+    }
+  }
+
+  #sortedKeys(prefix: string): string[] {
+    const out: string[] = [];
+    for (const k of this.#data.keys()) if (k.startsWith(prefix)) out.push(k);
+    return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  async entries(prefix: string, options: EntriesOptions = {}): Promise<[string, unknown][]> {
+    this.#check();
+    let keys = this.#sortedKeys(prefix);
+    if (options.after !== undefined) {
+      const after = options.after;
+      keys = keys.filter((k) => k > after);
+    }
+    if (options.limit !== undefined) keys = keys.slice(0, options.limit);
+    return keys.map((k) => [k, structuredClone(this.#data.get(k))]);
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    this.#check();
+    return this.#sortedKeys(prefix);
+  }
+
+  async clear(prefix: string): Promise<void> {
+    this.#check();
+    for (const k of this.#sortedKeys(prefix)) this.#data.delete(k);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+}

@@ -1,0 +1,46 @@
+/** Current version of the record envelope written by this code. */
+export const ENVELOPE_VERSION = 1;
+
+/**
+ * The envelope every value is stored in. Expiry, size and codec ids stay in clear so that sweeps,
+ * quota accounting and decoding need no key; the payload is either `value` (no codec: stored by
+ * structured clone, the fastest IndexedDB path) or `data` (bytes after serialize → codecs).
+ */
+export interface StoredRecord {
+  /** Envelope version ({@link ENVELOPE_VERSION}). */
+  v: number;
+  /** App schema version the value was written under (see `migrations`). */
+  s: number;
+  /** The value itself, when `codecs` is empty. */
+  value?: unknown;
+  /** Encoded bytes, when `codecs` is not empty. */
+  data?: Uint8Array;
+  /** Codec ids applied after JSON serialization, in order (decode runs them backwards). */
+  codecs: string[];
+  /** Epoch milliseconds of the first write of this key. */
+  createdAt: number;
+  /** Epoch milliseconds of the latest write. */
+  updatedAt: number;
+  /** Epoch milliseconds after which the record reads as absent. */
+  expiresAt?: number;
+  /** Bytes charged against limits: UTF-8 key + stored payload. */
+  size: number;
+  /** Bytes of the serialized value before any codec. */
+  rawSize: number;
+}
+
+/**
+ * Whether `x` is a Stowage envelope of any version ≥ 1. Anything else found under a data key is a
+ * foreign value (envelope version 0: written by idb-keyval, localforage, … before Stowage was
+ * adopted) and is upgraded on read.
+ */
+export function isStoredRecord(x: unknown): x is StoredRecord {
+  if (typeof x !== 'object' || x === null) return false;
+  const r = x as Partial<StoredRecord>;
+  return typeof r.v === 'number' && r.v >= 1 && Array.isArray(r.codecs) && typeof r.updatedAt === 'number' && typeof r.size === 'number';
+}
+
+/** Whether the record is expired at `now`. */
+export function isExpired(record: Pick<StoredRecord, 'expiresAt'>, now: number): boolean {
+  return record.expiresAt !== undefined && record.expiresAt <= now;
+}
