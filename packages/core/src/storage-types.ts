@@ -1,0 +1,172 @@
+import type { Backup } from './backup.js';
+import type { Codec } from './codec.js';
+import type { Driver } from './driver.js';
+import type { StorageListener } from './events.js';
+import type { BroadcastFactory, Clock, EstimateFn, LockPort } from './ports.js';
+
+/** Byte and length limits of a namespace. */
+export interface StorageLimits {
+  /** Largest record (UTF-8 key + stored payload). @default 1048576 (1 MB, as mini-programs) */
+  maxValueBytes?: number;
+  /** Largest namespace. @default 10485760 (10 MB, as mini-programs) */
+  maxTotalBytes?: number;
+  /** Longest key in UTF-16 code units. @default 1024 */
+  maxKeyLength?: number;
+}
+
+/** Upgrades a value from schema version `to - 1` to `to`. */
+export type Migration = (value: unknown, context: { key: string; from: number; to: number }) => unknown | Promise<unknown>;
+
+/** Options of `createStorage`. */
+export interface StorageOptions {
+  /** Backend. @default memoryDriver() */
+  driver?: Driver;
+  /** Namespace: keys are stored as `${prefix}:${key}`; `clear()` never touches another prefix. @default 'stowage' */
+  prefix?: string;
+  /** Compression codec used for values of at least `compressThreshold` bytes (and when `compress: true`). */
+  compression?: Codec;
+  /** Encryption codec used with `encrypt: true` (or for every value with `encryptAll`). */
+  encryption?: Codec;
+  /** More codecs, only for reading records written with them (e.g. a legacy decoder). */
+  codecs?: readonly Codec[];
+  /** Serialized size from which values are compressed. @default 1024 */
+  compressThreshold?: number;
+  /** Encrypt every value unless `encrypt: false`. @default false */
+  encryptAll?: boolean;
+  limits?: StorageLimits;
+  /** TTL in ms applied when `set` gives none. @default undefined (no expiry) */
+  defaultTtl?: number;
+  /** Sweep expired keys every this many ms. @default undefined (only lazily and by cleanExpired()) */
+  sweepInterval?: number;
+  /** Current app schema version of values. @default 1 */
+  schemaVersion?: number;
+  /** `migrations[n]` upgrades a value from version n-1 to n. Applied lazily on read and by `migrate()`. */
+  migrations?: Readonly<Record<number, Migration>>;
+  /** When the driver is unavailable (private mode, blocked), keep working in memory. @default true */
+  fallbackToMemory?: boolean;
+  /** How many automatic pre-import backups to keep. @default 3 */
+  backupsToKeep?: number;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default defaultLocks() */
+  locks?: LockPort;
+  /** Cross-tab bus; `false` disables cross-tab events. @default broadcastChannel */
+  broadcast?: BroadcastFactory | false;
+  /** @default browserEstimate */
+  estimate?: EstimateFn;
+}
+
+/** Options of `set`. */
+export interface SetOptions {
+  /** Time to live in ms; `null` = never expires even with a `defaultTtl`. */
+  ttl?: number | null;
+  /** Absolute expiry (epoch ms); wins over `ttl`. */
+  expiresAt?: number;
+  /** `true`: compress even below the threshold; `false`: never. Kept only if it shrinks the value. */
+  compress?: boolean;
+  /** Encrypt with the storage's encryption codec. @default StorageOptions.encryptAll */
+  encrypt?: boolean;
+}
+
+/** One operation of an atomic `batch`. */
+export type StorageOp =
+  | { type: 'set'; key: string; value: unknown; options?: SetOptions }
+  | { type: 'remove'; key: string };
+
+/** Usage of a namespace, in the mini-program's units (KB). */
+export interface StorageInfo {
+  /** Live keys, sorted. */
+  keys: string[];
+  /** KB used by live records. */
+  currentSize: number;
+  /** KB allowed (`maxTotalBytes`). */
+  limitSize: number;
+  /** currentSize / limitSize, 0–1. */
+  usage: number;
+  /** Whether data survives a reload (false after a fallback to memory). */
+  persistent: boolean;
+  /** Name of the driver in use. */
+  driver: string;
+  /** `navigator.storage.estimate()` for the whole origin, in bytes, where available. */
+  estimate?: { usage: number; quota: number };
+}
+
+/** Metadata of one key, read without decoding its value. */
+export interface EntryInfo {
+  key: string;
+  /** Stored bytes (key + payload). */
+  size: number;
+  /** Serialized bytes before codecs. */
+  rawSize: number;
+  codecs: string[];
+  compressed: boolean;
+  encrypted: boolean;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt?: number;
+  schema: number;
+}
+
+/** Options of `exportData`. */
+export interface ExportOptions {
+  /** Decrypt encrypted values into the backup (plaintext!). @default false */
+  decrypt?: boolean;
+}
+
+/** Options of `importData`. */
+export interface ImportOptions {
+  /** `merge`: backup keys overwrite, others stay; `replace`: the namespace becomes the backup. @default 'merge' */
+  mode?: 'merge' | 'replace';
+}
+
+/** Options of `reencode`. */
+export interface ReencodeOptions {
+  /** Which records to re-encode, by their codec ids. @default every encoded record */
+  filter?: (codecs: readonly string[]) => boolean;
+  /** Records per transaction. @default 100 */
+  batchSize?: number;
+  onProgress?: (done: number) => void;
+}
+
+/** A namespaced key-value store. Every method rejects with a `StowageError`. */
+export interface Storage {
+  readonly prefix: string;
+  /** Opens the driver (falling back to memory if allowed). Other methods do this on demand. */
+  ready(): Promise<void>;
+  set(key: string, value: unknown, options?: SetOptions): Promise<void>;
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  get<T>(key: string, defaultValue: T): Promise<T>;
+  /** Values aligned with `keys`; absent or expired → `undefined`. One read transaction. */
+  getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]>;
+  /** Writes all entries in one atomic transaction. */
+  setMany(entries: Record<string, unknown> | Iterable<readonly [string, unknown]>, options?: SetOptions): Promise<void>;
+  remove(key: string): Promise<void>;
+  has(key: string): Promise<boolean>;
+  /** Live keys of this namespace, sorted. */
+  keys(): Promise<string[]>;
+  /** Deletes every key of this namespace (never another prefix's). */
+  clear(): Promise<void>;
+  /** Applies all ops in one atomic transaction: all or nothing. */
+  batch(ops: readonly StorageOp[]): Promise<void>;
+  info(): Promise<StorageInfo>;
+  /** Metadata of a key, or of every live key when called without one. */
+  inspect(key: string): Promise<EntryInfo | undefined>;
+  inspect(): Promise<EntryInfo[]>;
+  /** Deletes expired keys; resolves to how many. */
+  cleanExpired(): Promise<number>;
+  subscribe(listener: StorageListener): () => void;
+  exportData(options?: ExportOptions): Promise<Backup>;
+  /** Atomically imports a backup (object or JSON text); keeps a backup of what it replaces. Resolves to the count. */
+  importData(backup: unknown, options?: ImportOptions): Promise<number>;
+  /** Automatic pre-import backups, newest first. */
+  listBackups(): Promise<{ id: string; createdAt: number; count: number }[]>;
+  /** Replaces the namespace with an automatic backup. */
+  restoreBackup(id: string): Promise<number>;
+  exportCsv(): Promise<string>;
+  /** Eagerly upgrades every record to the current envelope and schema; resolves to how many changed. */
+  migrate(): Promise<number>;
+  /** Re-encodes matching records with the current codecs (e.g. after a key rotation); resolves to how many. */
+  reencode(options?: ReencodeOptions): Promise<number>;
+  /** Waits for pending writes, stops timers, closes the driver. */
+  close(): Promise<void>;
+}
