@@ -1,0 +1,3 @@
+/** Test helpers shared by every package: contract conformance suites and assertions. */
+export * from './driver-conformance.js';
+export * from './driver-input-validation.js';
