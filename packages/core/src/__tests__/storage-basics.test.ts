@@ -1,0 +1,227 @@
+import { describe, expect, it } from 'vitest';
+import { createStorage, memoryDriver, StowageError } from '@stowage/core';
+import { broadcastHub, rleCodec, spyDriver, xorCipher } from './helpers.js';
+
+const make = (o: Parameters<typeof createStorage>[0] = {}) => createStorage({ broadcast: false, ...o });
+
+describe('createStorage: basic operations', () => {
+  it('round-trips JSON values and returns the default for absent keys', async () => {
+    const s = make();
+    const value = { name: 'Ada', tags: ['x', 'y'], n: 1.5, ok: true, nested: { deep: [null, { z: 'é😀' }] } };
+    await s.set('user', value);
+    expect(await s.get('user')).toEqual(value);
+    expect(await s.get('missing')).toBeUndefined();
+    expect(await s.get('missing', 42)).toBe(42);
+    await s.set('zero', 0);
+    expect(await s.get('zero', 42)).toBe(0);
+  });
+
+  it('stores a snapshot: mutating the value after set() does not change what is stored', async () => {
+    const s = make();
+    const v = { a: 1 };
+    await s.set('k', v);
+    v.a = 2;
+    expect(await s.get('k')).toEqual({ a: 1 });
+  });
+
+  it('normalizes like JSON: Dates become ISO strings, undefined properties are dropped', async () => {
+    const s = make();
+    await s.set('d', { at: new Date(0), gone: undefined });
+    expect(await s.get('d')).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('remove, has, keys, getMany, setMany', async () => {
+    const s = make();
+    await s.setMany({ b: 2, a: 1, c: 3 });
+    expect(await s.keys()).toEqual(['a', 'b', 'c']);
+    expect(await s.getMany(['a', 'x', 'c'])).toEqual([1, undefined, 3]);
+    await s.remove('b');
+    expect(await s.has('b')).toBe(false);
+    expect(await s.has('a')).toBe(true);
+    await s.setMany([['d', 4], ['e', 5]]);
+    expect(await s.keys()).toEqual(['a', 'c', 'd', 'e']);
+  });
+
+  it('clear() only clears its own prefix, even for prefixes that share a beginning', async () => {
+    const driver = memoryDriver();
+    const a = make({ driver, prefix: 'a' });
+    const ab = make({ driver, prefix: 'ab' });
+    await a.set('x', 1);
+    await a.set('b:y', 2); // a key containing the separator must not collide with another prefix
+    await ab.set('y', 3);
+    await a.clear();
+    expect(await a.keys()).toEqual([]);
+    expect(await ab.get('y')).toBe(3);
+    expect(await driver.keys('')).toEqual(['ab:y']);
+  });
+
+  it('keeps reserved and other-namespace keys out of keys() and info()', async () => {
+    const driver = memoryDriver();
+    const s = make({ driver, prefix: 'p' });
+    await driver.batch([{ type: 'put', key: '\u0000meta/p/x', value: 1 }, { type: 'put', key: 'q:z', value: 1 }]);
+    await s.set('k', 'v');
+    expect(await s.keys()).toEqual(['k']);
+    expect((await s.info()).keys).toEqual(['k']);
+  });
+
+  it('batch() applies sets and removes atomically in one transaction', async () => {
+    const driver = spyDriver();
+    const s = make({ driver });
+    await s.set('old', 1);
+    driver.batches.length = 0;
+    await s.batch([
+      { type: 'set', key: 'a', value: 1 },
+      { type: 'remove', key: 'old' },
+      { type: 'set', key: 'b', value: 2, options: { ttl: 1000 } },
+    ]);
+    expect(driver.batches).toHaveLength(1);
+    expect(await s.keys()).toEqual(['a', 'b']);
+  });
+
+  it('a batch with one invalid op writes nothing and names the op', async () => {
+    const s = make();
+    await s.set('a', 1);
+    const err = await s.batch([{ type: 'set', key: 'a', value: 2 }, { type: 'set', key: 'b', value: () => 1 }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StowageError);
+    expect((err as StowageError).code).toBe('invalid-argument');
+    expect((err as StowageError).details.index).toBe(1);
+    expect(await s.get('a')).toBe(1);
+    expect(await s.has('b')).toBe(false);
+  });
+
+  it('inspect() reports sizes, codecs and times without decoding', async () => {
+    const s = make({ compression: rleCodec, encryption: xorCipher(7), compressThreshold: 10 });
+    await s.set('plain', 'x');
+    await s.set('big', 'a'.repeat(500), { encrypt: true });
+    const big = await s.inspect('big');
+    expect(big?.codecs).toEqual(['rle', 'xor']);
+    expect(big?.compressed).toBe(true);
+    expect(big?.encrypted).toBe(true);
+    expect(big?.rawSize).toBe(502);
+    expect(big?.size).toBeLessThan(50);
+    const all = await s.inspect();
+    expect(all.map((e) => e.key)).toEqual(['big', 'plain']);
+    expect(await s.inspect('nope')).toBeUndefined();
+  });
+
+  it('after close() every call rejects with closed', async () => {
+    const s = make();
+    await s.set('a', 1);
+    await s.close();
+    await expect(s.set('a', 2)).rejects.toMatchObject({ code: 'closed' });
+    await expect(s.get('a')).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('preserves createdAt across overwrites and moves updatedAt', async () => {
+    let t = 1000;
+    const s = make({ clock: { now: () => t, setTimeout: () => 0, clearTimeout: () => undefined } });
+    await s.set('k', 1);
+    t = 2000;
+    await s.set('k', 2);
+    const e = await s.inspect('k');
+    expect(e).toMatchObject({ createdAt: 1000, updatedAt: 2000 });
+  });
+});
+
+describe('codec pipeline', () => {
+  it('compresses only from the threshold and only when it shrinks', async () => {
+    const s = make({ compression: rleCodec, compressThreshold: 100 });
+    await s.set('small', 'a'.repeat(50));
+    await s.set('big', 'a'.repeat(500));
+    await s.set('random', Array.from({ length: 200 }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join(''));
+    await s.set('forced', 'a'.repeat(50), { compress: true });
+    await s.set('never', 'a'.repeat(500), { compress: false });
+    expect((await s.inspect('small'))?.codecs).toEqual([]);
+    expect((await s.inspect('big'))?.codecs).toEqual(['rle']);
+    expect((await s.inspect('random'))?.codecs).toEqual([]); // RLE would double it: kept plain
+    expect((await s.inspect('forced'))?.codecs).toEqual(['rle']);
+    expect((await s.inspect('never'))?.codecs).toEqual([]);
+    expect(await s.get('big')).toBe('a'.repeat(500));
+    expect(await s.get('forced')).toBe('a'.repeat(50));
+  });
+
+  it('encrypts after compressing, and the stored bytes hold no plaintext', async () => {
+    const driver = memoryDriver();
+    const s = make({ driver, compression: rleCodec, encryption: xorCipher(0x5a), compressThreshold: 1 });
+    await s.set('secret', { pin: 'hunter2-hunter2' }, { encrypt: true });
+    const raw = (await driver.get('stowage:secret')) as { data: Uint8Array; codecs: string[]; value?: unknown };
+    expect(raw.codecs).toEqual(['xor']); // RLE did not shrink this short text, so only encryption applied
+    expect(raw.value).toBeUndefined();
+    expect(new TextDecoder().decode(raw.data)).not.toContain('hunter2');
+    expect(await s.get('secret')).toEqual({ pin: 'hunter2-hunter2' });
+  });
+
+  it('a record is decoded with the codecs it names, even after the configuration changed', async () => {
+    const driver = memoryDriver();
+    await make({ driver, compression: rleCodec, compressThreshold: 1 }).set('k', 'z'.repeat(300));
+    const reader = make({ driver, codecs: [rleCodec] }); // no compression configured, only able to read it
+    expect(await reader.get('k')).toBe('z'.repeat(300));
+    const blind = make({ driver });
+    await expect(blind.get('k')).rejects.toMatchObject({ code: 'decode-failed', details: { codec: 'rle', reason: 'unknown-codec' } });
+  });
+
+  it('a wrong key gives decrypt-failed, never garbage', async () => {
+    const driver = memoryDriver();
+    await make({ driver, encryption: xorCipher(1) }).set('k', { a: 'secret value' }, { encrypt: true });
+    await expect(make({ driver, encryption: xorCipher(2) }).get('k')).rejects.toMatchObject({ code: 'decrypt-failed' });
+  });
+
+  it('encrypt: true without an encryption codec is an invalid-argument, not a silent plaintext write', async () => {
+    const s = make();
+    await expect(s.set('k', 1, { encrypt: true })).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect(await s.has('k')).toBe(false);
+  });
+
+  it('encryptAll encrypts by default; encrypt: false opts out', async () => {
+    const s = make({ encryption: xorCipher(3), encryptAll: true });
+    await s.set('a', 1);
+    await s.set('b', 2, { encrypt: false });
+    expect((await s.inspect('a'))?.encrypted).toBe(true);
+    expect((await s.inspect('b'))?.encrypted).toBe(false);
+  });
+});
+
+describe('events', () => {
+  it('emits local events and delivers them to another instance on the same store as remote events', async () => {
+    const hub = broadcastHub();
+    const driver = memoryDriver();
+    const a = createStorage({ driver, broadcast: hub, prefix: 'app' });
+    const b = createStorage({ driver, broadcast: hub, prefix: 'app' });
+    const other = createStorage({ driver, broadcast: hub, prefix: 'other' });
+    const seenA: unknown[] = [];
+    const seenB: unknown[] = [];
+    const seenOther: unknown[] = [];
+    a.subscribe((e) => seenA.push(e));
+    b.subscribe((e) => seenB.push(e));
+    other.subscribe((e) => seenOther.push(e));
+    await a.set('k', 1);
+    await a.remove('k');
+    await a.clear();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seenA.map((e) => (e as { type: string; source: string }).type)).toEqual(['set', 'remove', 'clear']);
+    expect(seenB).toMatchObject([
+      { type: 'set', key: 'k', source: 'remote' },
+      { type: 'remove', key: 'k', source: 'remote', reason: 'removed' },
+      { type: 'clear', source: 'remote' },
+    ]);
+    expect(seenOther).toEqual([]);
+    expect(await b.get('k')).toBeUndefined();
+  });
+
+  it('a throwing listener does not break the write or other listeners', async () => {
+    const s = make();
+    const seen: string[] = [];
+    s.subscribe(() => {
+      throw new Error('listener bug');
+    });
+    s.subscribe((e) => seen.push(e.type));
+    const errors: unknown[] = [];
+    const onErr = (e: unknown): void => void errors.push(e);
+    process.on('uncaughtException', onErr);
+    await s.set('k', 1);
+    await new Promise((r) => setTimeout(r, 0));
+    process.off('uncaughtException', onErr);
+    expect(seen).toEqual(['set']);
+    expect(await s.get('k')).toBe(1);
+  });
+});
