@@ -104,7 +104,12 @@ export function recordsToCsv(rows: { key: string; value: unknown; encrypted: boo
   const fields: string[] = [];
   const seen = new Set<string>();
   for (const r of rows) {
-    if (!r.encrypted && isFlat(r.value)) for (const f of Object.keys(r.value)) if (!seen.has(f)) (seen.add(f), fields.push(f));
+    if (r.encrypted || !isFlat(r.value)) continue;
+    for (const f of Object.keys(r.value)) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      fields.push(f);
+    }
   }
   const header = ['key', ...fields, 'value', 'updatedAt', 'expiresAt'];
   const lines = [header.map(csvCell).join(',')];

@@ -29,7 +29,7 @@ describe('bad input gets a typed error and leaves the store unchanged', () => {
     ['a class instance', () => new Point(), 'unsupported-type'],
     ['a nested function', () => ({ cb: () => 1 }), 'function'],
     ['undefined in an array', () => [1, undefined], 'undefined'],
-    ['a sparse array', () => [1, , 3], 'undefined'], // eslint-disable-line no-sparse-arrays
+    ['a sparse array', () => [1, , 3], 'undefined'],
     ['an invalid Date', () => new Date('nope'), 'invalid-date'],
     ['symbol-keyed properties', () => ({ [Symbol('k')]: 1 }), 'symbol'],
   ];
