@@ -5,8 +5,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { bootstrap } from './bootstrap.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+try {
+  bootstrap({ chromium: true });
+} catch (err) {
+  console.error(`setup failed: ${err.message}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 const out = join(root, '.test-results');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
