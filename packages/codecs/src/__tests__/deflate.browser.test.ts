@@ -1,0 +1,3 @@
+import { deflateSuite } from './suites/deflate.suite.js';
+
+deflateSuite();

@@ -1,0 +1,193 @@
+import { StowageError, type CodecContext } from '@stowage/core';
+import { decryptFailed, invalidArgument } from './aes-gcm-errors.js';
+import { isValidKeyId, open, parse, seal } from './aes-gcm-format.js';
+import { assertAesKey, assertIterations, assertPassphrase, createEntry, unlockEntry, type Secret } from './aes-gcm-keys.js';
+import { AES_GCM_META, parseMeta, type AesGcmMeta, type KeyEntry } from './aes-gcm-meta.js';
+import type { AesGcmCodec, AesGcmNextKey } from './aes-gcm-types.js';
+
+function notReady(): StowageError {
+  return new StowageError('invalid-argument', 'aes-gcm: init(ctx) must be called before use', { details: { codec: 'aes-gcm' } });
+}
+
+/** The codec behind `aesGcmCodec()`: a keyring (key id → CryptoKey) mirrored by metadata. */
+export class AesGcmCodecImpl implements AesGcmCodec {
+  readonly id = 'aes-gcm' as const;
+  readonly kind = 'encryption' as const;
+  readonly #primary: Secret;
+  /** Every secret the app gave (primary, previous, rotated to): what `init`/`refresh` unlock with. */
+  readonly #secrets: Secret[];
+  readonly #iterations: number;
+  #ctx: CodecContext | undefined;
+  #meta: AesGcmMeta | undefined;
+  #ring = new Map<string, CryptoKey>();
+  #initError: unknown;
+
+  constructor(primary: Secret, secrets: Secret[], iterations: number) {
+    this.#primary = primary;
+    this.#secrets = secrets;
+    this.#iterations = iterations;
+  }
+
+  get currentKeyId(): string | undefined {
+    return this.#meta?.current;
+  }
+
+  get keyIds(): readonly string[] {
+    return [...this.#ring.keys()];
+  }
+
+  get rotation(): { from: string; to: string } | undefined {
+    const r = this.#meta?.rotation;
+    return r ? { ...r } : undefined;
+  }
+
+  async init(ctx: CodecContext): Promise<void> {
+    try {
+      await this.#init(ctx);
+      this.#initError = undefined;
+    } catch (err) {
+      // Remembered so every later encode/decode reports the real cause (e.g. wrong passphrase).
+      this.#initError = err;
+      throw err;
+    }
+  }
+
+  async #init(ctx: CodecContext): Promise<void> {
+    if (this.#ctx && this.#ctx.prefix !== ctx.prefix) {
+      // Each namespace has its own salt and keyring; sharing one instance would mix them up.
+      throw invalidArgument('one codec instance serves one namespace', { prefix: ctx.prefix, boundTo: this.#ctx.prefix });
+    }
+    let created: { entry: KeyEntry; key: CryptoKey } | undefined;
+    // ensureMeta runs under a cross-tab lock: two tabs opening a fresh namespace get one salt.
+    const raw = await ctx.ensureMeta<AesGcmMeta>(AES_GCM_META, async () => {
+      created = await createEntry(this.#primary);
+      return { v: 1, current: created.entry.id, keys: [created.entry] };
+    });
+    const meta = parseMeta(raw);
+    const known = new Map(this.#ring);
+    if (created && meta.keys.some((e) => e.id === created?.entry.id)) known.set(created.entry.id, created.key);
+    await this.#adopt(meta, known);
+    this.#ctx = ctx;
+  }
+
+  /** The error for use before a successful `init`. */
+  #notReady(): unknown {
+    return this.#initError ?? notReady();
+  }
+
+  async refresh(): Promise<void> {
+    const ctx = this.#ctx;
+    if (!ctx) throw this.#notReady();
+    const raw = await ctx.readMeta(AES_GCM_META);
+    if (raw === undefined) return this.init(ctx);
+    await this.#adopt(parseMeta(raw), this.#ring);
+  }
+
+  async encode(bytes: Uint8Array): Promise<Uint8Array> {
+    const meta = this.#meta;
+    if (!meta) throw this.#notReady();
+    return seal(this.#ring.get(meta.current) as CryptoKey, meta.current, bytes);
+  }
+
+  async decode(bytes: Uint8Array): Promise<Uint8Array> {
+    if (!this.#meta) throw this.#notReady();
+    const envelope = parse(bytes);
+    const key = this.#ring.get(envelope.keyId);
+    if (!key) throw decryptFailed('unknown-key', `no key with id ${JSON.stringify(envelope.keyId)} in the keyring`, { keyId: envelope.keyId });
+    return open(key, envelope);
+  }
+
+  async rotate(next: AesGcmNextKey): Promise<{ from: string; to: string }> {
+    const ctx = this.#ctx;
+    const meta = this.#meta;
+    if (!ctx || !meta) throw this.#notReady();
+    const secret = this.#validateNext(next, meta);
+    if (meta.rotation) {
+      throw new StowageError('conflict', `aes-gcm: rotation ${meta.rotation.from} → ${meta.rotation.to} is unfinished; call resumeRotation first`, {
+        details: { codec: 'aes-gcm', rotation: meta.rotation },
+      });
+    }
+    await this.#assertUnchanged(ctx, meta);
+    const created = await createEntry(secret);
+    const rotation = { from: meta.current, to: created.entry.id };
+    const nextMeta: AesGcmMeta = { v: 1, current: created.entry.id, keys: [...meta.keys, created.entry], rotation };
+    // Persist first: if the page dies after this line the metadata already lists the new salt, and
+    // nothing has been encrypted with a key a reload could not re-derive.
+    await ctx.writeMeta(AES_GCM_META, nextMeta);
+    this.#secrets.push(secret);
+    this.#ring.set(created.entry.id, created.key);
+    this.#meta = nextMeta;
+    return { ...rotation };
+  }
+
+  async retire(keyId: string): Promise<void> {
+    const ctx = this.#ctx;
+    const meta = this.#meta;
+    if (!ctx || !meta) throw this.#notReady();
+    if (keyId === meta.current) throw invalidArgument('the current key cannot be retired', { keyId });
+    if (!meta.keys.some((e) => e.id === keyId)) {
+      throw new StowageError('not-found', `aes-gcm: no key with id ${JSON.stringify(keyId)}`, { details: { codec: 'aes-gcm', keyId } });
+    }
+    await this.#assertUnchanged(ctx, meta);
+    const nextMeta: AesGcmMeta = { v: 1, current: meta.current, keys: meta.keys.filter((e) => e.id !== keyId) };
+    if (meta.rotation && meta.rotation.from !== keyId) nextMeta.rotation = meta.rotation;
+    await ctx.writeMeta(AES_GCM_META, nextMeta);
+    this.#ring.delete(keyId);
+    this.#meta = nextMeta;
+  }
+
+  #validateNext(next: AesGcmNextKey, meta: AesGcmMeta): Secret {
+    if (typeof next !== 'object' || next === null) throw invalidArgument('rotate: next key is required');
+    if ('passphrase' in next && next.passphrase !== undefined) {
+      assertPassphrase(next.passphrase, 'passphrase');
+      const iterations = next.iterations ?? this.#iterations;
+      assertIterations(iterations);
+      return { passphrase: next.passphrase, iterations };
+    }
+    if ('key' in next) {
+      assertAesKey(next.key, 'key');
+      if (!isValidKeyId(next.keyId)) throw invalidArgument('keyId must be a non-empty string of at most 255 UTF-8 bytes', { option: 'keyId' });
+      if (meta.keys.some((e) => e.id === next.keyId)) throw invalidArgument(`key id ${next.keyId} is already in use`, { keyId: next.keyId });
+      return { key: next.key, keyId: next.keyId };
+    }
+    throw invalidArgument('rotate: next needs passphrase or key + keyId');
+  }
+
+  /** Refuses to write metadata over a keyring another tab has changed since we read it. */
+  async #assertUnchanged(ctx: CodecContext, meta: AesGcmMeta): Promise<void> {
+    const stored = parseMeta(await ctx.readMeta(AES_GCM_META));
+    const ids = (m: AesGcmMeta): string => m.keys.map((k) => k.id).join('\n');
+    if (stored.current !== meta.current || ids(stored) !== ids(meta)) {
+      throw new StowageError('conflict', 'aes-gcm: the keyring was changed elsewhere (another tab?); call refresh() first', {
+        details: { codec: 'aes-gcm', stored: stored.current, local: meta.current },
+      });
+    }
+  }
+
+  /** Unlocks every key listed in `meta` (reusing `known` ones), or throws without changing state. */
+  async #adopt(meta: AesGcmMeta, known: ReadonlyMap<string, CryptoKey>): Promise<void> {
+    const ring = new Map<string, CryptoKey>();
+    for (const entry of meta.keys) {
+      const key = known.get(entry.id) ?? (await unlockEntry(entry, this.#secrets));
+      if (key) ring.set(entry.id, key);
+    }
+    const rotation = meta.rotation ? { rotation: meta.rotation } : {};
+    const hint = meta.rotation ? ' (a key rotation is unfinished: pass the new secret, and the old one in previousPassphrases/previousKeys)' : '';
+    if (!ring.has(meta.current)) {
+      const current = meta.keys.find((e) => e.id === meta.current) as KeyEntry;
+      if (current.kdf === 'pbkdf2-sha256') {
+        throw decryptFailed('wrong-passphrase', `wrong passphrase: it does not open key ${meta.current}${hint}`, { keyId: meta.current, ...rotation });
+      }
+      throw decryptFailed('wrong-key', `no supplied key opens key ${meta.current}${hint}`, { keyId: meta.current, ...rotation });
+    }
+    const missing = meta.keys.filter((e) => !ring.has(e.id)).map((e) => e.id);
+    if (missing.length > 0) {
+      throw decryptFailed('missing-previous-key', `records may still be encrypted with ${missing.join(', ')}, which no supplied secret opens${hint}`, {
+        keyIds: missing,
+        ...rotation,
+      });
+    }
+    this.#ring = ring;
+    this.#meta = meta;
+  }
+}

@@ -1,0 +1,88 @@
+import { StowageError, type Codec } from '@stowage/core';
+import { fflateDeflate, fflateInflate, type DeflateLevel } from './deflate-fflate.js';
+import { compressionStreamAvailable, streamDeflate, streamInflate } from './deflate-stream.js';
+
+export type { DeflateLevel } from './deflate-fflate.js';
+
+/**
+ * Which implementation of raw DEFLATE to run. Both write and read the same format, so records
+ * written by one are read by the other; the choice is about speed only.
+ * - `'fflate'`: fflate's synchronous `deflateSync` / streaming `Inflate` (pure JS, honours `level`);
+ * - `'compression-stream'`: the platform's `CompressionStream('deflate-raw')` (native zlib, level 6);
+ * - `'auto'`: the combination measured fastest (see the package README).
+ */
+export type DeflateImplementation = 'auto' | 'fflate' | 'compression-stream';
+
+/** Options of {@link deflateCodec}. */
+export interface DeflateCodecOptions {
+  /** Compression level, 0 (stored) to 9 (smallest). @default 6 */
+  level?: DeflateLevel;
+  /**
+   * Decompression stops with `too-large` once the output passes this many bytes, so a tampered or
+   * malicious record (a "decompression bomb") cannot exhaust memory. @default 67108864 (64 MiB)
+   */
+  maxOutputBytes?: number;
+  /** @default 'auto' */
+  implementation?: DeflateImplementation;
+}
+
+/** Default of {@link DeflateCodecOptions.maxOutputBytes}. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Below this input size `'auto'` compresses with fflate; at or above it with CompressionStream.
+ * Measured in Chromium (apps/bench): the stream's fixed async cost dominates small values, native
+ * zlib wins on large ones. See packages/codecs/README.md for the figures.
+ */
+export const AUTO_STREAM_THRESHOLD = 16 * 1024;
+
+/**
+ * Raw DEFLATE compression (RFC 1951), codec id `'deflate'`. Garbage or truncated input rejects
+ * with `decode-failed`; output larger than `maxOutputBytes` with `too-large`.
+ *
+ * @example
+ * ```ts
+ * const codec = deflateCodec();             // fastest implementation, level 6
+ * const packed = await codec.encode(new TextEncoder().encode(json));
+ * ```
+ */
+export function deflateCodec(options: DeflateCodecOptions = {}): Codec {
+  const { level = 6, maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES, implementation = 'auto' } = options;
+  if (!Number.isInteger(level) || level < 0 || level > 9) {
+    throw new StowageError('invalid-argument', `deflateCodec: level must be an integer 0–9, got ${String(level)}`, {
+      details: { option: 'level', value: level },
+    });
+  }
+  if (!Number.isSafeInteger(maxOutputBytes) || maxOutputBytes <= 0) {
+    throw new StowageError('invalid-argument', `deflateCodec: maxOutputBytes must be a positive integer`, {
+      details: { option: 'maxOutputBytes', value: maxOutputBytes },
+    });
+  }
+  if (implementation !== 'auto' && implementation !== 'fflate' && implementation !== 'compression-stream') {
+    throw new StowageError('invalid-argument', `deflateCodec: unknown implementation ${String(implementation)}`, {
+      details: { option: 'implementation', value: implementation },
+    });
+  }
+  const hasStream = compressionStreamAvailable();
+  if (implementation === 'compression-stream' && !hasStream) {
+    throw new StowageError('unavailable', "deflateCodec: CompressionStream('deflate-raw') is not available here", {
+      details: { option: 'implementation' },
+    });
+  }
+  // CompressionStream has no level: any level but zlib's default must go through fflate.
+  const streamEncode = hasStream && level === 6 && implementation !== 'fflate';
+  const streamDecode = hasStream && implementation !== 'fflate';
+  const useStreamFor = (size: number): boolean => implementation === 'compression-stream' || size >= AUTO_STREAM_THRESHOLD;
+
+  return {
+    id: 'deflate',
+    kind: 'compression',
+    encode(bytes) {
+      return streamEncode && useStreamFor(bytes.length) ? streamDeflate(bytes) : fflateDeflate(bytes, level);
+    },
+    decode(bytes) {
+      // Compressed size is what we know here; JSON inflates ~5–8×, hence the smaller cut-off.
+      return streamDecode && useStreamFor(bytes.length * 6) ? streamInflate(bytes, maxOutputBytes) : fflateInflate(bytes, maxOutputBytes);
+    },
+  };
+}
