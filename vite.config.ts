@@ -27,6 +27,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.ts'],
+          globalSetup: ['packages/firestore-emulator/src/vitest-global-setup.ts'],
           testTimeout: 30_000,
           browser: {
             enabled: true,
