@@ -1,4 +1,4 @@
-import { doubleOf, isVector, typeOrder, TypeOrder, type Fields, type Value } from './values.js';
+import { doubleOf, typeOrder, TypeOrder, type Fields, type Value } from './values.js';
 
 /**
  * Firestore's total order over values (orderBy, ranges, cursors) and its query equality.

@@ -1,7 +1,7 @@
 import { doc, getDoc, getDocs, collection, setDoc } from 'firebase/firestore/lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../index.js';
-import { codeOf, connect, disconnectAll, emulatorFor } from './sdk-helpers.js';
+import { codeOf, connect, disconnectAll, emulatorFor, type WireJson } from './sdk-helpers.js';
 
 let emulator: EmulatorHandle;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 const control = async (method: string, path: string, body?: unknown) => {
   const res = await fetch(`${emulator.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return { status: res.status, json: (await res.json()) as any };
+  return { status: res.status, json: (await res.json()) as WireJson };
 };
 
 describe('fault injection', () => {

@@ -215,3 +215,31 @@ describe('collections', () => {
     await setDoc(doc(local, 'c', '__id7__'), { a: 1 }); // legacy numeric ids stay legal
   });
 });
+
+describe('REST-only query features', () => {
+  const run = (structuredQuery: unknown) => rest(emulator, `projects/${PROJECT}/databases/(default)/documents:runQuery`, { structuredQuery });
+
+  it('select projects fields; an empty select returns names only', async () => {
+    const r = await run({ from: [{ collectionId: 'items' }], select: { fields: [{ fieldPath: 's' }] }, where: { fieldFilter: { field: { fieldPath: 'n' }, op: 'EQUAL', value: { integerValue: '1' } } } });
+    expect(r.json[0].document.fields).toEqual({ s: { stringValue: 'apple' } });
+    const keys = await run({ from: [{ collectionId: 'items' }], select: { fields: [] }, limit: 1 });
+    expect(keys.json[0].document.fields).toEqual({});
+  });
+
+  it('validates list sizes, cursor arity and __name__ operands', async () => {
+    const many = Array.from({ length: 31 }, (_, i) => ({ integerValue: String(i) }));
+    const cases = [
+      { from: [{ collectionId: 'items' }], where: { fieldFilter: { field: { fieldPath: 'n' }, op: 'IN', value: { arrayValue: { values: many } } } } },
+      { from: [{ collectionId: 'items' }], where: { fieldFilter: { field: { fieldPath: 'n' }, op: 'NOT_IN', value: { arrayValue: { values: many.slice(0, 11) } } } } },
+      { from: [{ collectionId: 'items' }], orderBy: [{ field: { fieldPath: 'n' } }], startAt: { values: [{ integerValue: '1' }, { stringValue: 'x' }, { integerValue: '2' }] } },
+      { from: [{ collectionId: 'items' }], where: { fieldFilter: { field: { fieldPath: '__name__' }, op: 'EQUAL', value: { stringValue: 'a' } } } },
+      { from: [{ collectionId: 'items' }, { collectionId: 'other' }] },
+      { from: [{ collectionId: 'items' }], where: { fieldFilter: { field: { fieldPath: 'n' }, op: 'LIKE', value: { integerValue: '1' } } } },
+    ];
+    for (const sq of cases) {
+      const r = await run(sq);
+      expect(r.status, JSON.stringify(sq)).toBe(400);
+      expect(r.json.error.status).toBe('INVALID_ARGUMENT');
+    }
+  });
+});

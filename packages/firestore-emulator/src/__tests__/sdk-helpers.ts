@@ -31,13 +31,17 @@ export function emulatorFor(options: EmulatorOptions = {}): Promise<EmulatorHand
   return startEmulator(options);
 }
 
+/** Parsed wire JSON: tests assert on it field by field, so a precise type would only restate the asserts. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type WireJson = any;
+
 /** Raw REST call, as the SDK makes it, for asserting exact wire behaviour. */
 export async function rest(
   emulator: EmulatorHandle,
   path: string,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; json: any; headers: Headers }> {
+): Promise<{ status: number; json: WireJson; headers: Headers }> {
   const res = await fetch(`${emulator.url}/v1/${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'text/plain', ...headers },
