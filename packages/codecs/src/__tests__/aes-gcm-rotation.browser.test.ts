@@ -1,0 +1,3 @@
+import { aesGcmRotationSuite } from './suites/aes-gcm-rotation.suite.js';
+
+aesGcmRotationSuite();

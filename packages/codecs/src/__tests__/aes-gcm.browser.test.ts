@@ -1,0 +1,3 @@
+import { aesGcmSuite } from './suites/aes-gcm.suite.js';
+
+aesGcmSuite();

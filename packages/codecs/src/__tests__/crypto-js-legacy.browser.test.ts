@@ -1,0 +1,3 @@
+import { cryptoJsLegacySuite } from './suites/crypto-js-legacy.suite.js';
+
+cryptoJsLegacySuite();

@@ -1,0 +1,3 @@
+import { lzStringSuite } from './suites/lz-string.suite.js';
+
+lzStringSuite();
