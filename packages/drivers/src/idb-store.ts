@@ -38,6 +38,9 @@ export function createIdbStore(options: IdbStoreOptions): IdbStore {
   };
 }
 
+/** Attempts for an open aborted by the browser (see #openRetryingAborts). */
+const OPEN_ATTEMPTS = 3;
+
 function unavailable(message: string, cause?: unknown): StowageError {
   return new StowageError('unavailable', message, cause === undefined ? {} : { cause });
 }
@@ -103,7 +106,7 @@ class IdbConnection {
   }
 
   async #openWithStore(): Promise<IDBDatabase> {
-    let db = await this.#open(undefined);
+    let db = await this.#openRetryingAborts();
     if (!db.objectStoreNames.contains(this.#options.storeName)) {
       // The database exists (another store of the same app created it) without our store: only
       // a version change may create one, so bump the version.
@@ -125,6 +128,22 @@ class IdbConnection {
     db.onclose = () => this.#forget(db);
     this.#db = db;
     return db;
+  }
+
+  /**
+   * Chromium aborts an open that races "clear site data" (or a deletion) with AbortError "The
+   * connection was closed"; a moment later the same open succeeds, so retry that case briefly.
+   */
+  async #openRetryingAborts(): Promise<IDBDatabase> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#open(undefined);
+      } catch (err) {
+        const aborted = (err as { cause?: { name?: unknown } }).cause?.name === 'AbortError';
+        if (!aborted || attempt >= OPEN_ATTEMPTS || this.#closed) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+      }
+    }
   }
 
   #open(version: number | undefined): Promise<IDBDatabase> {

@@ -96,3 +96,36 @@ describe('indexedDbDriver (fake-indexeddb): connection loss', () => {
     await driver.close();
   });
 });
+
+describe('indexedDbDriver (fake-indexeddb): aborted opens', () => {
+  /** A factory whose first `failures` opens fail the way Chromium's do while site data is cleared. */
+  function abortingFactory(failures: number): { factory: IDBFactory; calls: () => number } {
+    let calls = 0;
+    const open = (name: string, version?: number): IDBOpenDBRequest => {
+      if (++calls > failures) return version === undefined ? factory.open(name) : factory.open(name, version);
+      const request = { error: null as DOMException | null, onerror: null as ((e: Event) => void) | null };
+      setTimeout(() => {
+        request.error = new DOMException('The connection was closed.', 'AbortError');
+        request.onerror?.(new Event('error'));
+      });
+      return request as unknown as IDBOpenDBRequest;
+    };
+    return { factory: { open } as unknown as IDBFactory, calls: () => calls };
+  }
+
+  it('retries an open the browser aborted, and succeeds', async () => {
+    const flaky = abortingFactory(2);
+    const driver = fresh({ indexedDB: flaky.factory });
+    await driver.batch([{ type: 'put', key: 'k', value: 1 }]);
+    expect(await driver.get('k')).toBe(1);
+    expect(flaky.calls()).toBe(3);
+    await driver.close();
+  });
+
+  it("gives up after three aborted opens with 'unavailable'", async () => {
+    const flaky = abortingFactory(3);
+    const err = await expectStowageError(fresh({ indexedDB: flaky.factory }).open(), 'unavailable');
+    expect((err.cause as DOMException).name).toBe('AbortError');
+    expect(flaky.calls()).toBe(3);
+  });
+});
