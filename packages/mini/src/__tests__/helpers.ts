@@ -1,0 +1,160 @@
+import { expect } from 'vitest';
+import { memoryDriver, StowageError } from '@stowage/core';
+import type { BroadcastFactory, BroadcastPort, Clock, Codec, Driver, DriverOp, StorageEvent } from '@stowage/core';
+import { createMiniStorage } from '../mini-storage.js';
+import type { MiniErrorContext, MiniStorageOptions } from '../mini-types.js';
+
+/** A driver wrapper that counts and records batches, and can be told to refuse them. */
+export interface SpyDriver extends Driver {
+  batches: DriverOp[][];
+  /** While set, every batch rejects with this error (nothing is written). */
+  failWith: Error | undefined;
+  /** While set, batches wait for this promise before reaching the inner driver. */
+  gate: Promise<void> | undefined;
+}
+
+export function spyDriver(inner: Driver = memoryDriver({ name: uniqueName() })): SpyDriver {
+  const spy: SpyDriver = {
+    name: inner.name,
+    scope: inner.scope,
+    capabilities: inner.capabilities,
+    batches: [],
+    failWith: undefined,
+    gate: undefined,
+    open: () => inner.open(),
+    get: (k) => inner.get(k),
+    getMany: (ks) => inner.getMany(ks),
+    async batch(ops) {
+      spy.batches.push([...ops]);
+      if (spy.gate) await spy.gate;
+      if (spy.failWith) throw spy.failWith;
+      return inner.batch(ops);
+    },
+    entries: (p, o) => inner.entries(p, o),
+    keys: (p) => inner.keys(p),
+    clear: (p) => inner.clear(p),
+    close: () => inner.close(),
+  };
+  return spy;
+}
+
+let n = 0;
+/** A name no other test uses (memory drivers of one name share a broadcast channel scope). */
+export function uniqueName(): string {
+  return `mini-test-${Date.now().toString(36)}-${++n}`;
+}
+
+/** A clock the test moves by hand. */
+export interface FakeClock extends Clock {
+  advance(ms: number): void;
+}
+
+export function fakeClock(start = 1_700_000_000_000): FakeClock {
+  let t = start;
+  return {
+    now: () => t,
+    setTimeout: () => undefined,
+    clearTimeout: () => undefined,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+/**
+ * A test-only encryption codec: XOR with a key byte behind a 4-byte marker. Decoding bytes without
+ * the marker, or with another key's marker, throws — like a real cipher with the wrong key.
+ */
+export function xorCodec(keyByte = 0x5a): Codec {
+  const marker = [0x45, 0x4e, 0x43, keyByte];
+  return {
+    id: 'test-xor',
+    kind: 'encryption',
+    encode: (bytes) => Uint8Array.from([...marker, ...bytes.map((b) => b ^ keyByte)]),
+    decode: (bytes) => {
+      if (!marker.every((m, i) => bytes[i] === m)) throw new Error('bad key or not encrypted by this codec');
+      return bytes.slice(4).map((b) => b ^ keyByte);
+    },
+  };
+}
+
+/** An in-process BroadcastChannel stand-in: delivers to every other port of the same name, asynchronously. */
+export function memoryBus(): BroadcastFactory {
+  const channels = new Map<string, Set<(m: unknown) => void>>();
+  return (name) => {
+    const mine = new Set<(m: unknown) => void>();
+    const peers = channels.get(name) ?? new Set();
+    channels.set(name, peers);
+    const deliver = (m: unknown): void => {
+      for (const l of mine) l(structuredClone(m));
+    };
+    peers.add(deliver);
+    const port: BroadcastPort = {
+      post: (m) => {
+        for (const p of peers) if (p !== deliver) setTimeout(() => p(m), 0);
+      },
+      subscribe: (l) => {
+        mine.add(l);
+        return () => mine.delete(l);
+      },
+      close: () => {
+        peers.delete(deliver);
+        mine.clear();
+      },
+    };
+    return port;
+  };
+}
+
+/** A mini storage over a fresh spy driver, with errors collected instead of thrown. */
+export function setup(options: Partial<MiniStorageOptions> & Record<string, unknown> = {}) {
+  const driver = (options.driver as SpyDriver | undefined) ?? spyDriver();
+  const errors: [StowageError, MiniErrorContext][] = [];
+  const events: StorageEvent[] = [];
+  const mini = createMiniStorage({
+    broadcast: false,
+    pagehideTarget: false,
+    onError: (e: StowageError, c: MiniErrorContext) => errors.push([e, c]),
+    ...options,
+    driver,
+  } as MiniStorageOptions);
+  mini.subscribe((e) => events.push(e));
+  return { mini, driver, errors, events };
+}
+
+/** The raw records of a driver under the `mini:` prefix, keyed by user key. */
+export async function stored(driver: Driver, prefix = 'mini'): Promise<Record<string, { value?: unknown; data?: Uint8Array; codecs: string[]; expiresAt?: number }>> {
+  const out: Record<string, { value?: unknown; data?: Uint8Array; codecs: string[] }> = {};
+  for (const [k, v] of await driver.entries(`${prefix}:`)) out[k.slice(prefix.length + 1)] = v as { codecs: string[] };
+  return out;
+}
+
+/** Asserts `fn` throws a StowageError of `code` and returns it. */
+export function expectThrowCode(fn: () => unknown, code: StowageError['code']): StowageError & { errMsg?: string } {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(StowageError);
+  expect((caught as StowageError).code).toBe(code);
+  return caught as StowageError & { errMsg?: string };
+}
+
+/** Records the order callbacks run in, and what they got. */
+export function recorder() {
+  const calls: [string, unknown][] = [];
+  return {
+    calls,
+    names: () => calls.map(([name]) => name),
+    cbs: {
+      success: (r: unknown) => calls.push(['success', r]),
+      fail: (r: unknown) => calls.push(['fail', r]),
+      complete: (r: unknown) => calls.push(['complete', r]),
+    },
+  };
+}
+
+/** Lets queued timers and microtasks run (for callbacks invoked after a promise settles). */
+export const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
