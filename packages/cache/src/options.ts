@@ -1,0 +1,42 @@
+import { StowageError } from '@stowage/core';
+
+// Core keeps its option checks internal; these are the few the cache needs, with the same messages.
+
+/** Throws `invalid-argument` when `options` is not an object or has a key outside `allowed` (catches typos). */
+export function checkOptions(options: unknown, allowed: readonly string[], where: string): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new StowageError('invalid-argument', `${where}: options must be an object`, { details: { where } });
+  }
+  for (const k of Object.keys(options)) {
+    if (!allowed.includes(k)) {
+      throw new StowageError('invalid-argument', `${where}: unknown option "${k}" (allowed: ${allowed.join(', ')})`, {
+        details: { where, option: k },
+      });
+    }
+  }
+}
+
+/** A positive number of milliseconds (or bytes / entries when `allowInfinity` and it is a limit). */
+export function checkPositive(value: unknown, name: string, allowInfinity = false): asserts value is number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0 || (!allowInfinity && !Number.isFinite(value))) {
+    throw new StowageError('invalid-argument', `${name} must be a positive ${allowInfinity ? '' : 'finite '}number, got ${String(value)}`, {
+      details: { option: name, value: typeof value === 'number' ? value : String(value) },
+    });
+  }
+}
+
+/** A TTL option: a positive finite number of ms, or `null` for "never expires". `undefined` = not given. */
+export function checkTtl(value: unknown, name: string): asserts value is number | null | undefined {
+  if (value === undefined || value === null) return;
+  checkPositive(value, name);
+}
+
+/** An optional callback. */
+export function checkFunction(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new StowageError('invalid-argument', `${name} must be a function, got ${value === null ? 'null' : typeof value}`, {
+      details: { option: name },
+    });
+  }
+}
