@@ -72,6 +72,16 @@ describe('fault injection', () => {
     expect((await getDoc(doc(db, 'c', 'hung'))).get('v')).toBe(1);
   });
 
+  it('stop() drops hung requests instead of waiting for them', async () => {
+    const own = await emulatorFor();
+    const db = connect(own);
+    own.faults.hang();
+    const pending = getDoc(doc(db, 'c', 'never'));
+    while (own.faults.snapshot().hungRequests === 0) await new Promise((r) => setTimeout(r, 5));
+    await own.stop();
+    expect(await codeOf(pending)).toBe('unknown');
+  });
+
   it('lost acknowledgement: the commit applies but the SDK sees a network error', async () => {
     const db = connect(emulator);
     emulator.faults.loseAcks({ count: 1 });
