@@ -1,0 +1,99 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** IndexedDB database, object store and namespace the demo writes to (see apps/demo/src/session.ts). */
+export const DB_NAME = 'stowage-demo';
+export const STORE_NAME = 'kv';
+export const PREFIX = 'demo';
+
+/** Opens the demo and waits until its first table/usage read finished (the store is open). */
+export async function openDemo(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('usage')).toContainText('driver: indexeddb');
+}
+
+/** What a person types into the editor. */
+export interface Entry {
+  key: string;
+  value: string;
+  /** Seconds; empty = never. */
+  ttl?: string;
+  compress?: boolean;
+  encrypt?: boolean;
+}
+
+/** Fills the editor and clicks Save; resolves once the status line shows the outcome. */
+export async function save(page: Page, entry: Entry): Promise<void> {
+  await page.getByTestId('key-input').fill(entry.key);
+  await page.getByTestId('value-input').fill(entry.value);
+  await page.getByTestId('ttl-input').fill(entry.ttl ?? '');
+  await page.getByTestId('compress-switch').setChecked(entry.compress ?? false);
+  await page.getByTestId('encrypt-switch').setChecked(entry.encrypt ?? false);
+  await page.getByTestId('save-button').click();
+  await settled(page);
+}
+
+/** Types a key and clicks Load; resolves once the status line shows the outcome. */
+export async function load(page: Page, key: string): Promise<void> {
+  await page.getByTestId('key-input').fill(key);
+  await page.getByTestId('load-button').click();
+  await settled(page);
+}
+
+/** Enters a passphrase and clicks Unlock; resolves once the key derivation has finished. */
+export async function unlock(page: Page, passphrase: string): Promise<void> {
+  await page.getByTestId('passphrase-input').fill(passphrase);
+  await page.getByTestId('unlock-button').click();
+  await settled(page);
+}
+
+/** Waits until the status line is no longer "busy". */
+export async function settled(page: Page): Promise<void> {
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', /^(ok|error)$/);
+}
+
+/** The key browser's row for `key`. */
+export function row(page: Page, key: string): Locator {
+  return page.locator(`[data-testid="key-row"][data-key="${key}"]`);
+}
+
+/** A raw record as IndexedDB holds it, with its bytes as numbers so they survive the trip to Node. */
+export interface RawRecord {
+  /** The record without `data`, as JSON. */
+  json: string;
+  codecs: string[];
+  /** `data` bytes (empty for records stored as structured-clone values). */
+  data: number[];
+}
+
+/**
+ * Reads the store directly with `indexedDB.open` (not through Stowage): every record of the demo
+ * database, keyed by its full IndexedDB key. Empty when the database or store does not exist.
+ */
+export async function readRawStore(page: Page): Promise<Record<string, RawRecord>> {
+  return page.evaluate(
+    async ({ dbName, storeName }) => {
+      const request = <T>(r: IDBRequest<T>): Promise<T> =>
+        new Promise((resolve, reject) => {
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+      const db = await request(indexedDB.open(dbName));
+      try {
+        if (!db.objectStoreNames.contains(storeName)) return {};
+        const store = db.transaction(storeName, 'readonly').objectStore(storeName);
+        const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+        const out: Record<string, { json: string; codecs: string[]; data: number[] }> = {};
+        keys.forEach((key, i) => {
+          const value = values[i] as { data?: unknown; codecs?: unknown } | undefined;
+          const data = value?.data instanceof Uint8Array ? Array.from(value.data) : [];
+          const json = JSON.stringify(value, (k, v: unknown) => (k === 'data' && v instanceof Uint8Array ? undefined : v));
+          out[String(key)] = { json, codecs: Array.isArray(value?.codecs) ? (value.codecs as string[]) : [], data };
+        });
+        return out;
+      } finally {
+        db.close();
+      }
+    },
+    { dbName: DB_NAME, storeName: STORE_NAME },
+  );
+}

@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { load, openDemo, PREFIX, readRawStore, row, save, unlock } from './demo.js';
+
+const SECRET = 'launch-code Ünïcødé 7431';
+
+test('an encrypted value has no plaintext in IndexedDB and reads back after a reload and unlock', async ({ page }) => {
+  await openDemo(page);
+  await unlock(page, 'correct horse battery staple');
+  await expect(page.getByTestId('status')).toHaveText('unlocked');
+  await expect(page.getByTestId('passphrase-input')).toHaveValue('');
+  await save(page, { key: 'secret', value: JSON.stringify({ code: SECRET }), encrypt: true });
+  await expect(page.getByTestId('status')).toContainText('codecs: aes-gcm');
+  await expect(row(page, 'secret').getByTestId('codec-badge')).toHaveText(['aes-gcm']);
+
+  // Control: the same scan does find a value saved without encryption.
+  await save(page, { key: 'visible', value: '"plain control text"' });
+  const raw = await readRawStore(page);
+  expect(raw[`${PREFIX}:visible`]?.json).toContain('plain control text');
+  const record = raw[`${PREFIX}:secret`];
+  expect(record?.codecs).toEqual(['aes-gcm']);
+  expect(record?.data.length).toBeGreaterThan(0);
+  const plain = Buffer.from(SECRET, 'utf8');
+  for (const [key, r] of Object.entries(raw)) {
+    expect(Buffer.from(r.data).includes(plain), `bytes of ${JSON.stringify(key)}`).toBe(false);
+    expect(r.json, `record ${JSON.stringify(key)}`).not.toContain(SECRET);
+    expect(r.json).not.toContain('correct horse');
+  }
+
+  await page.reload();
+  // Locked again: the passphrase was not persisted anywhere.
+  await load(page, 'secret');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'decode-failed');
+  await expect(page.getByTestId('value-output')).toHaveText('');
+
+  await unlock(page, 'correct horse battery staple');
+  await expect(page.getByTestId('status')).toHaveText('unlocked');
+  await load(page, 'secret');
+  expect(JSON.parse(await page.getByTestId('value-output').textContent() ?? '')).toEqual({ code: SECRET });
+});
+
+test('a wrong passphrase gives decrypt-failed and no value; the right one still opens it', async ({ page }) => {
+  await openDemo(page);
+  await unlock(page, 'the right one');
+  await save(page, { key: 'pin', value: '"1234"', encrypt: true });
+  await expect(page.getByTestId('status')).toContainText('saved "pin"');
+
+  await page.reload();
+  await unlock(page, 'a wrong one');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'decrypt-failed');
+  await expect(page.getByTestId('status')).toContainText('decrypt-failed');
+  await expect(page.getByTestId('lock-state')).not.toHaveAttribute('data-state', 'unlocked');
+  await load(page, 'pin');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'error');
+  await expect(page.getByTestId('value-output')).toHaveText('');
+
+  await unlock(page, 'the right one');
+  await load(page, 'pin');
+  await expect(page.getByTestId('value-output')).toHaveText('"1234"');
+});
+
+test('encrypt before unlocking is refused with invalid-argument and stores nothing', async ({ page }) => {
+  await openDemo(page);
+  await save(page, { key: 'early', value: 'x', encrypt: true });
+  await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'invalid-argument');
+  expect(Object.keys(await readRawStore(page))).not.toContain(`${PREFIX}:early`);
+  await unlock(page, '');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'invalid-argument');
+});
