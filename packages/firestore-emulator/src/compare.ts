@@ -44,6 +44,7 @@ export function compareIds(a: string, b: string): number {
 
 /** Compares resource names (references, document names) segment by segment. */
 export function compareReferences(a: string, b: string): number {
+  if (a === b) return 0;
   const x = a.split('/');
   const y = b.split('/');
   const n = Math.min(x.length, y.length);
@@ -76,6 +77,8 @@ function compareDoubles(a: number, b: number): number {
 export function compareNumbers(a: Value, b: Value): number {
   if ('integerValue' in a) {
     if ('integerValue' in b) {
+      // Up to 15 digits is exact as a double; skip the (slow) BigInt parse in the common case.
+      if (a.integerValue.length <= 15 && b.integerValue.length <= 15) return sign(Number(a.integerValue) - Number(b.integerValue));
       const x = BigInt(a.integerValue);
       const y = BigInt(b.integerValue);
       return x < y ? -1 : x > y ? 1 : 0;
