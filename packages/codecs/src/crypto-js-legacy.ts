@@ -27,9 +27,11 @@ function assertPassphrase(passphrase: unknown): asserts passphrase is string {
 
 /** crypto-js WordArray (big-endian 32-bit words) → bytes. */
 function wordsToBytes(words: readonly number[], sigBytes: number): Uint8Array {
-  const out = new Uint8Array(sigBytes);
-  for (let i = 0; i < sigBytes; i++) out[i] = ((words[i >>> 2] ?? 0) >>> (24 - (i % 4) * 8)) & 0xff;
-  return out;
+  const out = new Uint8Array(Math.ceil(sigBytes / 4) * 4);
+  const view = new DataView(out.buffer);
+  // One word per iteration: per-byte shifting was a visible share of decrypting 150 KB.
+  for (let i = 0; i < out.length >>> 2; i++) view.setInt32(i * 4, words[i] as number);
+  return out.subarray(0, sigBytes);
 }
 
 /**
@@ -37,7 +39,7 @@ function wordsToBytes(words: readonly number[], sigBytes: number): Uint8Array {
  * a wrong passphrase is caught by checking what a right one always yields: valid PKCS#7 padding
  * (checked here — crypto-js's own unpadding trusts the last byte blindly) and strict UTF-8.
  */
-function decryptToBytes(ciphertext: string, passphrase: string): Uint8Array {
+function decrypt(ciphertext: string, passphrase: string): { bytes: Uint8Array; text: string } {
   if (!BASE64.test(ciphertext) || ciphertext.length % 4 !== 0) throw failed('malformed', 'ciphertext is not base64');
   // 16 = "Salted__" + 8-byte salt; then whole 16-byte AES blocks, at least one (the padding).
   const length = (ciphertext.length / 4) * 3 - (ciphertext.endsWith('==') ? 2 : ciphertext.endsWith('=') ? 1 : 0);
@@ -55,13 +57,12 @@ function decryptToBytes(ciphertext: string, passphrase: string): Uint8Array {
   let ok = pad >= 1 && pad <= 16 && pad <= plain.length;
   for (let i = plain.length - pad; ok && i < plain.length; i++) ok = plain[i] === pad;
   if (!ok) throw failed('wrong-passphrase', 'wrong passphrase or corrupted ciphertext (bad padding)');
-  const text = plain.subarray(0, plain.length - pad);
+  const bytes = plain.subarray(0, plain.length - pad);
   try {
-    utf8DecodeStrict(text);
+    return { bytes, text: utf8DecodeStrict(bytes) };
   } catch (err) {
     throw failed('wrong-passphrase', 'wrong passphrase or corrupted ciphertext (not UTF-8)', err);
   }
-  return text;
 }
 
 /**
@@ -80,7 +81,7 @@ export function decryptLegacy(ciphertext: string, passphrase: string): string {
     throw new StowageError('invalid-argument', 'crypto-js legacy: ciphertext must be a string', { details: { codec: 'crypto-js-aes' } });
   }
   assertPassphrase(passphrase);
-  return utf8DecodeStrict(decryptToBytes(ciphertext.trim(), passphrase));
+  return decrypt(ciphertext.trim(), passphrase).text;
 }
 
 /**
@@ -111,7 +112,7 @@ export function cryptoJsLegacyCodec(options: CryptoJsLegacyCodecOptions): Codec 
           throw failed('malformed', 'ciphertext is neither OpenSSL bytes nor base64 text', err);
         }
       }
-      return decryptToBytes(text, passphrase);
+      return decrypt(text, passphrase).bytes;
     },
   };
 }

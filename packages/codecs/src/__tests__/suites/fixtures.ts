@@ -53,3 +53,10 @@ export function realisticJson(minBytes: number, seed = 1): string {
 export function realisticJsonBytes(minBytes: number, seed = 1): Uint8Array {
   return new TextEncoder().encode(realisticJson(minBytes, seed));
 }
+
+/** A copy of `bytes` with bit `bit` (0 = lowest bit of byte 0) inverted. */
+export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
+  const out = bytes.slice();
+  out[bit >> 3] = (out[bit >> 3] as number) ^ (1 << (bit & 7));
+  return out;
+}
