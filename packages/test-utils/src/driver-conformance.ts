@@ -1,51 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StowageError, type Driver } from '@stowage/core';
-
-/** Makes a fresh, empty driver for one test (a new database name, key prefix, …). */
-export type DriverFactory = () => Driver | Promise<Driver>;
-
-/** Asserts `promise` rejects with a {@link StowageError}, optionally of `code`, and returns it. */
-export async function expectStowageError(promise: Promise<unknown>, code?: StowageError['code']): Promise<StowageError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'expected a rejection with a StowageError').toBeInstanceOf(StowageError);
-  if (code !== undefined) expect((err as StowageError).code).toBe(code);
-  return err as StowageError;
-}
-
-/** Asserts `value` is a Uint8Array with exactly the bytes of `expected` (any realm). */
-export function expectBytes(value: unknown, expected: Uint8Array): void {
-  expect(Object.prototype.toString.call(value)).toBe('[object Uint8Array]');
-  const bytes = value as Uint8Array;
-  expect(bytes.length).toBe(expected.length);
-  // Compare as plain arrays so a mismatch shows the differing byte, not just "not equal".
-  expect(Array.from(bytes)).toEqual(Array.from(expected));
-}
-
-/** Every byte value, then a pseudo-random tail: catches encodings that only keep ASCII or lengths. */
-export function sampleBytes(length = 1024): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let x = 0x2545f491;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes[i] = i < 256 ? i : x & 0xff;
-  }
-  return bytes;
-}
-
-/**
- * Keys that break naive implementations: '' and '\u0000', prefix siblings ('a:' / 'ab:' / 'a:b'),
- * non-ASCII, a surrogate pair that sorts before '\uffff' in code-unit order (after it in code
- * point order), keys beyond `prefix + '\uffff'`, and characters that matter in URLs or paths.
- */
-export const TRICKY_KEYS: readonly string[] = [
-  'b', 'a', 'a:b', 'ab:', 'a:', '', '\u0000', 'a\u0000', 'a\u0000b', 'é', 'e', 'z', 'Z', '日本', '😀',
-  '\uffff', 'a\uffff', 'a\uffff\uffffz', 'a/b', 'a%2Fb', 'a b', '10', '9', '$t', '__proto__',
-];
+import type { Driver } from '@stowage/core';
+import { describeOrdering, type Put } from './driver-conformance-ordering.js';
+import { expectBytes, expectStowageError, sampleBytes, type DriverFactory } from './driver-test-helpers.js';
 
 /**
  * Registers the Driver contract tests (vitest `describe/it`) against drivers made by
@@ -76,8 +32,6 @@ export function describeDriverConformance(name: string, makeDriver: DriverFactor
     describeLifecycle(() => driver, put, makeDriver);
   });
 }
-
-type Put = (key: string, value: unknown) => Promise<void>;
 
 function describeBasics(d: () => Driver, put: Put, del: (key: string) => Promise<void>): void {
   it('describes itself: name, scope and boolean capabilities', () => {
@@ -235,88 +189,6 @@ function describeValues(d: () => Driver, put: Put): void {
     const [[, fromEntries]] = (await d().entries('k')) as [[string, typeof value]];
     fromEntries.list.length = 0;
     expect(((await d().get('k')) as typeof value).list).toEqual([1, 2]);
-  });
-}
-
-function describeOrdering(d: () => Driver, put: Put): void {
-  const putAll = (keys: readonly string[]) =>
-    d().batch(keys.map((key, i) => ({ type: 'put' as const, key, value: { i, key } })));
-
-  it('keys and entries are ordered by UTF-16 code unit, tricky keys included', async () => {
-    await putAll(TRICKY_KEYS);
-    const expected = [...TRICKY_KEYS].sort();
-    expect(await d().keys('')).toEqual(expected);
-    const entries = await d().entries('');
-    expect(entries.map(([k]) => k)).toEqual(expected);
-    for (const [key, value] of entries) expect(value).toEqual({ i: TRICKY_KEYS.indexOf(key), key });
-  });
-
-  it('prefix filtering keeps exactly the keys starting with the prefix', async () => {
-    await putAll(TRICKY_KEYS);
-    expect(await d().keys('a:')).toEqual(['a:', 'a:b']);
-    expect(await d().keys('ab')).toEqual(['ab:']);
-    expect(await d().keys('a\u0000')).toEqual(['a\u0000', 'a\u0000b']);
-    expect(await d().keys('a\uffff')).toEqual(['a\uffff', 'a\uffff\uffffz']);
-    expect(await d().keys('\uffff')).toEqual(['\uffff']);
-    expect(await d().keys('a')).toEqual(TRICKY_KEYS.filter((k) => k.startsWith('a')).sort());
-    expect(await d().keys('nothing')).toEqual([]);
-    expect((await d().entries('a:')).map(([k]) => k)).toEqual(['a:', 'a:b']);
-    expect(await d().entries('nothing')).toEqual([]);
-  });
-
-  it('after + limit page through 250 keys in order without gaps or repeats', async () => {
-    const keys = Array.from({ length: 250 }, (_, i) => `k:${String(i).padStart(3, '0')}`);
-    // Written in a scrambled order, with neighbours just outside the prefix on both sides.
-    const scrambled = keys.map((k, i) => keys[(i * 97) % 250] as string);
-    expect(new Set(scrambled).size).toBe(250);
-    await putAll(['k', 'j:x', 'k;', 'l:x', ...scrambled]);
-    const seen: string[] = [];
-    const sizes: number[] = [];
-    let after: string | undefined;
-    for (let guard = 0; guard < 20; guard++) {
-      const page = await d().entries('k:', { limit: 40, ...(after === undefined ? {} : { after }) });
-      sizes.push(page.length);
-      if (page.length === 0) break;
-      for (const [key, value] of page) {
-        expect(value).toEqual({ i: expect.any(Number), key });
-        seen.push(key);
-      }
-      after = page[page.length - 1]?.[0];
-    }
-    expect(sizes).toEqual([40, 40, 40, 40, 40, 40, 10, 0]);
-    expect(seen).toEqual(keys);
-  });
-
-  it('after may be any string; limit 0 and large limits behave', async () => {
-    await putAll(['p:a', 'p:b', 'p:c', 'q']);
-    const keysOf = async (o: { after?: string; limit?: number }) => (await d().entries('p:', o)).map(([k]) => k);
-    expect(await keysOf({ after: 'p:ab' })).toEqual(['p:b', 'p:c']);
-    expect(await keysOf({ after: 'a' })).toEqual(['p:a', 'p:b', 'p:c']);
-    expect(await keysOf({ after: 'p:' })).toEqual(['p:a', 'p:b', 'p:c']);
-    expect(await keysOf({ after: 'p:c' })).toEqual([]);
-    expect(await keysOf({ after: 'zzz' })).toEqual([]);
-    expect(await keysOf({ limit: 0 })).toEqual([]);
-    expect(await keysOf({ limit: 2 })).toEqual(['p:a', 'p:b']);
-    expect(await keysOf({ limit: 1000 })).toEqual(['p:a', 'p:b', 'p:c']);
-    expect((await d().entries('', { after: 'p:b' })).map(([k]) => k)).toEqual(['p:c', 'q']);
-  });
-
-  it('clear(prefix) deletes only that prefix, leaving siblings intact', async () => {
-    await putAll(['a', 'a:', 'a:1', 'a:2', 'ab:1', 'b', 'a;']);
-    await d().clear('a:');
-    expect(await d().keys('')).toEqual(['a', 'a;', 'ab:1', 'b']);
-    await d().clear('nothing');
-    expect(await d().keys('')).toEqual(['a', 'a;', 'ab:1', 'b']);
-    expect(await d().get('ab:1')).toEqual({ i: 4, key: 'ab:1' });
-  });
-
-  it("clear('') deletes everything", async () => {
-    await putAll(TRICKY_KEYS);
-    await d().clear('');
-    expect(await d().keys('')).toEqual([]);
-    expect(await d().getMany(['a', ''])).toEqual([undefined, undefined]);
-    await put('after', 1);
-    expect(await d().keys('')).toEqual(['after']);
   });
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Driver, DriverOp } from '@stowage/core';
-import { expectStowageError, type DriverFactory } from './driver-conformance.js';
+import { expectStowageError, type DriverFactory } from './driver-test-helpers.js';
 
 /**
  * Registers tests proving a driver answers malformed arguments (as plain JavaScript callers can

@@ -1,3 +1,4 @@
 /** Test helpers shared by every package: contract conformance suites and assertions. */
+export * from './driver-test-helpers.js';
 export * from './driver-conformance.js';
 export * from './driver-input-validation.js';
