@@ -1,0 +1,276 @@
+import { StowageError, systemClock } from '@stowage/core';
+import type {
+  Backup, Clock, EntryInfo, ExportOptions, ImportOptions, ReencodeOptions, SetOptions, Storage, StorageEvent, StorageInfo, StorageListener, StorageOp,
+} from '@stowage/core';
+import { copyOut } from './copy-out.js';
+import { FillGuard } from './fill-guard.js';
+import { createLruCache } from './lru-cache.js';
+import type { LruCache, LruStats } from './lru-types.js';
+import { checkOptions } from './options.js';
+
+/** Options of {@link withMemoryCache}. */
+export interface MemoryCacheOptions {
+  /** @default 1000 */
+  maxEntries?: number;
+  /** Byte budget measured by `sizeOf`. @default Infinity */
+  maxBytes?: number;
+  /** Size of a value in bytes; required with `maxBytes`. */
+  sizeOf?: (value: unknown, key: string) => number;
+  /** Hand out copies, as the storage itself does, so callers cannot mutate the cached value. @default true */
+  clone?: boolean;
+  /** Must be the storage's clock, so memory copies expire with their records. @default systemClock */
+  clock?: Clock;
+}
+
+/** A `Storage` with a memory tier in front; `memoryStats()` tells how the tier does. */
+export interface MemoryCachedStorage extends Storage {
+  memoryStats(): LruStats;
+}
+
+/**
+ * Puts an LRU memory tier in front of any `Storage` and returns the same interface, so code (or
+ * another layer, such as the mini-program mirror) can use it unchanged.
+ *
+ * Reads fill the tier with the value and its record's expiry; every write, delete, clear, import,
+ * migration and change from another tab drops the affected copies first, so a read never returns
+ * something the storage would not. Misses are not cached (a negative cache would need the same
+ * invalidation for keys that do not exist yet, for little gain).
+ *
+ * @example
+ * ```ts
+ * const storage = withMemoryCache(createStorage({ driver: indexedDbDriver(), prefix: 'app' }), { maxEntries: 200 });
+ * await storage.get('settings'); // IndexedDB once, then memory until it changes or expires
+ * ```
+ */
+export function withMemoryCache(storage: Storage, options: MemoryCacheOptions = {}): MemoryCachedStorage {
+  return new MemoryCached(storage, options);
+}
+
+class MemoryCached implements MemoryCachedStorage {
+  readonly #inner: Storage;
+  readonly #memory: LruCache<string, unknown>;
+  readonly #guard = new FillGuard();
+  readonly #clone: boolean;
+  readonly #clock: Clock;
+  readonly #unsubscribe: () => void;
+
+  constructor(inner: Storage, o: MemoryCacheOptions) {
+    if (typeof inner?.get !== 'function' || typeof inner.subscribe !== 'function') {
+      throw new StowageError('invalid-argument', 'withMemoryCache needs a Storage (createStorage(...))');
+    }
+    checkOptions(o, ['maxEntries', 'maxBytes', 'sizeOf', 'clone', 'clock'], 'withMemoryCache');
+    if (o.clone !== undefined && typeof o.clone !== 'boolean') throw new StowageError('invalid-argument', 'clone must be a boolean', { details: { option: 'clone' } });
+    this.#inner = inner;
+    this.#clone = o.clone ?? true;
+    this.#clock = o.clock ?? systemClock;
+    this.#memory = createLruCache<string, unknown>({
+      clock: this.#clock,
+      ...(o.maxEntries !== undefined ? { maxEntries: o.maxEntries } : {}),
+      ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+      ...(o.sizeOf !== undefined ? { sizeOf: o.sizeOf } : {}),
+    });
+    this.#unsubscribe = inner.subscribe((e) => this.#onEvent(e));
+  }
+
+  get prefix(): string {
+    return this.#inner.prefix;
+  }
+
+  memoryStats(): LruStats {
+    return this.#memory.stats();
+  }
+
+  // ── reads through memory ───────────────────────────────────────────────────
+
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  get<T>(key: string, defaultValue: T): Promise<T>;
+  async get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
+    const hit = typeof key === 'string' ? this.#memory.get(key) : undefined;
+    if (hit !== undefined) return copyOut(hit, this.#clone) as T;
+    const [value] = await this.#fill([key]);
+    return value === undefined ? defaultValue : (value as T);
+  }
+
+  async getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    if (!Array.isArray(keys)) return this.#inner.getMany<T>(keys); // rejects with invalid-argument
+    const out = new Array<T | undefined>(keys.length);
+    const missing: number[] = [];
+    keys.forEach((k, i) => {
+      const hit = typeof k === 'string' ? this.#memory.get(k) : undefined;
+      if (hit === undefined) missing.push(i);
+      else out[i] = copyOut(hit, this.#clone) as T;
+    });
+    if (missing.length > 0) {
+      const values = await this.#fill(missing.map((i) => keys[i] as string));
+      missing.forEach((i, j) => (out[i] = values[j] as T | undefined));
+    }
+    return out;
+  }
+
+  /** Reads keys from the storage with their expiry, remembers those no write touched meanwhile. */
+  async #fill(keys: string[]): Promise<unknown[]> {
+    const tickets = keys.map((k) => this.#guard.begin(k));
+    let values: unknown[];
+    let infos: (EntryInfo | undefined)[];
+    try {
+      // inspect() reads metadata only (no decoding); it is how a copy learns when its record expires.
+      [values, infos] = await Promise.all([
+        keys.length === 1 ? this.#inner.get(keys[0] as string).then((v) => [v]) : this.#inner.getMany(keys),
+        Promise.all(keys.map((k) => this.#inner.inspect(k))),
+      ]);
+    } finally {
+      for (const t of tickets) this.#guard.end(t);
+    }
+    const now = this.#clock.now();
+    return values.map((value, i) => {
+      const info = infos[i];
+      if (value === undefined || !info || !(tickets[i] as { valid: boolean }).valid) return value;
+      const ttl = info.expiresAt === undefined ? null : info.expiresAt - now;
+      if (ttl === null || ttl > 0) this.#remember(keys[i] as string, value, ttl);
+      return copyOut(value, this.#clone);
+    });
+  }
+
+  #remember(key: string, value: unknown, ttl: number | null): void {
+    try {
+      this.#memory.set(key, value, { ttl });
+    } catch {
+      // Larger than the memory budget (or a sizeOf bug): it stays a storage-only value.
+      this.#memory.delete(key);
+    }
+  }
+
+  async has(key: string): Promise<boolean> {
+    if (typeof key === 'string' && this.#memory.has(key)) return true;
+    return this.#inner.has(key);
+  }
+
+  // ── writes: drop the copies first, then delegate ───────────────────────────
+
+  set(key: string, value: unknown, options?: SetOptions): Promise<void> {
+    this.#forget(key);
+    return this.#inner.set(key, value, options);
+  }
+
+  setMany(entries: Record<string, unknown> | Iterable<readonly [string, unknown]>, options?: SetOptions): Promise<void> {
+    if (typeof entries !== 'object' || entries === null) return this.#inner.setMany(entries, options);
+    // Materialize once: an iterator read here for its keys would be empty for the storage.
+    const list = Symbol.iterator in entries ? [...(entries as Iterable<readonly [string, unknown]>)] : Object.entries(entries);
+    for (const entry of list) if (Array.isArray(entry)) this.#forget(entry[0]);
+    return this.#inner.setMany(list, options);
+  }
+
+  remove(key: string): Promise<void> {
+    this.#forget(key);
+    return this.#inner.remove(key);
+  }
+
+  batch(ops: readonly StorageOp[]): Promise<void> {
+    if (Array.isArray(ops)) for (const op of ops) this.#forget((op as { key?: unknown } | null)?.key);
+    return this.#inner.batch(ops);
+  }
+
+  clear(): Promise<void> {
+    return this.#replacing(() => this.#inner.clear());
+  }
+
+  importData(backup: unknown, options?: ImportOptions): Promise<number> {
+    return this.#replacing(() => this.#inner.importData(backup, options));
+  }
+
+  restoreBackup(id: string): Promise<number> {
+    return this.#replacing(() => this.#inner.restoreBackup(id));
+  }
+
+  migrate(): Promise<number> {
+    return this.#replacing(() => this.#inner.migrate());
+  }
+
+  reencode(options?: ReencodeOptions): Promise<number> {
+    return this.#replacing(() => this.#inner.reencode(options));
+  }
+
+  /** Operations that may change any value: memory is dropped before, and again after (fills that raced them). */
+  async #replacing<T>(fn: () => Promise<T>): Promise<T> {
+    this.#forgetAll();
+    try {
+      return await fn();
+    } finally {
+      this.#forgetAll();
+    }
+  }
+
+  #forget(key: unknown): void {
+    if (typeof key !== 'string') return;
+    this.#guard.invalidate(key);
+    this.#memory.delete(key);
+  }
+
+  #forgetAll(): void {
+    this.#guard.invalidateAll();
+    this.#memory.clear();
+  }
+
+  #onEvent(e: StorageEvent): void {
+    switch (e.type) {
+      case 'set':
+      case 'remove':
+        this.#forget(e.key);
+        return;
+      case 'clear':
+      case 'import':
+        this.#forgetAll();
+        return;
+      case 'fallback':
+      case 'error':
+        return;
+    }
+  }
+
+
+  // ── everything else: straight through ──────────────────────────────────────
+
+  ready(): Promise<void> {
+    return this.#inner.ready();
+  }
+
+  keys(): Promise<string[]> {
+    return this.#inner.keys();
+  }
+
+  info(): Promise<StorageInfo> {
+    return this.#inner.info();
+  }
+
+  inspect(key: string): Promise<EntryInfo | undefined>;
+  inspect(): Promise<EntryInfo[]>;
+  inspect(key?: string): Promise<EntryInfo | undefined | EntryInfo[]> {
+    return key === undefined ? this.#inner.inspect() : this.#inner.inspect(key);
+  }
+
+  cleanExpired(): Promise<number> {
+    return this.#inner.cleanExpired();
+  }
+
+  subscribe(listener: StorageListener): () => void {
+    return this.#inner.subscribe(listener);
+  }
+
+  exportData(options?: ExportOptions): Promise<Backup> {
+    return this.#inner.exportData(options);
+  }
+
+  exportCsv(): Promise<string> {
+    return this.#inner.exportCsv();
+  }
+
+  listBackups(): Promise<{ id: string; createdAt: number; count: number }[]> {
+    return this.#inner.listBackups();
+  }
+
+  async close(): Promise<void> {
+    this.#unsubscribe();
+    this.#forgetAll();
+    await this.#inner.close();
+  }
+}
