@@ -85,7 +85,7 @@ export class MiniCore {
   }
 
   assertOpen(api: string): void {
-    if (this.#state === 'closed') throw new StowageError('closed', `${api}: this mini storage is closed`);
+    if (this.#state === 'closed') throw new StowageError('closed', 'the mini storage is closed', { details: { api } });
   }
 
   assertReady(api: string): void {
@@ -151,7 +151,7 @@ export class MiniCore {
   }
 
   ready(): Promise<void> {
-    if (this.#state === 'closed') return Promise.reject(new StowageError('closed', 'ready: this mini storage is closed'));
+    if (this.#state === 'closed') return Promise.reject(new StowageError('closed', 'the mini storage is closed', { details: { api: 'ready' } }));
     this.#readyP ??= (async () => {
       this.#state = 'hydrating';
       try {

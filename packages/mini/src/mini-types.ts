@@ -142,21 +142,30 @@ export interface MiniStorage {
   /** Flushes, stops listening, and closes the Storage if this factory built it. */
   close(): Promise<void>;
 
+  /** Stores `data` under `key` (`encrypt: true` with the encryption codec). */
   setStorage(option: SetStorageOption): Promise<MiniResult>;
+  /** `{ data }`; fails with `getStorage:fail data not found` for an absent or expired key. */
   getStorage<T = unknown>(option: GetStorageOption<T>): Promise<GetStorageResult<T>>;
+  /** Deletes `key` (succeeds for an absent key too, as the platform). */
   removeStorage(option: RemoveStorageOption): Promise<MiniResult>;
+  /** Deletes every key of this namespace (never another prefix's). */
   clearStorage(option?: MiniCallbacks<MiniResult>): Promise<MiniResult>;
+  /** Keys and usage in KB. */
   getStorageInfo(option?: MiniCallbacks<GetStorageInfoResult>): Promise<GetStorageInfoResult>;
   /** Writes every entry in one atomic transaction. */
   batchSetStorage(option: BatchSetStorageOption): Promise<MiniResult>;
+  /** `{ dataList }` aligned with `keyList` (`''` for absent keys). */
   batchGetStorage<T = unknown>(option: BatchGetStorageOption<T>): Promise<BatchGetStorageResult<T>>;
 
   /** Writes to the mirror now and to the store behind (auto-batched). Throws on bad input, leaving both unchanged. */
   setStorageSync(key: string, data: unknown): void;
   /** The value, or `''` when the key is absent or expired (as the platform). */
   getStorageSync<T = unknown>(key: string): T | '';
+  /** Deletes `key` from the mirror now and from the store behind. */
   removeStorageSync(key: string): void;
+  /** Empties the mirror now and the namespace behind. */
   clearStorageSync(): void;
+  /** Keys and usage in KB, from the mirror. */
   getStorageInfoSync(): MiniStorageInfo;
   /** All-or-nothing: validated together, written in one transaction. */
   batchSetStorageSync(kvList: KvItem[]): void;

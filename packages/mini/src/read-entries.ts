@@ -2,6 +2,9 @@ import { serializeValue, toStowageError } from '@stowage/core';
 import type { EntryInfo, Storage } from '@stowage/core';
 import type { MirrorEntry } from './mirror.js';
 
+/** From this many keys on, a re-read scans the namespace instead of reading key by key. */
+const SCAN_FROM = 32;
+
 /**
  * Values of `keys` with failures isolated: one undecryptable record must not keep every other key
  * out of the mirror. The fast path is one `getMany` (one read transaction); only when it fails is
@@ -39,7 +42,10 @@ export async function readEntries(storage: Storage, keys: readonly string[] | 'a
   if (keys === 'all') infos = await storage.inspect();
   else {
     for (const k of keys) out.set(k, null);
-    infos = (await Promise.all(keys.map((k) => storage.inspect(k)))).filter((i): i is EntryInfo => i !== undefined);
+    // One scan beats many point reads once a change touched many keys (another tab's big batch).
+    infos = keys.length > SCAN_FROM
+      ? (await storage.inspect()).filter((i) => out.has(i.key))
+      : (await Promise.all(keys.map((k) => storage.inspect(k)))).filter((i): i is EntryInfo => i !== undefined);
   }
   const reads = await readValues(storage, infos.map((i) => i.key));
   infos.forEach((info, i) => out.set(info.key, entryOf(info, reads[i] as PromiseSettledResult<unknown>)));

@@ -23,13 +23,19 @@ export type StorageManagerOptions = { storage: Storage } | (StorageOptions & { s
 
 /** The seed project's `StorageManager` surface, as a thin layer over a Storage. */
 export interface StorageManager {
+  /** The Storage underneath. */
   readonly storage: Storage;
+  /** Stores `data`; `expire` is in seconds. */
   set(key: string, data: unknown, options?: ManagerSetOptions): Promise<void>;
   /** The value, or `defaultValue` (`undefined` unless given) when absent or expired. */
   get<T = unknown>(key: string, defaultValue?: T): Promise<T | undefined>;
+  /** Deletes `key`. */
   remove(key: string): Promise<void>;
+  /** Whether `key` holds a live (unexpired) value. */
   has(key: string): Promise<boolean>;
+  /** Live keys, sorted. */
   keys(): Promise<string[]>;
+  /** Deletes every key of the namespace. */
   clear(): Promise<void>;
   /** Deletes expired keys; resolves to how many. */
   cleanExpired(): Promise<number>;

@@ -106,4 +106,35 @@ describe('mirror coherence across tabs (shared store + broadcast)', () => {
     await ready;
     await expect.poll(() => b.mini.batchGetStorageSync(['before', 'during'])).toEqual([0, 1]);
   });
+
+  it('a big remote batch (one scan instead of point reads) arrives complete', async () => {
+    const { a, b } = twoTabs();
+    await b.mini.ready();
+    const kvList = Array.from({ length: 60 }, (_, i) => ({ key: `k${String(i).padStart(2, '0')}`, value: i }));
+    await a.mini.storage.setMany(Object.fromEntries(kvList.map((kv) => [kv.key, kv.value])));
+    await expect.poll(() => b.mini.getStorageInfoSync().keys.length).toBe(60);
+    expect(b.mini.getStorageSync('k59')).toBe(59);
+  });
+
+  it('a re-read the store refuses is reported as a refresh error (the mirror keeps its last state)', async () => {
+    const { a, b } = twoTabs();
+    await b.mini.ready();
+    b.mini.setStorageSync('k', 'old');
+    await b.mini.flush();
+    b.driver.get = () => Promise.reject(Object.assign(new Error('gone'), { name: 'UnknownError' }));
+    await a.mini.setStorage({ key: 'k', data: 'new' });
+    await expect.poll(() => b.errors.length).toBe(1);
+    expect(b.errors[0]![0].code).toBe('unavailable');
+    expect(b.errors[0]![1]).toEqual({ operation: 'refresh', keys: ['k'] });
+    expect(b.mini.getStorageSync('k')).toBe('old');
+  });
+
+  it('after close() every call fails with closed', async () => {
+    const { mini } = setup();
+    await mini.ready();
+    await mini.close();
+    await expect(mini.setStorage({ key: 'k', data: 1 })).rejects.toMatchObject({ code: 'closed', errMsg: 'setStorage:fail the mini storage is closed' });
+    expect(() => mini.setStorageSync('k', 1)).toThrow('setStorageSync:fail the mini storage is closed');
+    await expect(mini.ready()).rejects.toMatchObject({ code: 'closed' });
+  });
 });
