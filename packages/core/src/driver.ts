@@ -46,12 +46,3 @@ export interface Driver {
   /** Releases the backend; later calls reject with `closed`. */
   close(): Promise<void>;
 }
-
-/**
- * Smallest string greater than every string starting with `prefix`, for half-open key ranges
- * `[prefix, prefixEnd(prefix))`. `undefined` means "no upper bound" (empty prefix).
- */
-export function prefixEnd(prefix: string): string | undefined {
-  if (prefix === '') return undefined;
-  return prefix + '\uffff';
-}

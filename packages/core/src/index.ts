@@ -4,6 +4,8 @@ export * from './driver.js';
 export * from './codec.js';
 export * from './ports.js';
 export * from './memory-driver.js';
+export * from './driver-args.js';
+export * from './key-order.js';
 export * from './events.js';
 export * from './storage-types.js';
 export { createStorage } from './storage.js';

@@ -1,5 +1,7 @@
 import type { Driver, DriverOp, EntriesOptions } from './driver.js';
+import { assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions } from './driver-args.js';
 import { StowageError, toStowageError } from './errors.js';
+import { pageKeys } from './key-order.js';
 
 /** Options of {@link memoryDriver}. */
 export interface MemoryDriverOptions {
@@ -37,12 +39,14 @@ class MemoryDriver implements Driver {
 
   async get(key: string): Promise<unknown> {
     this.#check();
+    assertKey(key, 'memory get');
     const v = this.#data.get(key);
     return v === undefined ? undefined : structuredClone(v);
   }
 
   async getMany(keys: readonly string[]): Promise<unknown[]> {
     this.#check();
+    assertKeys(keys, 'memory getMany');
     return keys.map((k) => {
       const v = this.#data.get(k);
       return v === undefined ? undefined : structuredClone(v);
@@ -51,12 +55,13 @@ class MemoryDriver implements Driver {
 
   async batch(ops: readonly DriverOp[]): Promise<void> {
     this.#check();
+    assertOps(ops, 'memory batch');
     // Clone everything first: a value that cannot be cloned fails the whole batch before any write.
     let staged: [DriverOp, unknown][];
     try {
       staged = ops.map((op) => [op, op.type === 'put' ? structuredClone(op.value) : undefined]);
     } catch (err) {
-      throw toStowageError(err, 'memory driver batch');
+      throw toStowageError(err, 'memory batch');
     }
     for (const [op, value] of staged) {
       if (op.type === 'put') this.#data.set(op.key, value);
@@ -64,31 +69,22 @@ class MemoryDriver implements Driver {
     }
   }
 
-  #sortedKeys(prefix: string): string[] {
-    const out: string[] = [];
-    for (const k of this.#data.keys()) if (k.startsWith(prefix)) out.push(k);
-    return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  }
-
-  async entries(prefix: string, options: EntriesOptions = {}): Promise<[string, unknown][]> {
+  async entries(prefix: string, options?: EntriesOptions): Promise<[string, unknown][]> {
     this.#check();
-    let keys = this.#sortedKeys(prefix);
-    if (options.after !== undefined) {
-      const after = options.after;
-      keys = keys.filter((k) => k > after);
-    }
-    if (options.limit !== undefined) keys = keys.slice(0, options.limit);
-    return keys.map((k) => [k, structuredClone(this.#data.get(k))]);
+    assertPrefix(prefix, 'memory entries');
+    return pageKeys(this.#data.keys(), prefix, checkEntriesOptions(options, 'memory entries')).map((k) => [k, structuredClone(this.#data.get(k))]);
   }
 
   async keys(prefix: string): Promise<string[]> {
     this.#check();
-    return this.#sortedKeys(prefix);
+    assertPrefix(prefix, 'memory keys');
+    return pageKeys(this.#data.keys(), prefix);
   }
 
   async clear(prefix: string): Promise<void> {
     this.#check();
-    for (const k of this.#sortedKeys(prefix)) this.#data.delete(k);
+    assertPrefix(prefix, 'memory clear');
+    for (const k of pageKeys(this.#data.keys(), prefix)) this.#data.delete(k);
   }
 
   async close(): Promise<void> {

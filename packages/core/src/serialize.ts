@@ -4,7 +4,11 @@ import { StowageError } from './errors.js';
 export interface SerializedValue {
   json: string;
   bytes: number;
-  /** The value as JSON would round-trip it (Dates → ISO strings, undefined properties dropped). */
+  /**
+   * A snapshot of the value as JSON round-trips it (Dates → ISO strings, undefined properties
+   * dropped). Taken now, so a caller mutating its object after `set()` returns cannot change what
+   * is written later by the batched transaction.
+   */
   value: unknown;
 }
 
@@ -21,9 +25,9 @@ export function serializeValue(value: unknown, key: string): SerializedValue {
       details: { key, path: '$', reason: 'undefined' },
     });
   }
-  const normalize = inspect(value, '$', new Set(), key);
+  inspect(value, '$', new Set(), key);
   const json = JSON.stringify(value);
-  return { json, bytes: utf8Length(json), value: normalize ? JSON.parse(json) : value };
+  return { json, bytes: utf8Length(json), value: typeof value === 'object' && value !== null ? JSON.parse(json) : value };
 }
 
 function reject(key: string, path: string, reason: string, what: string): never {

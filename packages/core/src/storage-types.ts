@@ -128,9 +128,22 @@ export interface ReencodeOptions {
   onProgress?: (done: number) => void;
 }
 
+/** What a storage was configured with (read-only), for layers built on top of it. */
+export interface StorageConfig {
+  readonly prefix: string;
+  /** An encryption codec is configured (`encrypt: true` is possible). */
+  readonly encryption: boolean;
+  /** A compression codec is configured. */
+  readonly compression: boolean;
+  readonly encryptAll: boolean;
+  readonly defaultTtl: number | undefined;
+  readonly limits: Required<StorageLimits>;
+}
+
 /** A namespaced key-value store. Every method rejects with a `StowageError`. */
 export interface Storage {
   readonly prefix: string;
+  readonly config: StorageConfig;
   /** Opens the driver (falling back to memory if allowed). Other methods do this on demand. */
   ready(): Promise<void>;
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;

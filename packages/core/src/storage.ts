@@ -24,6 +24,7 @@ import type {
   ReencodeOptions,
   SetOptions,
   Storage,
+  StorageConfig,
   StorageInfo,
   StorageOp,
   StorageOptions,
@@ -71,6 +72,7 @@ export function createStorage(options: StorageOptions = {}): Storage {
 
 class StorageImpl implements Storage {
   readonly prefix: string;
+  readonly config: StorageConfig;
   readonly #dp: string;
   readonly #primary: Driver;
   readonly #fallback: boolean;
@@ -131,6 +133,14 @@ class StorageImpl implements Storage {
       ...(o.codecs ? { codecs: o.codecs } : {}),
       compressThreshold: o.compressThreshold ?? 1024,
       ctx,
+    });
+    this.config = Object.freeze({
+      prefix: this.prefix,
+      encryption: o.encryption !== undefined,
+      compression: o.compression !== undefined,
+      encryptAll: this.#encryptAll,
+      defaultTtl: this.#defaultTtl,
+      limits: Object.freeze({ maxValueBytes: this.#maxValue, maxTotalBytes: this.#maxTotal, maxKeyLength: this.#maxKeyLength }),
     });
     if (o.broadcast !== false) {
       this.#bus = (o.broadcast ?? broadcastChannel)(`stowage:${this.#primary.scope}`);

@@ -1,8 +1,6 @@
+import { StowageError, toStowageError, prefixUpperBound, assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
 import { promisifyRequest } from 'idb-keyval';
-import { StowageError, toStowageError, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
 import { createIdbStore, type IdbStore } from './idb-store.js';
-import { prefixUpperBound } from './key-order.js';
-import { assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions } from './validate.js';
 
 /** Options of {@link indexedDbDriver}. */
 export interface IndexedDbDriverOptions {

@@ -1,8 +1,6 @@
+import { StowageError, toStowageError, compareKeys, pageKeys, assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
 import localforage from 'localforage';
-import { StowageError, toStowageError, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
-import { compareKeys, pageKeys } from './key-order.js';
 import { decodeTagged, encodeTagged } from './tagged-json.js';
-import { assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions } from './validate.js';
 
 /** Options of {@link localforageDriver}. */
 export interface LocalforageDriverOptions {

@@ -1,7 +1,5 @@
-import { StowageError, toStowageError, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
-import { pageKeys } from './key-order.js';
+import { StowageError, toStowageError, pageKeys, assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
 import { decodeTagged, encodeTagged } from './tagged-json.js';
-import { assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions } from './validate.js';
 
 /** The part of the Web Storage `Storage` interface this driver uses. */
 export type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;

@@ -24,6 +24,16 @@ describe('createStorage: basic operations', () => {
     expect(await s.get('k')).toEqual({ a: 1 });
   });
 
+  it('snapshots at call time: mutating the value in the same tick does not change what is written', async () => {
+    const s = make();
+    const v = { a: 1, list: [1] };
+    const write = s.set('k', v);
+    v.a = 2;
+    v.list.push(2);
+    await write;
+    expect(await s.get('k')).toEqual({ a: 1, list: [1] });
+  });
+
   it('normalizes like JSON: Dates become ISO strings, undefined properties are dropped', async () => {
     const s = make();
     await s.set('d', { at: new Date(0), gone: undefined });

@@ -193,7 +193,7 @@ describe('indexedDbDriver (Chromium): unavailable backends', () => {
     const name = `drivers-idb-${run}-blocked`;
     names.push(name);
     const holder = await openRaw(name, 1); // has 'extra' but not 'kv', ignores versionchange
-    const driver = fresh({ dbName: name, openTimeoutMs: 200 });
+    const driver = fresh({ dbName: name, openTimeoutMs: 2000 }); // generous: under CI load the 'blocked' event can take a while
     const err = await expectStowageError(driver.open(), 'unavailable');
     expect(err.message).toMatch(/blocked/);
     holder.close();

@@ -1,4 +1,4 @@
-import type { EntriesOptions } from '@stowage/core';
+import type { EntriesOptions } from './driver.js';
 
 /**
  * Orders keys the way IndexedDB does: by UTF-16 code unit, which is exactly JavaScript's `<` on

@@ -1,4 +1,5 @@
-import { StowageError, type DriverOp, type EntriesOptions } from '@stowage/core';
+import type { DriverOp, EntriesOptions } from './driver.js';
+import { StowageError } from './errors.js';
 
 /**
  * Argument checks shared by every driver in this package. Drivers sit at the boundary where

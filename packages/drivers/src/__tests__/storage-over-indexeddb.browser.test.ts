@@ -1,0 +1,97 @@
+// The storage manager of @stowage/core over the real IndexedDB of Chromium: auto-batching into one
+// transaction, per-call errors, events between instances, fallback. (Quota: storage-quota.browser.test.ts.)
+import { describe, expect, it } from 'vitest';
+import { createStorage, StowageError } from '@stowage/core';
+import type { StorageEvent } from '@stowage/core';
+import { indexedDbDriver } from '@stowage/drivers/indexeddb';
+
+let n = 0;
+const dbName = (): string => `storage-idb-${Date.now()}-${n++}`;
+/** Counts readwrite transactions opened on any IDBDatabase while `fn` runs. */
+async function countWriteTransactions(fn: () => Promise<unknown>): Promise<number> {
+  const original = IDBDatabase.prototype.transaction;
+  let count = 0;
+  IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    if (args[1] === 'readwrite') count++;
+    return original.apply(this, args);
+  } as IDBDatabase['transaction'];
+  try {
+    await fn();
+  } finally {
+    IDBDatabase.prototype.transaction = original;
+  }
+  return count;
+}
+
+describe('createStorage over IndexedDB (Chromium)', () => {
+  it('200 concurrent set() calls share ONE IndexedDB transaction and all persist', async () => {
+    const name = dbName();
+    const s = createStorage({ driver: indexedDbDriver({ dbName: name }), prefix: 'app' });
+    await s.ready();
+    await s.info(); // hydrate the key index outside the counted window
+    const tx = await countWriteTransactions(() => Promise.all(Array.from({ length: 200 }, (_, i) => s.set(`k${i}`, { i }))));
+    expect(tx).toBe(1);
+    await s.close();
+    const reopened = createStorage({ driver: indexedDbDriver({ dbName: name }), prefix: 'app' });
+    expect((await reopened.keys()).length).toBe(200);
+    expect(await reopened.get('k199')).toEqual({ i: 199 });
+    await reopened.close();
+  });
+
+  it('one failing call in a tick fails alone; its neighbours are written', async () => {
+    const s = createStorage({ driver: indexedDbDriver({ dbName: dbName() }), limits: { maxValueBytes: 1000 } });
+    const results = await Promise.allSettled([s.set('a', 1), s.set('big', 'x'.repeat(2000)), s.set('cyclic', (() => { const o: Record<string, unknown> = {}; o.o = o; return o; })()), s.set('c', 3)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'too-large' });
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'invalid-argument' });
+    expect(await s.keys()).toEqual(['a', 'c']);
+    await s.close();
+  });
+
+  it('an atomic batch is one transaction: a failure leaves the store as it was', async () => {
+    const s = createStorage({ driver: indexedDbDriver({ dbName: dbName() }) });
+    await s.setMany({ a: 1, b: 2 });
+    await expect(s.batch([{ type: 'remove', key: 'a' }, { type: 'set', key: 'b', value: 20 }, { type: 'set', key: 'bad', value: Symbol('x') }])).rejects.toBeInstanceOf(StowageError);
+    expect(await s.getMany(['a', 'b', 'bad'])).toEqual([1, 2, undefined]);
+    await s.close();
+  });
+
+  it('two instances on one database (as two tabs) receive each other\'s changes through BroadcastChannel', async () => {
+    const name = dbName();
+    const a = createStorage({ driver: indexedDbDriver({ dbName: name }), prefix: 'shared' });
+    const b = createStorage({ driver: indexedDbDriver({ dbName: name }), prefix: 'shared' });
+    const seen: StorageEvent[] = [];
+    const got = new Promise<void>((resolve) => b.subscribe((e) => { seen.push(e); if (e.type === 'remove') resolve(); }));
+    await a.set('k', { v: 1 });
+    await a.remove('k');
+    await got;
+    expect(seen.map((e) => [e.type, 'key' in e ? e.key : undefined, 'source' in e ? e.source : undefined])).toEqual([
+      ['set', 'k', 'remote'],
+      ['remove', 'k', 'remote'],
+    ]);
+    await a.close();
+    await b.close();
+  });
+
+  it('falls back to memory when IndexedDB throws on open, says so, and reports persistent: false', async () => {
+    const throwing = { open: () => { throw new DOMException('denied', 'SecurityError'); } } as unknown as IDBFactory;
+    const s = createStorage({ driver: indexedDbDriver({ dbName: dbName(), indexedDB: throwing }) });
+    const events: StorageEvent[] = [];
+    s.subscribe((e) => events.push(e));
+    await s.set('k', 1);
+    expect(await s.get('k')).toBe(1);
+    const info = await s.info();
+    expect(info.persistent).toBe(false);
+    expect(events[0]).toMatchObject({ type: 'fallback', from: 'indexeddb', to: 'memory' });
+    await s.close();
+  });
+
+  it('info() includes the browser storage estimate', async () => {
+    const s = createStorage({ driver: indexedDbDriver({ dbName: dbName() }) });
+    await s.set('k', 'v');
+    const info = await s.info();
+    expect(info.persistent).toBe(true);
+    expect(info.estimate?.quota).toBeGreaterThan(0);
+    await s.close();
+  });
+});
