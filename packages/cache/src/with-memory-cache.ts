@@ -1,6 +1,7 @@
 import { StowageError, systemClock } from '@stowage/core';
 import type {
-  Backup, Clock, EntryInfo, ExportOptions, ImportOptions, ReencodeOptions, SetOptions, Storage, StorageEvent, StorageInfo, StorageListener, StorageOp,
+  Backup, Clock, EntryInfo, ExportOptions, ImportOptions, ReencodeOptions, SetOptions, Storage, StorageConfig, StorageEvent, StorageInfo, StorageListener,
+  StorageOp,
 } from '@stowage/core';
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
@@ -74,6 +75,10 @@ class MemoryCached implements MemoryCachedStorage {
 
   get prefix(): string {
     return this.#inner.prefix;
+  }
+
+  get config(): StorageConfig {
+    return this.#inner.config;
   }
 
   memoryStats(): LruStats {

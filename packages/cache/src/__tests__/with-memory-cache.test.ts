@@ -217,6 +217,7 @@ describe('withMemoryCache: the rest of the Storage interface', () => {
     await storage.ready();
     await storage.set('x', { y: 1 }, { ttl: 50 });
     expect(storage.prefix).toBe('app');
+    expect(storage.config).toBe(inner.config);
     expect(await storage.keys()).toEqual(['x']);
     expect((await storage.info()).keys).toEqual(['x']);
     expect((await storage.inspect('x'))?.expiresAt).toBeDefined();
