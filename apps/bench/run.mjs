@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs the benchmark page in headless Debian Chromium and prints/saves the results.
-// Usage: node apps/bench/run.mjs [filter]   (filter = group id or "group/case", substring match)
+// Usage: node apps/bench/run.mjs [filter] [--runs=N]
+//   filter = group id or "group/case" (substring match); --runs = how many times the whole page runs
+//   (default 3): each figure is the median of the per-run medians, which steadies a busy machine.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +11,38 @@ import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../../scripts/chromium.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const filter = process.argv[2];
+const args = process.argv.slice(2);
+const filter = args.find((a) => !a.startsWith('--'));
+const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Folds several reports of the same groups into one: per figure, the median across runs. */
+function combine(reports) {
+  const [first] = reports;
+  return {
+    ...first,
+    runs: reports.length,
+    groups: first.groups.map((g, gi) => ({
+      ...g,
+      results: g.results.map((r, ri) => {
+        const all = reports.map((rep) => rep.groups[gi].results[ri]);
+        const values = Object.fromEntries(
+          Object.keys(r.values).map((k) => {
+            const vs = all.map((x) => x.values[k]).filter((v) => typeof v === 'number');
+            return [k, vs.length ? median(vs) : null];
+          }),
+        );
+        return { case: r.case, values, runs: all.map((x) => ({ values: x.values, samples: x.samples, iterations: x.iterations })) };
+      }),
+    })),
+  };
+}
 
 /** Pads a table of strings into aligned columns (first column left, others right). */
 function table(rows) {
@@ -52,12 +85,14 @@ function printGroup(group) {
 const server = await createServer({
   root,
   configFile: false,
-  logLevel: 'warn',
+  logLevel: process.env.BENCH_VITE_LOG ?? 'warn',
   clearScreen: false,
   resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
-  // CommonJS dependencies are pre-bundled up front so Vite never reloads the page mid-run.
-  optimizeDeps: { include: ['fflate', 'lz-string', 'crypto-js', 'crypto-js/aes', 'crypto-js/pad-nopadding'] },
+  // Dependencies are pre-bundled up front and never discovered later: a discovery would make Vite
+  // reload the page in the middle of a run.
+  optimizeDeps: { noDiscovery: true, include: ['fflate', 'lz-string', 'crypto-js', 'crypto-js/aes', 'crypto-js/pad-nopadding'] },
   server: {
+    hmr: false,
     host: '127.0.0.1',
     port: 0,
     // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
@@ -77,8 +112,13 @@ try {
   });
   await page.goto(url);
   await page.waitForFunction(() => typeof window.runBenchmarks === 'function');
-  console.log(`Chromium ${browser.version()} — ${url}${filter ? ` — filter "${filter}"` : ''}`);
-  const report = await page.evaluate((f) => window.runBenchmarks(f), filter);
+  console.log(`Chromium ${browser.version()} — ${url}${filter ? ` — filter "${filter}"` : ''} — ${runs} run(s), figures = median of run medians`);
+  const reports = [];
+  for (let i = 0; i < runs; i++) {
+    process.stdout.write(`run ${i + 1}/${runs}…\n`);
+    reports.push(await page.evaluate((f) => window.runBenchmarks(f), filter));
+  }
+  const report = combine(reports);
   if (report.groups.length === 0) {
     const groups = await page.evaluate(() => window.benchmarkGroups);
     throw new Error(`no group matches "${filter}"; groups: ${groups.join(', ')}`);

@@ -68,7 +68,7 @@ export function compressionGroup(id: string, bytes: number): BenchGroup {
         },
       },
       {
-        name: "CompressionStream('deflate-raw')",
+        name: "CompressionStream('deflate-raw') via Blob → Response",
         async setup() {
           const packed = await viaStream(input, new CompressionStream('deflate-raw'));
           check(sameBytes(await viaStream(packed, new DecompressionStream('deflate-raw')), input), 'CompressionStream');

@@ -51,6 +51,14 @@ export function deflateSuite(): void {
       }
     });
 
+    test("'auto' compresses with CompressionStream at level 6 (the measured winner), with fflate at other levels", async () => {
+      const json = realisticJsonBytes(20_000);
+      const auto = await deflateCodec().encode(json);
+      expectSameBytes(auto, await deflateCodec({ implementation: 'compression-stream' }).encode(json));
+      const auto9 = await deflateCodec({ level: 9 }).encode(json);
+      expectSameBytes(auto9, await deflateCodec({ implementation: 'fflate', level: 9 }).encode(json));
+    });
+
     test('level trades speed for size (level 9 ≤ level 1), both decodable', async () => {
       const json = realisticJsonBytes(150_000);
       const fast = deflateCodec({ level: 1 });
@@ -63,7 +71,7 @@ export function deflateSuite(): void {
     });
 
     test('rejects bad options with invalid-argument', async () => {
-      for (const bad of [{ level: 10 }, { level: -1 }, { level: 1.5 }, { maxOutputBytes: 0 }, { maxOutputBytes: -5 }, { maxOutputBytes: Number.NaN }, { implementation: 'zstd' }]) {
+      for (const bad of [{ level: 10 }, { level: -1 }, { level: 1.5 }, { maxOutputBytes: 0 }, { maxOutputBytes: -5 }, { maxOutputBytes: Number.NaN }, { implementation: 'zstd' }, { implementation: 'compression-stream', level: 9 }]) {
         await expectStowageError(() => deflateCodec(bad as never), 'invalid-argument');
       }
     });
