@@ -84,21 +84,26 @@ function printGroup(group) {
 
 const server = await createServer({
   root,
-  configFile: false,
+  configFile: join(root, 'vite.config.ts'),
   logLevel: process.env.BENCH_VITE_LOG ?? 'warn',
   clearScreen: false,
-  resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
-  // Dependencies are pre-bundled up front and never discovered later: a discovery would make Vite
-  // reload the page in the middle of a run.
-  optimizeDeps: { noDiscovery: true, include: ['fflate', 'lz-string', 'crypto-js', 'crypto-js/aes', 'crypto-js/pad-nopadding'] },
-  server: {
-    hmr: false,
-    host: '127.0.0.1',
-    port: 0,
-    // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
-    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-  },
+  // No HMR: an edit anywhere in the repo must not reload the page in the middle of a run.
+  server: { hmr: false, host: '127.0.0.1', port: 0 },
 });
+
+/** Runs the benchmarks once; if the page navigated underneath (a Vite reload), waits and retries once. */
+async function runOnce(page) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.waitForFunction(() => typeof window.runBenchmarks === 'function');
+      return await page.evaluate((f) => window.runBenchmarks(f), filter);
+    } catch (err) {
+      if (attempt > 0 || !/context was destroyed|navigat/i.test(String(err))) throw err;
+      console.error('the page reloaded during the run; running again');
+    }
+  }
+}
+
 let browser;
 try {
   await server.listen();
@@ -111,12 +116,11 @@ try {
     if (msg.type() === 'error') console.error('page console:', msg.text());
   });
   await page.goto(url);
-  await page.waitForFunction(() => typeof window.runBenchmarks === 'function');
   console.log(`Chromium ${browser.version()} — ${url}${filter ? ` — filter "${filter}"` : ''} — ${runs} run(s), figures = median of run medians`);
   const reports = [];
   for (let i = 0; i < runs; i++) {
     process.stdout.write(`run ${i + 1}/${runs}…\n`);
-    reports.push(await page.evaluate((f) => window.runBenchmarks(f), filter));
+    reports.push(await runOnce(page));
   }
   const report = combine(reports);
   if (report.groups.length === 0) {
