@@ -1,6 +1,7 @@
 import type { Backup } from './backup.js';
 import type { Codec } from './codec.js';
-import type { Driver } from './driver.js';
+import type { Driver, DriverOp } from './driver.js';
+import type { StoredRecord } from './record.js';
 import type { StorageListener } from './events.js';
 import type { BroadcastFactory, Clock, EstimateFn, LockPort } from './ports.js';
 
@@ -140,6 +141,32 @@ export interface StorageConfig {
   readonly limits: Required<StorageLimits>;
 }
 
+/** A logical change as committed, in user keys (expiry sweeps are not included). */
+export type CommitChange =
+  | { readonly type: 'put'; readonly key: string; readonly record: StoredRecord }
+  | { readonly type: 'delete'; readonly key: string };
+
+/** Who caused a commit: the app through the storage, or a sync engine applying cloud state. */
+export type CommitOrigin = 'local' | 'sync';
+
+/**
+ * Joins a storage's write transactions: `ops` returns driver ops (e.g. outbox entries in the
+ * reserved key space) that commit atomically with the changes; `committed` runs after the commit.
+ * `ops` is synchronous and must not throw for valid changes (a throw fails the write).
+ */
+export interface CommitHook {
+  ops(changes: readonly CommitChange[], origin: CommitOrigin): readonly DriverOp[];
+  committed?(changes: readonly CommitChange[], origin: CommitOrigin): void;
+}
+
+/** One raw record to write with `applyRecords` (`record: undefined` deletes the key). */
+export interface ApplyRecordItem {
+  key: string;
+  record: StoredRecord | undefined;
+  /** Only write if the key's current `updatedAt` is this (`null` = absent): a compare-and-set. */
+  expectUpdatedAt?: number | null;
+}
+
 /** A namespaced key-value store. Every method rejects with a `StowageError`. */
 export interface Storage {
   readonly prefix: string;
@@ -180,6 +207,16 @@ export interface Storage {
   migrate(): Promise<number>;
   /** Re-encodes matching records with the current codecs (e.g. after a key rotation); resolves to how many. */
   reencode(options?: ReencodeOptions): Promise<number>;
+  /** The raw stored record of a key (expired ones included), for sync engines. */
+  getRecord(key: string): Promise<StoredRecord | undefined>;
+  /**
+   * Writes raw records atomically (e.g. state pulled from the cloud; ciphertext stays ciphertext),
+   * skipping items whose `expectUpdatedAt` no longer matches. Events report them as `remote`.
+   * Resolves to the keys written. @default origin 'sync'
+   */
+  applyRecords(items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]>;
+  /** Adds a hook to every write transaction; returns its removal. */
+  addCommitHook(hook: CommitHook): () => void;
   /** Waits for pending writes, stops timers, closes the driver. */
   close(): Promise<void>;
 }

@@ -1,5 +1,4 @@
-import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup, recordsToCsv, toBase64 } from './backup.js';
-import type { Backup, BackupEntry } from './backup.js';
+import type { Backup } from './backup.js';
 import { CodecPipeline } from './codec-pipeline.js';
 import type { EncodeIntent } from './codec-pipeline.js';
 import type { Driver, DriverOp } from './driver.js';
@@ -9,14 +8,20 @@ import type { StorageEvent, StorageListener } from './events.js';
 import { KeyIndex } from './key-index.js';
 import type { KeyMeta } from './key-index.js';
 import { memoryDriver } from './memory-driver.js';
-import { createMetaStore, RESERVED } from './meta-store.js';
+import { createMetaStore } from './meta-store.js';
 import { broadcastChannel, browserEstimate, defaultLocks, systemClock } from './ports.js';
 import type { BroadcastPort, Clock, EstimateFn } from './ports.js';
 import { ENVELOPE_VERSION, isExpired, isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
 import { serializeValue, utf8Length } from './serialize.js';
 import type { SerializedValue } from './serialize.js';
+import * as backup from './storage-backup.js';
+import { adopt, foreignSize, metaOf } from './storage-context.js';
+import type { Change, CommitOrigin, StorageContext } from './storage-context.js';
+import * as rewrites from './storage-rewrite.js';
 import type {
+  ApplyRecordItem,
+  CommitHook,
   EntryInfo,
   ExportOptions,
   ImportOptions,
@@ -39,9 +44,6 @@ const STORAGE_OPTIONS = [
   'sweepInterval', 'schemaVersion', 'migrations', 'fallbackToMemory', 'backupsToKeep', 'clock', 'locks', 'broadcast', 'estimate',
 ] as const;
 
-/** A change inside one write unit, in user keys. */
-type Change = { type: 'put'; key: string; record: StoredRecord } | { type: 'delete'; key: string; reason: 'removed' | 'expired' };
-
 /** One caller's write: its changes commit together or not at all. */
 interface Unit {
   prepared: Promise<Change[]>;
@@ -54,9 +56,6 @@ type WireMessage =
   | { from: string; prefix: string; kind: 'changes'; changes: ({ type: 'put'; key: string; meta: KeyMeta } | { type: 'delete'; key: string; reason: 'removed' | 'expired' })[] }
   | { from: string; prefix: string; kind: 'clear' }
   | { from: string; prefix: string; kind: 'import'; mode: 'merge' | 'replace'; count: number };
-
-const metaOf = (r: StoredRecord): KeyMeta =>
-  r.expiresAt === undefined ? { size: r.size, createdAt: r.createdAt, updatedAt: r.updatedAt } : { size: r.size, createdAt: r.createdAt, updatedAt: r.updatedAt, expiresAt: r.expiresAt };
 
 /**
  * Creates a namespaced storage over a driver: TTL, codec pipeline (serialize → compress → encrypt),
@@ -97,6 +96,8 @@ class StorageImpl implements Storage {
   #busOff: (() => void) | undefined;
   #sweepTimer: unknown;
   #closed = false;
+  #hooks: CommitHook[] = [];
+  readonly #ctx: StorageContext;
 
   constructor(o: StorageOptions) {
     checkOptions(o, STORAGE_OPTIONS, 'createStorage');
@@ -146,6 +147,7 @@ class StorageImpl implements Storage {
       this.#bus = (o.broadcast ?? broadcastChannel)(`stowage:${this.#primary.scope}`);
       this.#busOff = this.#bus?.subscribe((m) => this.#onMessage(m as WireMessage));
     }
+    this.#ctx = this.#context();
     if (o.sweepInterval !== undefined) {
       checkDuration(o.sweepInterval, 'sweepInterval');
       const every = o.sweepInterval;
@@ -161,6 +163,47 @@ class StorageImpl implements Storage {
   }
 
   // ── plumbing ───────────────────────────────────────────────────────────────
+
+  /** The internals the backup and rewrite modules work with. */
+  #context(): StorageContext {
+    const self = this;
+    return {
+      prefix: this.prefix,
+      dp: this.#dp,
+      clock: this.#clock,
+      pipeline: this.#pipeline,
+      index: this.#index,
+      schema: this.#schema,
+      maxKeyLength: this.#maxKeyLength,
+      backupsToKeep: this.#backupsToKeep,
+      exclusive: (what, fn) => this.#exclusive(what, fn),
+      read: async (what, fn) => {
+        if (self.#writes.busy) await self.#writes.idle();
+        return self.#call(what, fn);
+      },
+      hydrate: (d) => this.#hydrate(d),
+      record: (key, s, o, intent, times) => this.#record(key, s, o, intent, times),
+      intent: (o, record) => this.#intent(o, record),
+      checkSize: (key, size) => this.#checkSize(key, size),
+      migrateValue: (key, value, from) => this.#migrateValue(key, value, from),
+      fits: (changes) => this.#fits(changes),
+      write: (d, changes, origin, extra) => this.#write(d, changes, origin, extra),
+      imported: (mode, count) => {
+        this.#emit({ type: 'import', source: 'local', mode, count });
+        this.#post({ from: this.#id, prefix: this.prefix, kind: 'import', mode, count });
+      },
+    };
+  }
+
+  /** Runs a public operation: closed check, and every failure as a StowageError. */
+  async #guard<T>(fn: () => Promise<T>): Promise<T> {
+    this.#open();
+    try {
+      return await fn();
+    } catch (e) {
+      throw toStowageError(e, 'storage');
+    }
+  }
 
   #open(): void {
     if (this.#closed) throw new StowageError('closed', `storage "${this.prefix}" is closed`);
@@ -297,7 +340,7 @@ class StorageImpl implements Storage {
   }
 
   /** Quota check, one driver batch, then index, events and broadcast. Settles every unit. */
-  async #commit(d: Driver, items: [Unit, Change[]][], firstTry: boolean): Promise<void> {
+  async #commit(d: Driver, items: [Unit, readonly Change[]][], firstTry: boolean): Promise<void> {
     const now = this.#clock.now();
     let { accepted, refused } = this.#fit(items, []);
     let sweep: Change[] = [];
@@ -313,11 +356,8 @@ class StorageImpl implements Storage {
       }));
     }
     if (accepted.length === 0) return;
-    const changes = [...sweep, ...accepted.flatMap(([, cs]) => cs)];
-    for (const c of changes) if (c.type === 'put') c.record.createdAt = this.#index.get(c.key)?.createdAt || c.record.createdAt;
-    const ops: DriverOp[] = changes.map((c) => (c.type === 'put' ? { type: 'put', key: this.#dp + c.key, value: c.record } : { type: 'delete', key: this.#dp + c.key }));
     try {
-      await d.batch(ops);
+      await this.#write(d, [...sweep, ...accepted.flatMap(([, cs]) => cs)], 'local');
     } catch (e) {
       const err = toStowageError(e, 'write');
       if (err.code === 'quota-exceeded' && firstTry && (await this.#sweepExpired(d)) > 0) return this.#commit(d, accepted, false);
@@ -329,13 +369,36 @@ class StorageImpl implements Storage {
       for (const [u] of accepted) u.reject(err);
       return;
     }
-    this.#applied(changes, 'local');
-    this.#post({ from: this.#id, prefix: this.prefix, kind: 'changes', changes: changes.map((c) => (c.type === 'put' ? { type: 'put', key: c.key, meta: metaOf(c.record) } : c)) });
     for (const [u] of accepted) u.resolve();
   }
 
+  /**
+   * One atomic driver batch: `extra` ops, the changes, and the ops commit hooks add for them (e.g.
+   * outbox entries, so data and its outbox entry can never be kept one without the other). Then the
+   * index, events, other tabs and the hooks' `committed`. Expiry sweeps are not logical changes:
+   * hooks do not see them.
+   */
+  async #write(d: Driver, changes: readonly Change[], origin: CommitOrigin, extra: readonly DriverOp[] = []): Promise<void> {
+    if (origin === 'local') {
+      for (const c of changes) if (c.type === 'put') c.record.createdAt = this.#index.get(c.key)?.createdAt || c.record.createdAt;
+    }
+    const logical = changes.filter((c) => c.type === 'put' || c.reason !== 'expired');
+    const hookOps = logical.length > 0 ? this.#hooks.flatMap((h) => h.ops(logical, origin)) : [];
+    const ops: DriverOp[] = changes.map((c) => (c.type === 'put' ? { type: 'put', key: this.#dp + c.key, value: c.record } : { type: 'delete', key: this.#dp + c.key }));
+    await d.batch([...extra, ...ops, ...hookOps]);
+    const source = origin === 'sync' ? 'remote' : 'local';
+    this.#applied(changes, source);
+    this.#post({ from: this.#id, prefix: this.prefix, kind: 'changes', changes: changes.map((c) => (c.type === 'put' ? { type: 'put', key: c.key, meta: metaOf(c.record) } : c)) });
+    if (logical.length > 0) for (const h of this.#hooks) h.committed?.(logical, origin);
+  }
+
+  /** Whether `changes` fit the total limit. */
+  #fits(changes: readonly Change[]): boolean {
+    return this.#fit([[{} as Unit, changes]], []).refused.length === 0;
+  }
+
   /** Splits units into those that fit the total limit (in order) and those that don't. */
-  #fit(items: [Unit, Change[]][], sweep: Change[]): { accepted: [Unit, Change[]][]; refused: [Unit, Change[], number][] } {
+  #fit(items: [Unit, readonly Change[]][], sweep: readonly Change[]): { accepted: [Unit, readonly Change[]][]; refused: [Unit, readonly Change[], number][] } {
     const overlay = new Map<string, number>();
     const sizeOf = (k: string): number => overlay.get(k) ?? this.#index.get(k)?.size ?? 0;
     let total = this.#index.bytes;
@@ -343,8 +406,8 @@ class StorageImpl implements Storage {
       total -= sizeOf(c.key);
       overlay.set(c.key, 0);
     }
-    const accepted: [Unit, Change[]][] = [];
-    const refused: [Unit, Change[], number][] = [];
+    const accepted: [Unit, readonly Change[]][] = [];
+    const refused: [Unit, readonly Change[], number][] = [];
     for (const [u, cs] of items) {
       const local = new Map<string, number>();
       let delta = 0;
@@ -365,7 +428,7 @@ class StorageImpl implements Storage {
     return { accepted, refused };
   }
 
-  #applied(changes: Change[], source: 'local' | 'remote'): void {
+  #applied(changes: readonly Change[], source: 'local' | 'remote'): void {
     for (const c of changes) {
       if (c.type === 'put') {
         this.#index.set(c.key, metaOf(c.record));
@@ -425,9 +488,7 @@ class StorageImpl implements Storage {
       else if (isStoredRecord(raw) && isExpired(raw, now)) changes.push({ type: 'delete', key, reason: 'expired' });
     });
     if (changes.length === 0) return 0;
-    await d.batch(changes.map((c) => ({ type: 'delete', key: this.#dp + c.key })));
-    this.#applied(changes, 'local');
-    this.#post({ from: this.#id, prefix: this.prefix, kind: 'changes', changes: changes as { type: 'delete'; key: string; reason: 'expired' }[] });
+    await this.#write(d, changes, 'local');
     return changes.length;
   }
 
@@ -582,6 +643,13 @@ class StorageImpl implements Storage {
 
   clear(): Promise<void> {
     return this.#exclusive('clear', async (d) => {
+      if (this.#hooks.length > 0) {
+        // Hooks (e.g. the sync outbox) need every deleted key, in the same transaction.
+        await this.#hydrate(d);
+        const keys = (await d.keys(this.#dp)).map((k) => k.slice(this.#dp.length));
+        await this.#write(d, keys.map((key) => ({ type: 'delete', key, reason: 'removed' })), 'local');
+        return;
+      }
       await d.clear(this.#dp);
       this.#index.clear();
       this.#indexed = true;
@@ -652,180 +720,86 @@ class StorageImpl implements Storage {
     return this.#emitter.subscribe(listener);
   }
 
-  // ── backup, migrations, re-encoding ────────────────────────────────────────
+  // ── backup, migrations, re-encoding (storage-backup.ts, storage-rewrite.ts) ──
 
-  async #liveRecords(d: Driver): Promise<[string, StoredRecord, boolean][]> {
-    const now = this.#clock.now();
-    const out: [string, StoredRecord, boolean][] = [];
-    for (const [k, raw] of await d.entries(this.#dp)) {
-      const key = k.slice(this.#dp.length);
-      const foreign = !isStoredRecord(raw);
-      const r = foreign ? adopt(key, raw) : raw;
-      if (!isExpired(r, now)) out.push([key, r, foreign]);
-    }
-    return out;
+  exportData(options?: ExportOptions): Promise<Backup> {
+    return this.#guard(() => backup.exportData(this.#ctx, options));
   }
 
-  async #export(d: Driver, decrypt: boolean): Promise<Backup> {
-    const entries: BackupEntry[] = [];
-    for (const [key, r] of await this.#liveRecords(d)) {
-      const e: BackupEntry = { key, createdAt: r.createdAt, updatedAt: r.updatedAt, schema: r.s };
-      if (r.expiresAt !== undefined) e.expiresAt = r.expiresAt;
-      if (r.codecs.length > 0 && !decrypt && this.#pipeline.isEncrypted(r.codecs)) {
-        e.data = toBase64(r.data as Uint8Array);
-        e.codecs = [...r.codecs];
-      } else {
-        e.value = await this.#pipeline.decode(r, key);
-      }
-      entries.push(e);
-    }
-    return { format: BACKUP_FORMAT, version: BACKUP_VERSION, prefix: this.prefix, exportedAt: this.#clock.now(), entries };
+  exportCsv(): Promise<string> {
+    return this.#guard(() => backup.exportCsv(this.#ctx));
   }
 
-  async exportData(options?: ExportOptions): Promise<Backup> {
-    checkOptions(options, ['decrypt'], 'exportData');
-    if (this.#writes.busy) await this.#writes.idle();
-    return this.#call('exportData', (d) => this.#export(d, options?.decrypt === true));
+  importData(input: unknown, options?: ImportOptions): Promise<number> {
+    return this.#guard(() => backup.importData(this.#ctx, input, options));
   }
 
-  async exportCsv(): Promise<string> {
-    if (this.#writes.busy) await this.#writes.idle();
-    return this.#call('exportCsv', async (d) => {
-      const b = await this.#export(d, false);
-      return recordsToCsv(b.entries.map((e) => ({
-        key: e.key, value: e.value, encrypted: e.data !== undefined, updatedAt: e.updatedAt, ...(e.expiresAt !== undefined ? { expiresAt: e.expiresAt } : {}),
-      })));
-    });
+  listBackups(): Promise<{ id: string; createdAt: number; count: number }[]> {
+    return this.#guard(() => backup.listBackups(this.#ctx));
   }
 
-  async importData(input: unknown, options?: ImportOptions): Promise<number> {
-    checkOptions(options, ['mode'], 'importData');
-    const mode = options?.mode ?? 'merge';
-    if (mode !== 'merge' && mode !== 'replace') throw new StowageError('invalid-argument', `importData mode must be 'merge' or 'replace'`);
-    const backup = parseBackup(input);
-    const now = this.#clock.now();
-    // Build and verify every record before touching the store: an undecryptable entry aborts the import.
-    const puts: Change[] = [];
-    for (const e of backup.entries) {
-      validateKey(e.key, this.#maxKeyLength);
-      if (e.expiresAt !== undefined && e.expiresAt <= now) continue;
-      const times = { createdAt: e.createdAt, updatedAt: e.updatedAt, ...(e.expiresAt !== undefined ? { expiresAt: e.expiresAt } : {}) };
-      let record: StoredRecord;
-      if (e.data !== undefined) {
-        const data = fromBase64(e.data);
-        const plain = await this.#pipeline.decodeBytes(data, e.codecs as string[], e.key);
-        record = { v: ENVELOPE_VERSION, s: e.schema, codecs: [...(e.codecs as string[])], data, size: utf8Length(e.key) + data.byteLength, rawSize: plain.byteLength, ...times };
-        this.#checkSize(e.key, record.size);
-      } else {
-        const s = serializeValue(e.value, e.key);
-        record = await this.#record(e.key, s, undefined, this.#intent(undefined), times);
-        record.s = e.schema;
-      }
-      puts.push({ type: 'put', key: e.key, record });
-    }
-    return this.#exclusive('importData', async (d) => {
-      await this.#hydrate(d);
-      const current = await this.#export(d, false);
-      const incoming = new Set(puts.map((c) => c.key));
-      const deletes: Change[] = mode === 'replace' ? current.entries.filter((e) => !incoming.has(e.key)).map((e) => ({ type: 'delete', key: e.key, reason: 'removed' })) : [];
-      const changes = [...deletes, ...puts];
-      const fit = this.#fit([[{} as Unit, changes]], []);
-      if (fit.refused.length > 0) {
-        throw new StowageError('quota-exceeded', `importing would exceed the ${this.#maxTotal} byte limit of "${this.prefix}"`, { details: { limit: this.#maxTotal } });
-      }
-      const backupOps = await this.#backupOps(d, current);
-      await d.batch([...backupOps, ...changes.map((c): DriverOp => (c.type === 'put' ? { type: 'put', key: this.#dp + c.key, value: c.record } : { type: 'delete', key: this.#dp + c.key }))]);
-      for (const c of changes) if (c.type === 'put') this.#index.set(c.key, metaOf(c.record)); else this.#index.delete(c.key);
-      this.#emit({ type: 'import', source: 'local', mode, count: puts.length });
-      this.#post({ from: this.#id, prefix: this.prefix, kind: 'import', mode, count: puts.length });
-      return puts.length;
-    });
-  }
-
-  #backupPrefix(): string {
-    return `${RESERVED}backup/${this.prefix}/`;
-  }
-
-  /** Ops that store `current` as the newest automatic backup and prune the oldest. */
-  async #backupOps(d: Driver, current: Backup): Promise<DriverOp[]> {
-    if (this.#backupsToKeep <= 0 || current.entries.length === 0) return [];
-    const existing = await d.keys(this.#backupPrefix());
-    const id = String(this.#clock.now()).padStart(15, '0');
-    const drop = existing.slice(0, Math.max(0, existing.length + 1 - this.#backupsToKeep));
-    return [{ type: 'put', key: this.#backupPrefix() + id, value: current }, ...drop.map((key): DriverOp => ({ type: 'delete', key }))];
-  }
-
-  async listBackups(): Promise<{ id: string; createdAt: number; count: number }[]> {
-    return this.#call('listBackups', async (d) => {
-      const rows = await d.entries(this.#backupPrefix());
-      return rows
-        .map(([k, b]) => ({ id: k.slice(this.#backupPrefix().length), createdAt: (b as Backup).exportedAt, count: (b as Backup).entries.length }))
-        .reverse();
-    });
-  }
-
-  async restoreBackup(id: string): Promise<number> {
-    if (typeof id !== 'string' || id === '') throw new StowageError('invalid-argument', 'restoreBackup expects a backup id');
-    const b = await this.#call('restoreBackup', (d) => d.get(this.#backupPrefix() + id));
-    if (b === undefined) throw new StowageError('not-found', `no backup "${id}" for "${this.prefix}"`, { details: { id } });
-    return this.importData(b, { mode: 'replace' });
+  restoreBackup(id: string): Promise<number> {
+    return this.#guard(() => backup.restoreBackup(this.#ctx, id));
   }
 
   migrate(): Promise<number> {
-    return this.#rewrite('migrate', (r, foreign) => foreign || r.s < this.#schema, async (key, r) => {
-      const value = await this.#migrateValue(key, await this.#pipeline.decode(r, key), r.s);
-      return this.#record(key, serializeValue(value, key), undefined, this.#intent(undefined, r), r);
-    });
+    return this.#guard(() => rewrites.migrate(this.#ctx));
   }
 
   reencode(options?: ReencodeOptions): Promise<number> {
-    checkOptions(options, ['filter', 'batchSize', 'onProgress'], 'reencode');
-    const filter = options?.filter ?? ((ids: readonly string[]) => ids.length > 0);
-    return this.#rewrite('reencode', (r) => r.codecs.length > 0 && filter(r.codecs), async (key, r) => {
-      const value = await this.#pipeline.decode(r, key);
-      const next = await this.#record(key, serializeValue(value, key), undefined, this.#intent(undefined, r), r);
-      next.s = r.s;
-      return next;
-    }, options?.batchSize, options?.onProgress);
+    return this.#guard(() => rewrites.reencode(this.#ctx, options));
   }
 
-  /**
-   * Rewrites matching records page by page, each page in its own exclusive step and transaction, and
-   * skips records changed since they were read — so writes are never lost and every record stays
-   * readable (old and new codecs both decode) throughout.
-   */
-  async #rewrite(
-    what: string,
-    match: (r: StoredRecord, foreign: boolean) => boolean,
-    transform: (key: string, r: StoredRecord) => Promise<StoredRecord>,
-    batchSize = 100,
-    onProgress?: (done: number) => void,
-  ): Promise<number> {
-    checkDuration(batchSize, 'batchSize');
-    let after: string | undefined;
-    let done = 0;
-    for (;;) {
-      const page = await this.#exclusive(what, async (d) => {
-        const rows = await d.entries(this.#dp, { ...(after !== undefined ? { after } : {}), limit: batchSize });
-        const ops: DriverOp[] = [];
-        const metas: [string, KeyMeta][] = [];
-        for (const [k, raw] of rows) {
-          const key = k.slice(this.#dp.length);
-          const foreign = !isStoredRecord(raw);
-          const r = foreign ? adopt(key, raw) : raw;
-          if (!match(r, foreign)) continue;
-          const next = await transform(key, r);
-          ops.push({ type: 'put', key: k, value: next });
-          metas.push([key, metaOf(next)]);
+  // ── raw records, for the sync engine ───────────────────────────────────────
+
+  addCommitHook(hook: CommitHook): () => void {
+    if (typeof hook !== 'object' || hook === null || typeof hook.ops !== 'function') {
+      throw new StowageError('invalid-argument', 'addCommitHook expects { ops(changes, origin), committed?(changes, origin) }');
+    }
+    this.#hooks.push(hook);
+    return () => {
+      this.#hooks = this.#hooks.filter((h) => h !== hook);
+    };
+  }
+
+  async getRecord(key: string): Promise<StoredRecord | undefined> {
+    validateKey(key, this.#maxKeyLength);
+    return this.#ctx.read('getRecord', async (d) => {
+      const raw = await d.get(this.#dp + key);
+      return raw === undefined ? undefined : isStoredRecord(raw) ? raw : adopt(key, raw);
+    });
+  }
+
+  applyRecords(items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]> {
+    try {
+      if (!Array.isArray(items)) throw new StowageError('invalid-argument', 'applyRecords expects an array');
+      checkOptions(options, ['origin'], 'applyRecords');
+      const origin = options?.origin ?? 'sync';
+      for (const [i, it] of items.entries()) {
+        validateKey(it?.key, this.#maxKeyLength);
+        if (it.record !== undefined && !isStoredRecord(it.record)) {
+          throw new StowageError('invalid-argument', `applyRecords item ${i} ("${it.key}") is not a stored record`, { details: { index: i, key: it.key } });
         }
-        if (ops.length > 0) await d.batch(ops);
-        for (const [key, meta] of metas) if (this.#indexed) this.#index.set(key, meta);
-        return { last: rows.at(-1)?.[0], count: ops.length, full: rows.length === batchSize };
+      }
+      return this.#exclusive('applyRecords', async (d) => {
+        await this.#hydrate(d);
+        const guarded = items.filter((it) => it.expectUpdatedAt !== undefined);
+        const current = guarded.length > 0 ? await d.getMany(guarded.map((it) => this.#dp + it.key)) : [];
+        const stale = new Set<string>();
+        guarded.forEach((it, i) => {
+          const raw = current[i];
+          const at = raw === undefined ? null : isStoredRecord(raw) ? raw.updatedAt : 0;
+          if (at !== it.expectUpdatedAt) stale.add(it.key);
+        });
+        const changes: Change[] = items
+          .filter((it) => !stale.has(it.key))
+          .map((it) => (it.record ? { type: 'put', key: it.key, record: { ...it.record } } : { type: 'delete', key: it.key, reason: 'removed' }));
+        if (!this.#fits(changes)) throw new StowageError('quota-exceeded', `applying would exceed the size limit of "${this.prefix}"`);
+        if (changes.length > 0) await this.#write(d, changes, origin);
+        return changes.map((c) => c.key);
       });
-      done += page.count;
-      if (page.count > 0) onProgress?.(done);
-      if (!page.full || page.last === undefined) return done;
-      after = page.last;
+    } catch (e) {
+      return Promise.reject(toStowageError(e, 'applyRecords'));
     }
   }
 
@@ -841,16 +815,3 @@ class StorageImpl implements Storage {
 }
 
 const NONE = Symbol('none');
-
-/** Wraps a foreign value (envelope version 0: written before Stowage) as a schema-0 record. */
-function adopt(key: string, raw: unknown): StoredRecord {
-  return { v: 0, s: 0, value: raw, codecs: [], createdAt: 0, updatedAt: 0, size: utf8Length(key) + foreignSize(raw), rawSize: foreignSize(raw) };
-}
-
-function foreignSize(raw: unknown): number {
-  try {
-    return utf8Length(JSON.stringify(raw) ?? '');
-  } catch {
-    return 0;
-  }
-}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { createStorage, memoryDriver, RESERVED } from '@stowage/core';
+import type { CommitChange, CommitOrigin, StorageEvent, StoredRecord } from '@stowage/core';
+import { fakeClock, spyDriver, xorCipher } from './helpers.js';
+
+describe('commit hooks', () => {
+  it('hook ops commit in the same transaction as the data, for every kind of logical change', async () => {
+    const driver = spyDriver();
+    const s = createStorage({ driver, broadcast: false });
+    const seen: [string[], CommitOrigin][] = [];
+    s.addCommitHook({
+      ops: (changes) => changes.map((c) => ({ type: 'put', key: `${RESERVED}outbox/${c.key}`, value: c.type })),
+      committed: (changes, origin) => seen.push([changes.map((c) => `${c.type}:${c.key}`), origin]),
+    });
+    await Promise.all([s.set('a', 1), s.set('b', 2)]);
+    await s.remove('a');
+    await s.clear();
+    expect(driver.batches.map((b) => b.map((o) => `${o.type} ${o.key.replace(RESERVED, '\\0')}`))).toEqual([
+      ['put stowage:a', 'put stowage:b', 'put \\0outbox/a', 'put \\0outbox/b'],
+      ['delete stowage:a', 'put \\0outbox/a'],
+      ['delete stowage:b', 'put \\0outbox/b'],
+    ]);
+    expect(seen).toEqual([[['put:a', 'put:b'], 'local'], [['delete:a'], 'local'], [['delete:b'], 'local']]);
+  });
+
+  it('a failing hook fails the write: neither data nor hook ops are kept', async () => {
+    const driver = memoryDriver();
+    const s = createStorage({ driver, broadcast: false });
+    const off = s.addCommitHook({ ops: () => [{ type: 'put', key: `${RESERVED}x`, value: () => 1 }] }); // uncloneable
+    await expect(s.set('k', 1)).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect(await driver.keys('')).toEqual([]);
+    off();
+    await s.set('k', 1);
+    expect(await driver.keys('')).toEqual(['stowage:k']);
+  });
+
+  it('expiry sweeps are not logical changes: hooks do not see them', async () => {
+    const clock = fakeClock();
+    const s = createStorage({ clock, broadcast: false });
+    const seen: CommitChange[] = [];
+    s.addCommitHook({ ops: (cs) => (seen.push(...cs), []) });
+    await s.set('t', 1, { ttl: 10 });
+    clock.advance(10);
+    expect(await s.cleanExpired()).toBe(1);
+    expect(seen.map((c) => `${c.type}:${c.key}`)).toEqual(['put:t']);
+  });
+
+  it('rejects a malformed hook', () => {
+    const s = createStorage({ broadcast: false });
+    expect(() => s.addCommitHook({} as never)).toThrow(/addCommitHook/);
+  });
+});
+
+describe('raw records', () => {
+  it('getRecord returns the envelope; applyRecords writes raw records (ciphertext as is) as remote changes', async () => {
+    const driver = memoryDriver();
+    const a = createStorage({ driver, prefix: 'a', broadcast: false, encryption: xorCipher(5) });
+    await a.set('secret', 'shh', { encrypt: true });
+    const rec = (await a.getRecord('secret')) as StoredRecord;
+    expect(rec.codecs).toEqual(['xor']);
+    const b = createStorage({ driver, prefix: 'b', broadcast: false, encryption: xorCipher(5) });
+    const events: StorageEvent[] = [];
+    b.subscribe((e) => events.push(e));
+    const origins: CommitOrigin[] = [];
+    b.addCommitHook({ ops: (_c, origin) => (origins.push(origin), []) });
+    expect(await b.applyRecords([{ key: 'secret', record: rec }, { key: 'gone', record: undefined }])).toEqual(['secret', 'gone']);
+    expect(await b.get('secret')).toBe('shh');
+    expect(events[0]).toMatchObject({ type: 'set', key: 'secret', source: 'remote' });
+    expect(origins).toEqual(['sync']);
+    expect(await b.getRecord('nope')).toBeUndefined();
+  });
+
+  it('applyRecords skips items whose expectUpdatedAt no longer matches (compare-and-set)', async () => {
+    const clock = fakeClock(1000);
+    const s = createStorage({ clock, broadcast: false });
+    await s.set('k', 'local');
+    const base = (await s.getRecord('k'))!;
+    const remote: StoredRecord = { ...base, value: 'remote', updatedAt: 5 };
+    expect(await s.applyRecords([{ key: 'k', record: remote, expectUpdatedAt: 999 }, { key: 'new', record: remote, expectUpdatedAt: null }])).toEqual(['new']);
+    expect(await s.get('k')).toBe('local');
+    expect(await s.applyRecords([{ key: 'k', record: remote, expectUpdatedAt: base.updatedAt }])).toEqual(['k']);
+    expect(await s.get('k')).toBe('remote');
+  });
+
+  it('applyRecords refuses things that are not records', async () => {
+    const s = createStorage({ broadcast: false });
+    await expect(s.applyRecords([{ key: 'k', record: { value: 1 } as never }])).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(s.applyRecords('x' as never)).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(s.applyRecords([{ key: '', record: undefined }])).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+});

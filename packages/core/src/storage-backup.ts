@@ -1,0 +1,127 @@
+import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup, recordsToCsv, toBase64 } from './backup.js';
+import type { Backup, BackupEntry } from './backup.js';
+import type { Driver, DriverOp } from './driver.js';
+import { StowageError } from './errors.js';
+import { RESERVED } from './meta-store.js';
+import { ENVELOPE_VERSION, isExpired, isStoredRecord } from './record.js';
+import type { StoredRecord } from './record.js';
+import { serializeValue, utf8Length } from './serialize.js';
+import { adopt } from './storage-context.js';
+import type { Change, StorageContext } from './storage-context.js';
+import type { ExportOptions, ImportOptions } from './storage-types.js';
+import { checkOptions, validateKey } from './validate.js';
+
+/** Live records of the namespace: `[key, record, foreign]`. */
+export async function liveRecords(ctx: StorageContext, d: Driver): Promise<[string, StoredRecord, boolean][]> {
+  const now = ctx.clock.now();
+  const out: [string, StoredRecord, boolean][] = [];
+  for (const [k, raw] of await d.entries(ctx.dp)) {
+    const key = k.slice(ctx.dp.length);
+    const foreign = !isStoredRecord(raw);
+    const r = foreign ? adopt(key, raw) : raw;
+    if (!isExpired(r, now)) out.push([key, r, foreign]);
+  }
+  return out;
+}
+
+async function snapshot(ctx: StorageContext, d: Driver, decrypt: boolean): Promise<Backup> {
+  const entries: BackupEntry[] = [];
+  for (const [key, r] of await liveRecords(ctx, d)) {
+    const e: BackupEntry = { key, createdAt: r.createdAt, updatedAt: r.updatedAt, schema: r.s };
+    if (r.expiresAt !== undefined) e.expiresAt = r.expiresAt;
+    if (r.codecs.length > 0 && !decrypt && ctx.pipeline.isEncrypted(r.codecs)) {
+      e.data = toBase64(r.data as Uint8Array);
+      e.codecs = [...r.codecs];
+    } else {
+      e.value = await ctx.pipeline.decode(r, key);
+    }
+    entries.push(e);
+  }
+  return { format: BACKUP_FORMAT, version: BACKUP_VERSION, prefix: ctx.prefix, exportedAt: ctx.clock.now(), entries };
+}
+
+/** A versioned JSON backup; encrypted values stay ciphertext unless `decrypt`. */
+export function exportData(ctx: StorageContext, options?: ExportOptions): Promise<Backup> {
+  checkOptions(options, ['decrypt'], 'exportData');
+  return ctx.read('exportData', (d) => snapshot(ctx, d, options?.decrypt === true));
+}
+
+/** CSV of the namespace (see `recordsToCsv`). */
+export function exportCsv(ctx: StorageContext): Promise<string> {
+  return ctx.read('exportCsv', async (d) => {
+    const b = await snapshot(ctx, d, false);
+    return recordsToCsv(b.entries.map((e) => ({
+      key: e.key, value: e.value, encrypted: e.data !== undefined, updatedAt: e.updatedAt, ...(e.expiresAt !== undefined ? { expiresAt: e.expiresAt } : {}),
+    })));
+  });
+}
+
+/** Builds (and for ciphertext, verifies) the record of every live backup entry before anything is written. */
+async function recordsOf(ctx: StorageContext, backup: Backup): Promise<Change[]> {
+  const now = ctx.clock.now();
+  const puts: Change[] = [];
+  for (const e of backup.entries) {
+    validateKey(e.key, ctx.maxKeyLength);
+    if (e.expiresAt !== undefined && e.expiresAt <= now) continue;
+    const times = { createdAt: e.createdAt, updatedAt: e.updatedAt, ...(e.expiresAt !== undefined ? { expiresAt: e.expiresAt } : {}) };
+    let record: StoredRecord;
+    if (e.data !== undefined) {
+      const data = fromBase64(e.data);
+      // Decrypting now proves this storage holds the key: an import must not store unreadable data.
+      const plain = await ctx.pipeline.decodeBytes(data, e.codecs as string[], e.key);
+      record = { v: ENVELOPE_VERSION, s: e.schema, codecs: [...(e.codecs as string[])], data, size: utf8Length(e.key) + data.byteLength, rawSize: plain.byteLength, ...times };
+      ctx.checkSize(e.key, record.size);
+    } else {
+      record = await ctx.record(e.key, serializeValue(e.value, e.key), undefined, ctx.intent(undefined), times);
+      record.s = e.schema;
+    }
+    puts.push({ type: 'put', key: e.key, record });
+  }
+  return puts;
+}
+
+const backupPrefix = (ctx: StorageContext): string => `${RESERVED}backup/${ctx.prefix}/`;
+
+/** Ops storing `current` as the newest automatic backup and pruning the oldest. */
+async function backupOps(ctx: StorageContext, d: Driver, current: Backup): Promise<DriverOp[]> {
+  if (ctx.backupsToKeep <= 0 || current.entries.length === 0) return [];
+  const existing = await d.keys(backupPrefix(ctx));
+  const id = String(ctx.clock.now()).padStart(15, '0');
+  const drop = existing.slice(0, Math.max(0, existing.length + 1 - ctx.backupsToKeep));
+  return [{ type: 'put', key: backupPrefix(ctx) + id, value: current }, ...drop.map((key): DriverOp => ({ type: 'delete', key }))];
+}
+
+/** Imports a backup atomically, keeping an automatic backup of what it replaces. */
+export async function importData(ctx: StorageContext, input: unknown, options?: ImportOptions): Promise<number> {
+  checkOptions(options, ['mode'], 'importData');
+  const mode = options?.mode ?? 'merge';
+  if (mode !== 'merge' && mode !== 'replace') throw new StowageError('invalid-argument', `importData mode must be 'merge' or 'replace'`);
+  const puts = await recordsOf(ctx, parseBackup(input));
+  return ctx.exclusive('importData', async (d) => {
+    await ctx.hydrate(d);
+    const current = await snapshot(ctx, d, false);
+    const incoming = new Set(puts.map((c) => c.key));
+    const deletes: Change[] = mode === 'replace' ? current.entries.filter((e) => !incoming.has(e.key)).map((e) => ({ type: 'delete', key: e.key, reason: 'removed' })) : [];
+    const changes = [...deletes, ...puts];
+    if (!ctx.fits(changes)) throw new StowageError('quota-exceeded', `importing would exceed the size limit of "${ctx.prefix}"`);
+    await ctx.write(d, changes, 'local', await backupOps(ctx, d, current));
+    ctx.imported(mode, puts.length);
+    return puts.length;
+  });
+}
+
+/** Automatic pre-import backups, newest first. */
+export function listBackups(ctx: StorageContext): Promise<{ id: string; createdAt: number; count: number }[]> {
+  return ctx.read('listBackups', async (d) => {
+    const rows = await d.entries(backupPrefix(ctx));
+    return rows.map(([k, b]) => ({ id: k.slice(backupPrefix(ctx).length), createdAt: (b as Backup).exportedAt, count: (b as Backup).entries.length })).reverse();
+  });
+}
+
+/** Replaces the namespace with an automatic backup. */
+export async function restoreBackup(ctx: StorageContext, id: string): Promise<number> {
+  if (typeof id !== 'string' || id === '') throw new StowageError('invalid-argument', 'restoreBackup expects a backup id');
+  const b = await ctx.read('restoreBackup', (d) => d.get(backupPrefix(ctx) + id));
+  if (b === undefined) throw new StowageError('not-found', `no backup "${id}" for "${ctx.prefix}"`, { details: { id } });
+  return importData(ctx, b, { mode: 'replace' });
+}
