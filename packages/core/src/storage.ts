@@ -166,7 +166,6 @@ class StorageImpl implements Storage {
 
   /** The internals the backup and rewrite modules work with. */
   #context(): StorageContext {
-    const self = this;
     return {
       prefix: this.prefix,
       dp: this.#dp,
@@ -178,8 +177,8 @@ class StorageImpl implements Storage {
       backupsToKeep: this.#backupsToKeep,
       exclusive: (what, fn) => this.#exclusive(what, fn),
       read: async (what, fn) => {
-        if (self.#writes.busy) await self.#writes.idle();
-        return self.#call(what, fn);
+        if (this.#writes.busy) await this.#writes.idle();
+        return this.#call(what, fn);
       },
       hydrate: (d) => this.#hydrate(d),
       record: (key, s, o, intent, times) => this.#record(key, s, o, intent, times),
