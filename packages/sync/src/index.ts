@@ -1,1 +1,3 @@
 export * from './remote-store.js';
+export * from './remote-input.js';
+export * from './memory-remote.js';
