@@ -151,11 +151,11 @@ export type CommitOrigin = 'local' | 'sync';
 
 /**
  * Joins a storage's write transactions: `ops` returns driver ops (e.g. outbox entries in the
- * reserved key space) that commit atomically with the changes; `committed` runs after the commit.
- * `ops` is synchronous and must not throw for valid changes (a throw fails the write).
+ * reserved key space) that go into the same driver batch as the changes, so both commit or
+ * neither; `committed` runs after the commit. A throw (or rejection) from `ops` fails the write.
  */
 export interface CommitHook {
-  ops(changes: readonly CommitChange[], origin: CommitOrigin): readonly DriverOp[];
+  ops(changes: readonly CommitChange[], origin: CommitOrigin): readonly DriverOp[] | Promise<readonly DriverOp[]>;
   committed?(changes: readonly CommitChange[], origin: CommitOrigin): void;
 }
 

@@ -382,7 +382,7 @@ class StorageImpl implements Storage {
       for (const c of changes) if (c.type === 'put') c.record.createdAt = this.#index.get(c.key)?.createdAt || c.record.createdAt;
     }
     const logical = changes.filter((c) => c.type === 'put' || c.reason !== 'expired');
-    const hookOps = logical.length > 0 ? this.#hooks.flatMap((h) => h.ops(logical, origin)) : [];
+    const hookOps = logical.length > 0 ? (await Promise.all(this.#hooks.map((h) => h.ops(logical, origin)))).flat() : [];
     const ops: DriverOp[] = changes.map((c) => (c.type === 'put' ? { type: 'put', key: this.#dp + c.key, value: c.record } : { type: 'delete', key: this.#dp + c.key }));
     await d.batch([...extra, ...ops, ...hookOps]);
     const source = origin === 'sync' ? 'remote' : 'local';
