@@ -1,3 +1,4 @@
+import { lruCacheGroup } from './groups/cache.js';
 import { compressionGroup } from './groups/compression.js';
 import { encryptionGroup, keyDerivationGroup } from './groups/encryption.js';
 import type { BenchGroup } from './types.js';
@@ -11,4 +12,5 @@ export const REGISTRY: readonly BenchGroup[] = [
   compressionGroup('compression-150k', 150 * 1024),
   encryptionGroup('encryption-150k', 150 * 1024),
   keyDerivationGroup('key-derivation'),
+  lruCacheGroup('lru-cache'),
 ];

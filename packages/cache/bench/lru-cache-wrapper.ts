@@ -3,7 +3,7 @@
 // Only the benchmark uses it; the measurement decided against shipping it (see README).
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '@stowage/core';
-import type { EvictionReason, LruSetOptions, LruStats } from '../src/index.ts';
+import type { EvictionReason, LruSetOptions, LruStats } from '../src/index.js';
 
 interface WrapOptions<K, V> {
   maxEntries: number;

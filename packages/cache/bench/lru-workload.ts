@@ -1,12 +1,12 @@
 // The LRU benchmark, one module for Node and Chromium: builds the workload of issue 3 (1M ops,
 // 90 % get / 10 % set, 10k keys, capacity 1k, Zipf-skewed keys) and measures each contender on the
-// very same op sequence. Bundled by bench/build-bench.mjs; run by lru.bench.mjs (Node) and
-// lru.chromium.mjs (headless Chromium).
+// very same op sequence. Bundled by bench/build-bench.mjs and run by lru.bench.mjs (Node); the
+// `lru-cache` group of apps/bench runs the same contenders in headless Chromium.
 import { LRUCache } from 'lru-cache';
 import QuickLRU from 'quick-lru';
 import { LRUCache as MnemonistLru } from 'mnemonist';
-import { createLruCache } from '../src/index.ts';
-import { wrapLruCache } from './lru-cache-wrapper.ts';
+import { createLruCache } from '../src/index.js';
+import { wrapLruCache } from './lru-cache-wrapper.js';
 
 export interface Workload {
   ops: number;
@@ -64,7 +64,7 @@ export function makeWorkload({ ops = 1_000_000, keyCount = 10_000, capacity = 1_
   return { ops, keyCount, capacity, getRatio, zipfS, seed, kinds, keyIdx, keys };
 }
 
-interface GetSet {
+export interface GetSet {
   get(key: string): unknown;
   set(key: string, value: number): unknown;
 }
@@ -92,7 +92,7 @@ export const allContenders: Contender[] = [
  * Each contender gets its own compiled loop (`new Function`), so call sites stay monomorphic and the
  * order in which contenders run cannot favour the first one's inline caches.
  */
-function compileLoop(): (c: GetSet, w: Workload) => number {
+export function compileLoop(): (c: GetSet, w: Workload) => number {
   return new Function('c', 'w', `
     const kinds = w.kinds, keyIdx = w.keyIdx, keys = w.keys, n = w.ops;
     let hits = 0;

@@ -71,7 +71,8 @@ class Manager implements CacheManager {
     this.#onError = o.onError ?? reportError;
     const sizeOf = o.memory?.sizeOf;
     this.#memory = createLruCache<string, CacheEntry>({
-      clock: this.#clock,
+      // Only an injected clock is passed on: the LRU samples the system clock cheaply when given none.
+      ...(o.clock !== undefined ? { clock: o.clock } : {}),
       ...(o.memory?.maxEntries !== undefined ? { maxEntries: o.memory.maxEntries } : {}),
       ...(o.memory?.maxBytes !== undefined ? { maxBytes: o.memory.maxBytes } : {}),
       ...(sizeOf !== undefined ? { sizeOf: typeof sizeOf === 'function' ? (e: CacheEntry, k: string) => sizeOf(e.v, k) : sizeOf } : {}),

@@ -1,4 +1,4 @@
-import { StowageError, systemClock } from '@stowage/core';
+import { StowageError } from '@stowage/core';
 import type { EvictListener, EvictionReason, LruCache, LruCacheOptions, LruSetOptions, LruStats } from './lru-types.js';
 import { checkFunction, checkOptions, checkPositive, checkTtl } from './options.js';
 import { reportError } from './report-error.js';
@@ -76,7 +76,7 @@ class Lru<K, V> implements LruCache<K, V> {
     this.#ttl = o.ttl;
     this.#sizeOf = o.sizeOf;
     this.#onEvict = o.onEvict;
-    this.#time = new SampledTime(o.clock ?? systemClock);
+    this.#time = new SampledTime(o.clock);
     // One slot more than maxEntries: a new entry is linked before the least recent one is evicted.
     this.#cap = Math.min(INITIAL_SLOTS, this.maxEntries + 1);
     this.#next = new Int32Array(this.#cap);

@@ -12,6 +12,8 @@ const READS_PER_SAMPLE = 1024;
  * leaves it stale, unlike timer-based caching, which background tabs throttle to a second or more),
  * and after {@link READS_PER_SAMPLE} reads inside one long task. An injected clock is read every
  * time: it is there so tests and callers control time, and they expect a move to show at once.
+ * (Whether a clock was injected is decided by `undefined`, not by identity with `systemClock`: an
+ * app bundling two copies of core would otherwise lose the sampling without notice.)
  */
 export class SampledTime {
   readonly #clock: Clock;
@@ -24,9 +26,9 @@ export class SampledTime {
     this.#scheduled = false;
   };
 
-  constructor(clock: Clock) {
-    this.#clock = clock;
-    this.#sample = clock === systemClock;
+  constructor(clock: Clock | undefined) {
+    this.#clock = clock ?? systemClock;
+    this.#sample = clock === undefined;
   }
 
   now(): number {

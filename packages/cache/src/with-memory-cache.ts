@@ -1,7 +1,6 @@
 import { StowageError, systemClock } from '@stowage/core';
 import type {
-  Backup, Clock, EntryInfo, ExportOptions, ImportOptions, ReencodeOptions, SetOptions, Storage, StorageConfig, StorageEvent, StorageInfo, StorageListener,
-  StorageOp,
+  Clock, EntryInfo, ImportOptions, ReencodeOptions, SetOptions, Storage, StorageEvent, StorageOp,
 } from '@stowage/core';
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
@@ -44,10 +43,29 @@ export interface MemoryCachedStorage extends Storage {
  * ```
  */
 export function withMemoryCache(storage: Storage, options: MemoryCacheOptions = {}): MemoryCachedStorage {
-  return new MemoryCached(storage, options);
+  const layer = new MemoryCached(storage, options);
+  // Members the layer does not define (metadata, export, events, sync hooks, whatever the Storage
+  // interface gains later) go straight to the storage, bound to it; writes among them are still
+  // seen through the storage's change events.
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(layer, {
+    get(target, prop) {
+      const own = prop in target;
+      const source: object = own ? target : storage;
+      const value: unknown = Reflect.get(source, prop, source);
+      if (typeof value !== 'function') return value;
+      let fn = bound.get(prop);
+      if (fn === undefined) bound.set(prop, (fn = (value as (...a: unknown[]) => unknown).bind(source)));
+      return fn;
+    },
+    has: (target, prop) => prop in target || prop in storage,
+  }) as unknown as MemoryCachedStorage;
 }
 
-class MemoryCached implements MemoryCachedStorage {
+/** The `Storage` methods that involve the memory tier (the proxy above forwards the rest). */
+type Layered = 'get' | 'getMany' | 'has' | 'set' | 'setMany' | 'remove' | 'batch' | 'clear' | 'importData' | 'restoreBackup' | 'migrate' | 'reencode' | 'close';
+
+class MemoryCached implements Pick<Storage, Layered> {
   readonly #inner: Storage;
   readonly #memory: LruCache<string, unknown>;
   readonly #guard = new FillGuard();
@@ -65,20 +83,12 @@ class MemoryCached implements MemoryCachedStorage {
     this.#clone = o.clone ?? true;
     this.#clock = o.clock ?? systemClock;
     this.#memory = createLruCache<string, unknown>({
-      clock: this.#clock,
+      ...(o.clock !== undefined ? { clock: o.clock } : {}),
       ...(o.maxEntries !== undefined ? { maxEntries: o.maxEntries } : {}),
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
       ...(o.sizeOf !== undefined ? { sizeOf: o.sizeOf } : {}),
     });
     this.#unsubscribe = inner.subscribe((e) => this.#onEvent(e));
-  }
-
-  get prefix(): string {
-    return this.#inner.prefix;
-  }
-
-  get config(): StorageConfig {
-    return this.#inner.config;
   }
 
   memoryStats(): LruStats {
@@ -233,45 +243,7 @@ class MemoryCached implements MemoryCachedStorage {
   }
 
 
-  // ── everything else: straight through ──────────────────────────────────────
-
-  ready(): Promise<void> {
-    return this.#inner.ready();
-  }
-
-  keys(): Promise<string[]> {
-    return this.#inner.keys();
-  }
-
-  info(): Promise<StorageInfo> {
-    return this.#inner.info();
-  }
-
-  inspect(key: string): Promise<EntryInfo | undefined>;
-  inspect(): Promise<EntryInfo[]>;
-  inspect(key?: string): Promise<EntryInfo | undefined | EntryInfo[]> {
-    return key === undefined ? this.#inner.inspect() : this.#inner.inspect(key);
-  }
-
-  cleanExpired(): Promise<number> {
-    return this.#inner.cleanExpired();
-  }
-
-  subscribe(listener: StorageListener): () => void {
-    return this.#inner.subscribe(listener);
-  }
-
-  exportData(options?: ExportOptions): Promise<Backup> {
-    return this.#inner.exportData(options);
-  }
-
-  exportCsv(): Promise<string> {
-    return this.#inner.exportCsv();
-  }
-
-  listBackups(): Promise<{ id: string; createdAt: number; count: number }[]> {
-    return this.#inner.listBackups();
-  }
+  // ── lifecycle (everything else reaches the storage through the proxy) ────
 
   async close(): Promise<void> {
     this.#unsubscribe();

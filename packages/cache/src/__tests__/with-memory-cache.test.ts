@@ -232,6 +232,25 @@ describe('withMemoryCache: the rest of the Storage interface', () => {
     expect((await rejection(inner.get('x'))).code).toBe('closed');
   });
 
+  test('members the layer does not know are forwarded to the storage', async () => {
+    const { inner } = setup();
+    const grown = new Proxy(inner, {
+      get: (t, p) => {
+        if (p === 'extra') return () => `extra of ${t.prefix}`;
+        const v: unknown = Reflect.get(t, p, t);
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+      has: (t, p) => p === 'extra' || p in t,
+    }) as typeof inner & { extra(): string };
+    const layered = withMemoryCache(grown) as typeof grown & ReturnType<typeof withMemoryCache>;
+    expect(layered.extra()).toBe('extra of app');
+    expect('extra' in layered).toBe(true);
+    expect(layered.prefix).toBe('app');
+    await layered.set('k', 1);
+    expect(await layered.get('k')).toBe(1);
+    expect(layered.memoryStats().size).toBe(1);
+  });
+
   test('bad input is a StowageError, as from the storage', async () => {
     const { storage } = setup();
     expect(() => withMemoryCache({} as never)).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
