@@ -2,7 +2,7 @@ import { StowageError } from '@stowage/core';
 import { concatBytes } from './bytes.js';
 import { decodeFailed, tooLarge } from './deflate-errors.js';
 
-/** Whether the platform has `CompressionStream('deflate-raw')` (Chromium 103+, Node 21.2+/20.12+). */
+/** Whether the platform has `CompressionStream` with the `'deflate-raw'` format (older engines lack one or the other). */
 export function compressionStreamAvailable(): boolean {
   if (typeof globalThis.CompressionStream !== 'function' || typeof globalThis.DecompressionStream !== 'function') {
     return false;

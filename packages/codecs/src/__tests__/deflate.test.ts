@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 test("without CompressionStream, 'auto' falls back to fflate and 'compression-stream' is unavailable", async () => {
-  // Engines before Chromium 103 / Safari 16.4 / Node 20.12 lack the class or the 'deflate-raw' format.
+  // Older engines lack the class or its 'deflate-raw' format.
   (globalThis as { CompressionStream?: unknown }).CompressionStream = undefined;
   const json = realisticJsonBytes(20_000);
   const auto = deflateCodec();
