@@ -1,5 +1,5 @@
 import type { Codec, CodecContext } from './codec.js';
-import { StowageError } from './errors.js';
+import { isRetryable, StowageError } from './errors.js';
 import { bytesToValue, jsonToBytes } from './serialize.js';
 
 /** Which codecs a write asks for. */
@@ -62,6 +62,11 @@ export class CodecPipeline {
     if (!p) {
       p = codec.init(this.#ctx);
       this.#ready.set(codec, p);
+      // A transient failure (the driver was busy or closed) may be retried by the next use; a
+      // verdict such as a wrong passphrase stays cached.
+      p.catch((err: unknown) => {
+        if (isRetryable(err) && this.#ready.get(codec) === p) this.#ready.delete(codec);
+      });
     }
     await p;
   }

@@ -159,13 +159,18 @@ export interface CommitHook {
   committed?(changes: readonly CommitChange[], origin: CommitOrigin): void;
 }
 
-/** One raw record to write with `applyRecords` (`record: undefined` deletes the key). */
-export interface ApplyRecordItem {
-  key: string;
-  record: StoredRecord | undefined;
+/**
+ * One item of `applyRecords`: a raw record (written as is — ciphertext stays ciphertext), a plain
+ * JSON value (encoded by the storage with its own codecs), or a deletion.
+ */
+export type ApplyRecordItem = (
+  | { key: string; record: StoredRecord }
+  | { key: string; value: unknown; expiresAt?: number }
+  | { key: string; deleted: true }
+) & {
   /** Only write if the key's current `updatedAt` is this (`null` = absent): a compare-and-set. */
   expectUpdatedAt?: number | null;
-}
+};
 
 /** A namespaced key-value store. Every method rejects with a `StowageError`. */
 export interface Storage {
@@ -215,6 +220,8 @@ export interface Storage {
    * Resolves to the keys written. @default origin 'sync'
    */
   applyRecords(items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]>;
+  /** The driver in use (after any fallback). Layers that must share its transactions write through it. */
+  driver(): Promise<Driver>;
   /** Adds a hook to every write transaction; returns its removal. */
   addCommitHook(hook: CommitHook): () => void;
   /** Waits for pending writes, stops timers, closes the driver. */

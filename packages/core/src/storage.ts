@@ -771,35 +771,51 @@ class StorageImpl implements Storage {
 
   applyRecords(items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]> {
     try {
+      this.#open();
       if (!Array.isArray(items)) throw new StowageError('invalid-argument', 'applyRecords expects an array');
       checkOptions(options, ['origin'], 'applyRecords');
       const origin = options?.origin ?? 'sync';
-      for (const [i, it] of items.entries()) {
+      // Validate and encode everything before the exclusive step: a bad item fails the whole call.
+      const built = items.map((it, i): Promise<Change> => {
         validateKey(it?.key, this.#maxKeyLength);
-        if (it.record !== undefined && !isStoredRecord(it.record)) {
-          throw new StowageError('invalid-argument', `applyRecords item ${i} ("${it.key}") is not a stored record`, { details: { index: i, key: it.key } });
+        if ('record' in it && it.record !== undefined) {
+          if (!isStoredRecord(it.record)) {
+            throw new StowageError('invalid-argument', `applyRecords item ${i} ("${it.key}") is not a stored record`, { details: { index: i, key: it.key } });
+          }
+          return Promise.resolve({ type: 'put', key: it.key, record: { ...it.record } });
         }
-      }
-      return this.#exclusive('applyRecords', async (d) => {
-        await this.#hydrate(d);
-        const guarded = items.filter((it) => it.expectUpdatedAt !== undefined);
-        const current = guarded.length > 0 ? await d.getMany(guarded.map((it) => this.#dp + it.key)) : [];
-        const stale = new Set<string>();
-        guarded.forEach((it, i) => {
-          const raw = current[i];
-          const at = raw === undefined ? null : isStoredRecord(raw) ? raw.updatedAt : 0;
-          if (at !== it.expectUpdatedAt) stale.add(it.key);
-        });
-        const changes: Change[] = items
-          .filter((it) => !stale.has(it.key))
-          .map((it) => (it.record ? { type: 'put', key: it.key, record: { ...it.record } } : { type: 'delete', key: it.key, reason: 'removed' }));
-        if (!this.#fits(changes)) throw new StowageError('quota-exceeded', `applying would exceed the size limit of "${this.prefix}"`);
-        if (changes.length > 0) await this.#write(d, changes, origin);
-        return changes.map((c) => c.key);
+        if ('value' in it && it.value !== undefined) {
+          const o: SetOptions = it.expiresAt === undefined ? { ttl: null } : { expiresAt: it.expiresAt };
+          const s = this.#checkSet(it.key, it.value, o);
+          return this.#record(it.key, s, o, this.#intent(undefined)).then((record) => ({ type: 'put', key: it.key, record }));
+        }
+        return Promise.resolve({ type: 'delete', key: it.key, reason: 'removed' });
       });
+      return Promise.all(built).then((all) =>
+        this.#exclusive('applyRecords', async (d) => {
+          await this.#hydrate(d);
+          const guarded = items.filter((it) => it.expectUpdatedAt !== undefined);
+          const current = guarded.length > 0 ? await d.getMany(guarded.map((it) => this.#dp + it.key)) : [];
+          const stale = new Set<string>();
+          guarded.forEach((it, i) => {
+            const raw = current[i];
+            const at = raw === undefined ? null : isStoredRecord(raw) ? raw.updatedAt : 0;
+            if (at !== it.expectUpdatedAt) stale.add(it.key);
+          });
+          const changes = all.filter((c) => !stale.has(c.key));
+          if (!this.#fits(changes)) throw new StowageError('quota-exceeded', `applying would exceed the size limit of "${this.prefix}"`);
+          if (changes.length > 0) await this.#write(d, changes, origin);
+          return changes.map((c) => c.key);
+        }),
+      );
     } catch (e) {
       return Promise.reject(toStowageError(e, 'applyRecords'));
     }
+  }
+
+  async driver(): Promise<Driver> {
+    this.#open();
+    return this.#driver();
   }
 
   async close(): Promise<void> {

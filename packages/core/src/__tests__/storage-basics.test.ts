@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStorage, memoryDriver, StowageError } from '@stowage/core';
+import type { Codec } from '@stowage/core';
 import { broadcastHub, rleCodec, spyDriver, xorCipher } from './helpers.js';
 
 const make = (o: Parameters<typeof createStorage>[0] = {}) => createStorage({ broadcast: false, ...o });
@@ -168,6 +169,21 @@ describe('codec pipeline', () => {
     expect(await reader.get('k')).toBe('z'.repeat(300));
     const blind = make({ driver });
     await expect(blind.get('k')).rejects.toMatchObject({ code: 'decode-failed', details: { codec: 'rle', reason: 'unknown-codec' } });
+  });
+
+  it('a codec whose init failed transiently is initialised again on next use; a verdict stays', async () => {
+    let calls = 0;
+    const flaky: Codec = { ...xorCipher(1), init: async () => { calls++; if (calls === 1) throw new StowageError('unavailable', 'driver busy'); } };
+    const s = make({ encryption: flaky });
+    await expect(s.set('k', 1, { encrypt: true })).rejects.toMatchObject({ code: 'unavailable' });
+    await s.set('k', 1, { encrypt: true });
+    expect(await s.get('k')).toBe(1);
+    let verdicts = 0;
+    const wrong: Codec = { ...xorCipher(1), init: async () => { verdicts++; throw new StowageError('decrypt-failed', 'wrong passphrase'); } };
+    const w = make({ encryption: wrong });
+    await expect(w.set('k', 1, { encrypt: true })).rejects.toMatchObject({ code: 'decrypt-failed' });
+    await expect(w.set('k', 1, { encrypt: true })).rejects.toMatchObject({ code: 'decrypt-failed' });
+    expect(verdicts).toBe(1);
   });
 
   it('a wrong key gives decrypt-failed, never garbage', async () => {

@@ -63,7 +63,7 @@ describe('raw records', () => {
     b.subscribe((e) => events.push(e));
     const origins: CommitOrigin[] = [];
     b.addCommitHook({ ops: (_c, origin) => (origins.push(origin), []) });
-    expect(await b.applyRecords([{ key: 'secret', record: rec }, { key: 'gone', record: undefined }])).toEqual(['secret', 'gone']);
+    expect(await b.applyRecords([{ key: 'secret', record: rec }, { key: 'gone', deleted: true }])).toEqual(['secret', 'gone']);
     expect(await b.get('secret')).toBe('shh');
     expect(events[0]).toMatchObject({ type: 'set', key: 'secret', source: 'remote' });
     expect(origins).toEqual(['sync']);
@@ -82,10 +82,26 @@ describe('raw records', () => {
     expect(await s.get('k')).toBe('remote');
   });
 
+  it('applyRecords encodes plain values with the storage\'s own codecs and keeps their expiry', async () => {
+    const clock = fakeClock(0);
+    const s = createStorage({ clock, broadcast: false, encryption: xorCipher(3), encryptAll: true, defaultTtl: 5 });
+    await s.applyRecords([{ key: 'v', value: { a: [1, [2]] }, expiresAt: 100 }, { key: 'w', value: 'no expiry' }]);
+    expect(await s.get('v')).toEqual({ a: [1, [2]] });
+    expect(await s.inspect('v')).toMatchObject({ encrypted: true, expiresAt: 100 });
+    expect((await s.inspect('w'))?.expiresAt).toBeUndefined(); // remote state carries its own expiry, not the local default
+    await expect(s.applyRecords([{ key: 'bad', value: () => 1 }])).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect(await s.has('bad')).toBe(false);
+  });
+
+  it('driver() is the driver in use', async () => {
+    const driver = memoryDriver();
+    expect(await createStorage({ driver, broadcast: false }).driver()).toBe(driver);
+  });
+
   it('applyRecords refuses things that are not records', async () => {
     const s = createStorage({ broadcast: false });
     await expect(s.applyRecords([{ key: 'k', record: { value: 1 } as never }])).rejects.toMatchObject({ code: 'invalid-argument' });
     await expect(s.applyRecords('x' as never)).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(s.applyRecords([{ key: '', record: undefined }])).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(s.applyRecords([{ key: '', deleted: true }])).rejects.toMatchObject({ code: 'invalid-argument' });
   });
 });
