@@ -1,0 +1,331 @@
+import { Emitter, StowageError, toStowageError } from '@stowage/core';
+import type { BroadcastPort, DriverOp } from '@stowage/core';
+import { backoffDelay } from './backoff.js';
+import { CoalesceIndex } from './coalesce-index.js';
+import type { QueueContext } from './context.js';
+import { checkIds, readDeadLetters } from './dead-letters.js';
+import { drain } from './drain.js';
+import { SeqGenerator, queueKeys } from './keys.js';
+import { resolveOptions } from './options.js';
+import type { QueueOptions, ResolvedOptions } from './options.js';
+import { isEntryRecord, toEntry, toRecord } from './record.js';
+import type { EntryRecord } from './record.js';
+import { FlushScheduler } from './scheduler.js';
+import type { DeadLetter, EnqueueOptions, FlushReport, PreparedEntry, Queue, QueueEntry, QueueEvent, QueueListener } from './types.js';
+import { fromWire, toWire } from './wire.js';
+
+/**
+ * Creates a durable operation queue (outbox) on a driver. Entries are persisted before `enqueue`
+ * resolves (or atomically with the caller's data via `prepare` + `committed`), handed to `handler`
+ * in batches — in order within a scope, one tab at a time — and removed only once the handler says
+ * `done` or `dead`. Delivery is at least once: the handler must be idempotent.
+ *
+ * @example
+ * ```ts
+ * const outbox = createQueue<Op>({
+ *   driver: indexedDbDriver({ dbName: 'app', durability: 'strict' }),
+ *   name: 'ops',
+ *   handler: (entries, signal) => remote.apply(entries.map((e) => e.payload), signal).then(toOutcomes),
+ * });
+ * await outbox.enqueue({ type: 'update', doc: 'todos/1', data: { done: true } }, { scope: 'todos/1' });
+ * ```
+ */
+export function createQueue<T>(options: QueueOptions<T>): Queue<T> {
+  return new QueueImpl<T>(resolveOptions(options));
+}
+
+function checkEnqueueOptions(opts: unknown): EnqueueOptions {
+  if (opts === undefined) return {};
+  if (typeof opts !== 'object' || opts === null) throw new StowageError('invalid-argument', 'queue enqueue: options must be an object');
+  const { scope, coalesceKey, ...rest } = opts as EnqueueOptions;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw new StowageError('invalid-argument', `queue enqueue: unknown option "${unknown}"`, { details: { option: unknown } });
+  for (const [name, value] of [['scope', scope], ['coalesceKey', coalesceKey]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new StowageError('invalid-argument', `queue enqueue: ${name} must be a non-empty string`, { details: { option: name } });
+    }
+  }
+  return { ...(scope !== undefined ? { scope } : {}), ...(coalesceKey !== undefined ? { coalesceKey } : {}) };
+}
+
+class QueueImpl<T> implements Queue<T> {
+  readonly #o: ResolvedOptions<T>;
+  readonly #ctx: QueueContext<T>;
+  readonly #emitter = new Emitter<QueueEvent<T>>();
+  readonly #prepared = new WeakSet<PreparedEntry<T>>();
+  readonly #abort = new AbortController();
+  readonly #bus: BroadcastPort | undefined;
+  readonly #unsubscribeBus: () => void;
+  readonly #scheduler: FlushScheduler;
+  #ready: Promise<void> | undefined;
+  #paused = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(o: ResolvedOptions<T>) {
+    this.#o = o;
+    const keys = queueKeys(o.name);
+    this.#ctx = { options: o, keys, seq: new SeqGenerator(o.clock), index: new CoalesceIndex(), inFlight: new Set(), emit: (e) => this.#emit(e) };
+    this.#scheduler = new FlushScheduler({
+      clock: o.clock,
+      locks: o.locks,
+      lockName: `stowage:queue:${o.driver.scope}:${o.name}`,
+      autoFlush: o.autoFlush,
+      stopped: () => this.#paused || this.#closing !== undefined,
+      ready: () => this.#ensureReady(),
+      drain: (control) => drain(this.#ctx, { ...control, signal: this.#abort.signal }),
+      retryDelay: (failures) => backoffDelay(failures, o.backoff, o.random),
+      pollMs: o.backoff.baseMs,
+      resetBackoff: () => this.#resetEntries(),
+      onError: (error) => this.#emit({ type: 'error', operation: 'flush', error }),
+    });
+    let bus: BroadcastPort | undefined;
+    try {
+      bus = o.broadcast(`stowage:queue:${o.driver.scope}:${o.name}`);
+    } catch {
+      bus = undefined; // no cross-tab events; every tab still reads the driver when it flushes
+    }
+    this.#bus = bus;
+    this.#unsubscribeBus = bus ? bus.subscribe((m) => this.#onRemote(m)) : () => undefined;
+    // Entries left by an earlier session (or another tab) are delivered without waiting for a new enqueue.
+    this.#scheduler.kick();
+  }
+
+  get name(): string {
+    return this.#o.name;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  #check(op: string): void {
+    if (this.#closing) throw new StowageError('closed', `queue ${op}: the queue is closed`, { details: { queue: this.#o.name } });
+  }
+
+  /** Opens the driver and learns the coalescing keys and the highest ids in the store (once). */
+  #ensureReady(): Promise<void> {
+    this.#ready ??= (async () => {
+      const { driver } = this.#o;
+      const { keys, seq, index } = this.#ctx;
+      await driver.open();
+      for (const [key, value] of await driver.entries(keys.pending)) {
+        const id = key.slice(keys.pending.length);
+        seq.observe(id);
+        if (isEntryRecord(value)) index.note({ id, ...(value.coalesceKey !== undefined ? { coalesceKey: value.coalesceKey } : {}) });
+      }
+      for (const key of await driver.keys(keys.dead)) seq.observe(key.slice(keys.dead.length));
+    })().catch((err: unknown) => {
+      this.#ready = undefined; // let the next call try again (e.g. the database was blocked)
+      throw toStowageError(err, 'queue open');
+    });
+    return this.#ready;
+  }
+
+  #emit(event: QueueEvent<T>): void {
+    this.#emitter.emit(event);
+    const message = toWire(event as QueueEvent<unknown>);
+    if (message && this.#bus) this.#bus.post(message);
+  }
+
+  #onRemote(message: unknown): void {
+    const event = fromWire<T>(message);
+    if (!event || this.#closing) return;
+    const { index } = this.#ctx;
+    switch (event.type) {
+      case 'enqueued':
+        index.note(event.entry);
+        this.#scheduler.kick(); // the flushing tab may be this one, or gone: a lock attempt settles it
+        break;
+      case 'succeeded':
+        for (const e of event.entries) index.forget(e);
+        break;
+      case 'superseded':
+        index.forget(event.entry);
+        break;
+      case 'dead-lettered':
+        index.forget(event.letter.entry);
+        break;
+      case 'retry-scheduled':
+        // Be ready to take over if the flushing tab goes away before the retry is due.
+        this.#scheduler.wakeAt(event.entry.nextAttemptAt);
+        break;
+      case 'dead-removed':
+        if (event.reason === 'retried') this.#scheduler.kick();
+        break;
+      case 'drained':
+      case 'error':
+        break;
+    }
+    this.#emitter.emit(event);
+  }
+
+  async prepare(payload: T, options?: EnqueueOptions): Promise<PreparedEntry<T>> {
+    this.#check('prepare');
+    const { scope, coalesceKey } = checkEnqueueOptions(options);
+    let snapshot: T;
+    try {
+      // Snapshot now: later mutations by the caller must not change what was enqueued.
+      snapshot = structuredClone(payload);
+    } catch (err) {
+      throw toStowageError(err, 'queue enqueue: payload must be structured-cloneable');
+    }
+    await this.#ensureReady();
+    const { driver, maxEntries, clock } = this.#o;
+    const { keys, seq, index, inFlight } = this.#ctx;
+    const pendingCount = maxEntries === Infinity ? 0 : (await driver.keys(keys.pending)).length;
+    this.#check('prepare');
+    const latest = index.latest(coalesceKey);
+    const replaces = latest !== undefined && !inFlight.has(latest) ? latest : undefined;
+    if (pendingCount + (replaces ? 0 : 1) > maxEntries) {
+      throw new StowageError('quota-exceeded', `queue ${this.#o.name}: ${pendingCount} pending entries, maxEntries is ${maxEntries}`, {
+        details: { queue: this.#o.name, maxEntries, size: pendingCount },
+      });
+    }
+    const now = clock.now();
+    const entry: QueueEntry<T> = {
+      id: seq.next(),
+      payload: snapshot,
+      ...(scope !== undefined ? { scope } : {}),
+      ...(coalesceKey !== undefined ? { coalesceKey } : {}),
+      enqueuedAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+    };
+    const ops: DriverOp[] = [{ type: 'put', key: keys.pending + entry.id, value: toRecord(entry) }];
+    if (replaces) ops.push({ type: 'delete', key: keys.pending + replaces });
+    const prepared: PreparedEntry<T> = { ops, entry, ...(replaces ? { replaces } : {}) };
+    this.#prepared.add(prepared);
+    return prepared;
+  }
+
+  committed(prepared: PreparedEntry<T> | readonly PreparedEntry<T>[]): void {
+    const list = (Array.isArray(prepared) ? prepared : [prepared]) as readonly PreparedEntry<T>[];
+    if (!list.every((p) => this.#prepared.has(p)) || new Set(list).size !== list.length) {
+      throw new StowageError('invalid-argument', 'queue committed: pass the objects returned by this queue\'s prepare(), each once');
+    }
+    for (const p of list) {
+      this.#prepared.delete(p);
+      this.#ctx.index.note(p.entry);
+      this.#emit({ type: 'enqueued', source: 'local', entry: p.entry, ...(p.replaces ? { replaced: p.replaces } : {}) });
+    }
+    if (!this.#closing) this.#scheduler.kick();
+  }
+
+  async enqueue(payload: T, options?: EnqueueOptions): Promise<QueueEntry<T>> {
+    const prepared = await this.prepare(payload, options);
+    await this.#o.driver.batch(prepared.ops);
+    this.committed(prepared);
+    return prepared.entry;
+  }
+
+  flush(): Promise<FlushReport> {
+    if (this.#closing) return Promise.reject(new StowageError('closed', 'queue flush: the queue is closed'));
+    return this.#scheduler.flush();
+  }
+
+  async resetBackoff(): Promise<void> {
+    this.#check('resetBackoff');
+    await this.#ensureReady();
+    await this.#scheduler.resetBackoff();
+  }
+
+  /** Makes every backed-off entry due now with attempts 0 (runs under the flush lock). */
+  async #resetEntries(): Promise<void> {
+    const { driver, clock } = this.#o;
+    const now = clock.now();
+    const ops: DriverOp[] = [];
+    for (const [key, value] of await driver.entries(this.#ctx.keys.pending)) {
+      if (isEntryRecord(value) && (value.attempts > 0 || value.nextAttemptAt > now)) {
+        ops.push({ type: 'put', key, value: { ...value, attempts: 0, nextAttemptAt: now } satisfies EntryRecord });
+      }
+    }
+    if (ops.length > 0) await driver.batch(ops);
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#scheduler.cancelTimer();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    if (!this.#closing) this.#scheduler.kick();
+  }
+
+  async size(): Promise<number> {
+    this.#check('size');
+    await this.#ensureReady();
+    return (await this.#o.driver.keys(this.#ctx.keys.pending)).length;
+  }
+
+  async list(): Promise<QueueEntry<T>[]> {
+    this.#check('list');
+    await this.#ensureReady();
+    const { pending } = this.#ctx.keys;
+    const out: QueueEntry<T>[] = [];
+    for (const [key, value] of await this.#o.driver.entries(pending)) if (isEntryRecord(value)) out.push(toEntry<T>(key.slice(pending.length), value));
+    return out;
+  }
+
+  async deadLetters(): Promise<DeadLetter<T>[]> {
+    this.#check('deadLetters');
+    await this.#ensureReady();
+    return (await readDeadLetters<T>(this.#o.driver, this.#ctx.keys)).letters;
+  }
+
+  async retryDead(ids?: readonly string[]): Promise<number> {
+    checkIds(ids, 'queue retryDead');
+    this.#check('retryDead');
+    await this.#ensureReady();
+    const { keys, index } = this.#ctx;
+    const { records } = await readDeadLetters<T>(this.#o.driver, keys);
+    const chosen = (ids ?? [...records.keys()]).filter((id, i, all) => records.has(id) && all.indexOf(id) === i);
+    if (chosen.length === 0) return 0;
+    const now = this.#o.clock.now();
+    const ops: DriverOp[] = [];
+    for (const id of chosen) {
+      const r = records.get(id)!;
+      // Back under its original id: it regains its place before later entries of its scope.
+      ops.push({ type: 'put', key: keys.pending + r.entryId, value: { ...r.entry, attempts: 0, nextAttemptAt: now } satisfies EntryRecord });
+      ops.push({ type: 'delete', key: keys.dead + id });
+    }
+    await this.#o.driver.batch(ops);
+    for (const id of chosen) {
+      const r = records.get(id)!;
+      index.note({ id: r.entryId, ...(r.entry.coalesceKey !== undefined ? { coalesceKey: r.entry.coalesceKey } : {}) });
+    }
+    this.#emit({ type: 'dead-removed', source: 'local', ids: chosen, reason: 'retried' });
+    this.#scheduler.kick();
+    return chosen.length;
+  }
+
+  async dropDead(ids?: readonly string[]): Promise<number> {
+    checkIds(ids, 'queue dropDead');
+    this.#check('dropDead');
+    await this.#ensureReady();
+    const { dead } = this.#ctx.keys;
+    const existing = new Set((await this.#o.driver.keys(dead)).map((k) => k.slice(dead.length)));
+    const chosen = ids === undefined ? [...existing] : [...new Set(ids)].filter((id) => existing.has(id));
+    if (chosen.length === 0) return 0;
+    await this.#o.driver.batch(chosen.map((id) => ({ type: 'delete', key: dead + id })));
+    this.#emit({ type: 'dead-removed', source: 'local', ids: chosen, reason: 'dropped' });
+    return chosen.length;
+  }
+
+  subscribe(listener: QueueListener<T>): () => void {
+    if (typeof listener !== 'function') throw new StowageError('invalid-argument', 'queue subscribe: listener must be a function');
+    return this.#emitter.subscribe(listener);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#scheduler.cancelTimer();
+      this.#abort.abort(new StowageError('aborted', 'queue closed'));
+      // The batch in flight still records its outcomes (and tells other tabs) before the bus closes.
+      await this.#scheduler.idle();
+      this.#unsubscribeBus();
+      this.#bus?.close();
+    })();
+    return this.#closing;
+  }
+}
