@@ -53,7 +53,7 @@ export function checkRemoteChange(change: unknown): CheckedChange | StowageError
   const hasValue = c.value !== undefined;
   const hasData = c.data !== undefined;
   if (hasValue === hasData) return bad(`change of "${key}": a live change needs exactly one of value and data`, { key, field: 'value' });
-  if (hasData) {
+  if (c.data !== undefined) {
     if (Object.prototype.toString.call(c.data) !== '[object Uint8Array]') return bad(`change of "${key}": data must be a Uint8Array`, { key, field: 'data' });
     if (!Array.isArray(c.codecs) || c.codecs.length === 0 || !c.codecs.every(isNonEmptyString)) {
       return bad(`change of "${key}": data needs the codec ids that produced it`, { key, field: 'codecs' });
@@ -98,7 +98,8 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> =>
 /**
  * Returns the problem with a collection operation (`invalid-argument`), or `undefined`. Field
  * values follow Firestore's model: no `undefined`, functions, symbols, bigints, class instances
- * (Dates and Uint8Arrays excepted), arrays directly inside arrays, empty or `__…__` field names.
+ * (Dates and Uint8Arrays excepted), arrays directly inside arrays, empty or `__…__` field names,
+ * nesting deeper than 20, documents over {@link MAX_REMOTE_PAYLOAD_BYTES} (`too-large`).
  */
 export function checkCollectionOp(op: unknown): StowageError | undefined {
   if (typeof op !== 'object' || op === null) return bad('an operation must be an object', {});
@@ -120,14 +121,32 @@ export function checkCollectionOp(op: unknown): StowageError | undefined {
     }
     return undefined;
   }
-  const path = checkFields(o.data, 'data', false);
-  return path === undefined ? undefined : bad(`operation ${o.id}: unsupported value at ${path}`, { ...details, field: path });
+  const path = checkFields(o.data, 'data', false, 0);
+  if (path !== undefined) return bad(`operation ${o.id}: unsupported value at ${path}`, { ...details, field: path });
+  const bytes = storedSize(o.data);
+  if (bytes > MAX_REMOTE_PAYLOAD_BYTES) {
+    return bad(`operation ${o.id}: data is about ${bytes} bytes, over the remote limit of ${MAX_REMOTE_PAYLOAD_BYTES}`, { ...details, bytes }, 'too-large');
+  }
+  return undefined;
+}
+
+/** Firestore nests maps and arrays at most this deep. */
+const MAX_DEPTH = 20;
+
+/** Size by Firestore's storage-size rules (strings: UTF-8 + 1, numbers 8, maps: names + 1 + values). */
+function storedSize(value: unknown): number {
+  if (typeof value === 'string') return utf8Length(value) + 1;
+  if (typeof value === 'number' || value instanceof Date) return 8;
+  if (value === null || typeof value === 'boolean') return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + storedSize(v), 0);
+  return Object.entries(value as object).reduce((n, [k, v]) => n + utf8Length(k) + 1 + storedSize(v), 0);
 }
 
 const isValidFieldName = (name: string): boolean => isNonEmptyString(name) && !/^__.*__$/s.test(name);
 
 /** Returns the path of the first value Firestore cannot store, or `undefined`. */
-function checkFields(value: unknown, path: string, inArray: boolean): string | undefined {
+function checkFields(value: unknown, path: string, inArray: boolean, depth: number): string | undefined {
   switch (typeof value) {
     case 'string':
       return LONE_SURROGATE.test(value as string) ? path : undefined;
@@ -140,10 +159,11 @@ function checkFields(value: unknown, path: string, inArray: boolean): string | u
       return path;
   }
   if (value === null || value instanceof Date || Object.prototype.toString.call(value) === '[object Uint8Array]') return undefined;
+  if (depth >= MAX_DEPTH) return path;
   if (Array.isArray(value)) {
     if (inArray) return path;
     for (let i = 0; i < value.length; i++) {
-      const p = checkFields(value[i], `${path}[${i}]`, true);
+      const p = checkFields(value[i], `${path}[${i}]`, true, depth + 1);
       if (p !== undefined) return p;
     }
     return undefined;
@@ -151,7 +171,7 @@ function checkFields(value: unknown, path: string, inArray: boolean): string | u
   if (!isPlainObject(value)) return path;
   for (const [name, child] of Object.entries(value)) {
     if (!isValidFieldName(name)) return `${path}.${name}`;
-    const p = checkFields(child, `${path}.${name}`, false);
+    const p = checkFields(child, `${path}.${name}`, false, depth + 1);
     if (p !== undefined) return p;
   }
   return undefined;
