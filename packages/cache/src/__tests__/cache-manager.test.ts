@@ -113,6 +113,18 @@ describe('createCacheManager: read-through', () => {
     expect(await fresh.get('d')).toEqual({ at: at.toISOString() });
   });
 
+  test('what is cached is a snapshot: mutating the object given to set() or returned by a loader changes nothing', async () => {
+    const { cache } = setup();
+    const given = { n: 1 };
+    await cache.set('s', given);
+    given.n = 2;
+    const loaded = { n: 1 };
+    await cache.get('l', { loader: () => loaded });
+    loaded.n = 2;
+    expect(await cache.get('s')).toEqual({ n: 1 });
+    expect(await cache.get('l')).toEqual({ n: 1 });
+  });
+
   test('clone: false hands out the cached object itself', async () => {
     const { cache } = setup({ clone: false });
     await cache.set('k', { a: 1 });
