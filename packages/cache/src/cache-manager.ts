@@ -1,5 +1,5 @@
 import { serializeValue, StowageError, systemClock, toStowageError, validateKey } from '@stowage/core';
-import type { Clock, Storage, StorageEvent } from '@stowage/core';
+import type { Clock, Storage } from '@stowage/core';
 import { isCacheEntry, isFresh, isServableStale, makeEntry, memoryTtl, resolveTtl, staleWindow, storageSetOptions } from './cache-entry.js';
 import type { CacheEntry } from './cache-entry.js';
 import type {
@@ -13,6 +13,7 @@ import type { LruCache } from './lru-types.js';
 import { checkFunction, checkOptions, checkPositive } from './options.js';
 import { reportError } from './report-error.js';
 import { runPool } from './run-pool.js';
+import { watchStorage } from './watch-storage.js';
 
 const OPTIONS = ['storage', 'namespace', 'memory', 'defaultTtl', 'clone', 'clock', 'onError'] as const;
 const GET_OPTIONS = ['loader', 'ttl', 'refresh', 'staleWhileRevalidate'] as const;
@@ -77,7 +78,15 @@ class Manager implements CacheManager {
       ...(o.memory?.maxBytes !== undefined ? { maxBytes: o.memory.maxBytes } : {}),
       ...(sizeOf !== undefined ? { sizeOf: typeof sizeOf === 'function' ? (e: CacheEntry, k: string) => sizeOf(e.v, k) : sizeOf } : {}),
     });
-    this.#unsubscribe = this.#storage.subscribe((e) => this.#onStorageEvent(e));
+    this.#unsubscribe = watchStorage(this.#storage, {
+      key: (storageKey, e) => {
+        if (!storageKey.startsWith(this.#ns)) return;
+        const key = storageKey.slice(this.#ns.length);
+        if (e.type === 'set' && e.source === 'local' && this.#writing.has(key)) return; // our own write
+        this.#forget(key);
+      },
+      all: () => this.#forgetAll(),
+    });
   }
 
   // ── reads ──────────────────────────────────────────────────────────────────
@@ -288,26 +297,6 @@ class Manager implements CacheManager {
   }
 
   // ── events, stats, lifecycle ───────────────────────────────────────────────
-
-  #onStorageEvent(e: StorageEvent): void {
-    switch (e.type) {
-      case 'set':
-      case 'remove': {
-        if (!e.key.startsWith(this.#ns)) return;
-        const key = e.key.slice(this.#ns.length);
-        if (e.type === 'set' && e.source === 'local' && this.#writing.has(key)) return;
-        this.#forget(key);
-        return;
-      }
-      case 'clear':
-      case 'import':
-        this.#forgetAll();
-        return;
-      case 'fallback':
-      case 'error':
-        return;
-    }
-  }
 
   getStats(): CacheStats {
     const c = this.#c;

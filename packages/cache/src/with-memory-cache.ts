@@ -1,12 +1,13 @@
 import { StowageError, systemClock } from '@stowage/core';
 import type {
-  Clock, EntryInfo, ImportOptions, ReencodeOptions, SetOptions, Storage, StorageEvent, StorageOp,
+  Clock, EntryInfo, ImportOptions, ReencodeOptions, SetOptions, Storage, StorageOp,
 } from '@stowage/core';
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
 import { createLruCache } from './lru-cache.js';
 import type { LruCache, LruStats } from './lru-types.js';
 import { checkOptions } from './options.js';
+import { watchStorage } from './watch-storage.js';
 
 /** Options of {@link withMemoryCache}. */
 export interface MemoryCacheOptions {
@@ -88,7 +89,7 @@ class MemoryCached implements Pick<Storage, Layered> {
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
       ...(o.sizeOf !== undefined ? { sizeOf: o.sizeOf } : {}),
     });
-    this.#unsubscribe = inner.subscribe((e) => this.#onEvent(e));
+    this.#unsubscribe = watchStorage(inner, { key: (key) => this.#forget(key), all: () => this.#forgetAll() });
   }
 
   memoryStats(): LruStats {
@@ -225,23 +226,6 @@ class MemoryCached implements Pick<Storage, Layered> {
     this.#guard.invalidateAll();
     this.#memory.clear();
   }
-
-  #onEvent(e: StorageEvent): void {
-    switch (e.type) {
-      case 'set':
-      case 'remove':
-        this.#forget(e.key);
-        return;
-      case 'clear':
-      case 'import':
-        this.#forgetAll();
-        return;
-      case 'fallback':
-      case 'error':
-        return;
-    }
-  }
-
 
   // ── lifecycle (everything else reaches the storage through the proxy) ────
 
