@@ -11,5 +11,6 @@ export function backoffDelay(attempts: number, backoff: Required<BackoffOptions>
   const ceiling = Math.min(backoff.maxMs, backoff.baseMs * backoff.factor ** Math.min(attempts, 1000));
   // Clamp a misbehaving random port into [0, 1] rather than producing negative or NaN delays.
   const r = Math.min(1, Math.max(0, Number(random()) || 0));
-  return Math.round(ceiling * (1 - backoff.jitter * r));
+  // Not rounded: timers take fractional ms, and rounding could step outside the documented interval.
+  return ceiling * (1 - backoff.jitter * r);
 }

@@ -30,9 +30,10 @@ export interface SelectOptions<T> {
  * - an entry is taken only when it is due and no earlier entry of its scope is pending (taken in
  *   this batch, backed off, or itself blocked) — so at most one entry per scope per batch and a
  *   scope never overtakes a failed entry;
- * - entries sharing a coalescing key keep their order too: a later one waits while an earlier one
- *   is in the batch; an earlier one NOT in the batch is superseded by the later one (the caller
- *   deletes it), which is how duplicates from racing tabs or same-tick prepares collapse.
+ * - entries sharing a coalescing key collapse to the newest one scanned: older ones are superseded
+ *   (the caller deletes them) — this is how duplicates from racing tabs or same-tick prepares go.
+ *   Only when the newer one lies beyond the pages read does an older one get taken; the newer one
+ *   then waits for the next batch, so one key's changes are never delivered out of order.
  *
  * Nothing is in flight during a scan (the caller runs one batch at a time under the flush lock).
  * The scan stops as soon as the batch is full, so a long queue costs one page per batch.
@@ -50,20 +51,29 @@ export async function selectBatch<T>(options: SelectOptions<T>): Promise<Selecti
   let after: string | undefined;
   for (;;) {
     const page = await driver.entries(prefix, after === undefined ? { limit: pageSize } : { after, limit: pageSize });
+    const entries: QueueEntry<T>[] = [];
     for (const [key, value] of page) {
-      if (!isEntryRecord(value)) {
-        malformed.push({ key, value });
-        continue;
-      }
-      const entry = toEntry<T>(key.slice(prefix.length), value);
+      if (isEntryRecord(value)) entries.push(toEntry<T>(key.slice(prefix.length), value));
+      else malformed.push({ key, value });
+    }
+    // Look ahead within the page: an entry with a newer one of its key on the same page is never taken.
+    const newestInPage = new Map<string, QueueEntry<T>>();
+    for (const e of entries) if (e.coalesceKey !== undefined) newestInPage.set(e.coalesceKey, e);
+    for (const entry of entries) {
       observe?.(entry);
       const ck = entry.coalesceKey;
-      let blocked = ck !== undefined && takenKeys.has(ck);
       if (ck !== undefined) {
-        const older = latestByKey.get(ck);
+        const newest = newestInPage.get(ck)!;
+        if (newest !== entry) {
+          // Superseded entries are deleted, so they block nothing: their change moves to the newer entry.
+          superseded.push({ entry, by: newest.id });
+          continue;
+        }
+        const older = latestByKey.get(ck); // an earlier page's entry, not taken
         if (older) superseded.push({ entry: older, by: entry.id });
         latestByKey.set(ck, entry);
       }
+      let blocked = ck !== undefined && takenKeys.has(ck);
       if (entry.scope !== undefined) {
         blocked ||= blockedScopes.has(entry.scope);
         blockedScopes.add(entry.scope);

@@ -1,0 +1,141 @@
+import { memoryDriver, memoryLocks } from '@stowage/core';
+import type { BroadcastFactory, BroadcastPort, Clock, Driver, LockPort } from '@stowage/core';
+import { createQueue } from '../index.js';
+import type { Queue, QueueEntry, QueueEvent, QueueOptions, QueueOutcome } from '../index.js';
+
+/** Lets pending promise chains (memory driver, in-page locks, fake bus) run to completion. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** A clock whose time and timers move only when the test says so. */
+export interface FakeClock extends Clock {
+  /** Moves time forward by `ms`, firing due timers in time order and settling after each. */
+  advance(ms: number): Promise<void>;
+  /** Due times of the timers still pending, ascending. */
+  timers(): number[];
+}
+
+export function fakeClock(start = 1_700_000_000_000): FakeClock {
+  let now = start;
+  let nextId = 1;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const id = nextId++;
+      timers.set(id, { at: now + Math.max(0, ms), fn });
+      return id;
+    },
+    clearTimeout(handle) {
+      timers.delete(handle as number);
+    },
+    async advance(ms) {
+      const target = now + ms;
+      for (;;) {
+        let next: [number, { at: number; fn: () => void }] | undefined;
+        for (const t of timers) if (t[1].at <= target && (!next || t[1].at < next[1].at)) next = t;
+        if (!next) break;
+        timers.delete(next[0]);
+        now = next[1].at;
+        next[1].fn();
+        await settle();
+      }
+      now = target;
+      await settle();
+    },
+    timers: () => [...timers.values()].map((t) => t.at).sort((a, b) => a - b),
+  };
+}
+
+/** An in-memory BroadcastChannel stand-in: messages are cloned and delivered to every OTHER port of the channel. */
+export function fakeBus(): BroadcastFactory {
+  const channels = new Map<string, Set<(m: unknown) => void>>();
+  return (name) => {
+    const ports = channels.get(name) ?? new Set();
+    channels.set(name, ports);
+    const listeners = new Set<(m: unknown) => void>();
+    const deliver = (m: unknown): void => {
+      for (const l of listeners) l(m);
+    };
+    ports.add(deliver);
+    const port: BroadcastPort = {
+      post(message) {
+        const copy = structuredClone(message);
+        for (const p of ports) if (p !== deliver) queueMicrotask(() => p(copy));
+      },
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      close() {
+        ports.delete(deliver);
+        listeners.clear();
+      },
+    };
+    return port;
+  };
+}
+
+/** A promise whose settlement the test controls. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** A handler that records every call and answers with `decide` (default: all done). */
+export function recordingHandler<T>(decide: (entry: QueueEntry<T>, call: number) => QueueOutcome | Promise<QueueOutcome> = () => ({ status: 'done' })) {
+  const calls: QueueEntry<T>[][] = [];
+  const handler = async (entries: readonly QueueEntry<T>[]): Promise<QueueOutcome[]> => {
+    calls.push([...entries]);
+    const call = calls.length;
+    return Promise.all(entries.map((e) => decide(e, call)));
+  };
+  /** Payloads per call. */
+  const payloads = (): T[][] => calls.map((c) => c.map((e) => e.payload));
+  return { handler, calls, payloads };
+}
+
+/** A "tab": everything a queue instance needs, sharing driver, locks, bus and clock with its siblings. */
+export interface World {
+  driver: Driver;
+  locks: LockPort;
+  bus: BroadcastFactory;
+  clock: FakeClock;
+  /** Creates a queue in this world (closed automatically by `closeAll`). */
+  queue<T>(options: Partial<QueueOptions<T>> & Pick<QueueOptions<T>, 'handler'>): Queue<T>;
+  closeAll(): Promise<void>;
+}
+
+export function world(driver: Driver = memoryDriver()): World {
+  const locks = memoryLocks();
+  const bus = fakeBus();
+  const clock = fakeClock();
+  const queues: Queue<unknown>[] = [];
+  return {
+    driver,
+    locks,
+    bus,
+    clock,
+    queue<T>(options: Partial<QueueOptions<T>> & Pick<QueueOptions<T>, 'handler'>): Queue<T> {
+      const q = createQueue<T>({ driver, name: 'ops', clock, locks, broadcast: bus, random: () => 0.5, autoFlush: false, ...options });
+      queues.push(q as Queue<unknown>);
+      return q;
+    },
+    closeAll: async () => {
+      await Promise.all(queues.splice(0).map((q) => q.close()));
+    },
+  };
+}
+
+/** Collects a queue's events. */
+export function collect<T>(queue: Queue<T>): QueueEvent<T>[] {
+  const events: QueueEvent<T>[] = [];
+  queue.subscribe((e) => events.push(e));
+  return events;
+}
