@@ -44,20 +44,34 @@ export async function applyOps(ctx: RemoteContext, ops: readonly CollectionOp[],
     }
     items.push({ index, op, target: doc(ctx.db, op.collection, op.doc), marker: doc(ctx.db, ctx.opsCollection, await docIdForKey(op.id)) });
   }
+  // Marks this call's markers: a browser may re-send a commit whose connection dropped (Chromium does
+  // on a reused socket), which then fails its preconditions; the transaction re-runs, finds markers
+  // written by this very call, and must report them `applied`, not `duplicate`.
+  const call = { attempt: globalThis.crypto.randomUUID(), reported: new Set<string>() };
   for (const part of chunk(items, OPS_PER_COMMIT)) {
     const results = await isolate(
       part,
-      (run) => runInTransaction(ctx.db, (tx) => applyInTransaction(tx, run), signal, 'apply'),
+      (run) => runInTransaction(ctx.db, (tx) => applyInTransaction(tx, run, call), signal, 'apply'),
       (item, error): ApplyOutcome => ({ status: 'rejected', id: item.op.id, error }),
     );
-    for (const [i, item] of part.entries()) outcomes[item.index] = results[i]!;
+    for (const [i, item] of part.entries()) {
+      outcomes[item.index] = results[i]!;
+      if (results[i]!.status === 'applied') call.reported.add(item.op.id);
+    }
   }
   return outcomes;
 }
 
-type Decision = { status: 'applied' } | { status: 'rejected'; error: StowageError };
+/** `ours`: the marker was written by this very call (its first commit's acknowledgement was lost). */
+type Decision = { status: 'applied'; ours?: boolean } | { status: 'rejected'; error: StowageError };
 
-async function applyInTransaction(tx: Transaction, items: readonly Item[]): Promise<ApplyOutcome[]> {
+/** This call's marker token, and the ids it already reported applied (in earlier chunks). */
+interface Call {
+  attempt: string;
+  reported: Set<string>;
+}
+
+async function applyInTransaction(tx: Transaction, items: readonly Item[], { attempt, reported }: Call): Promise<ApplyOutcome[]> {
   const markerRefs = new Map(items.map((i) => [i.marker.path, i.marker]));
   const targetRefs = new Map(items.filter((i) => i.op.type === 'create' || i.op.type === 'update').map((i) => [i.target.path, i.target]));
   const [markers, targets] = await Promise.all([
@@ -67,16 +81,20 @@ async function applyInTransaction(tx: Transaction, items: readonly Item[]): Prom
   const decided = new Map<string, Decision>();
   for (const m of markers) {
     const data = m.data();
-    if (data) decided.set(m.ref.path, markerDecision(data));
+    if (data) decided.set(m.ref.path, markerDecision(data, attempt));
   }
   // Whether each document exists, as the operations of this chunk leave it.
   const exists = new Map(targets.map((t) => [t.ref.path, t.exists()]));
   return items.map(({ op, target, marker }): ApplyOutcome => {
     const earlier = decided.get(marker.path);
-    if (earlier) return earlier.status === 'applied' ? { status: 'duplicate', id: op.id } : { status: 'rejected', id: op.id, error: earlier.error };
+    if (earlier) {
+      if (earlier.status === 'rejected') return { status: 'rejected', id: op.id, error: earlier.error };
+      return { status: earlier.ours && !reported.has(op.id) ? 'applied' : 'duplicate', id: op.id };
+    }
     const decision = decide(tx, op, target, exists);
-    decided.set(marker.path, decision);
-    const fields: DocumentData = { status: decision.status, type: op.type, collection: op.collection, doc: op.doc, at: serverTimestamp() };
+    // A repeat of this id later in the same batch is a duplicate of this one.
+    decided.set(marker.path, decision.status === 'applied' ? { status: 'applied', ours: false } : decision);
+    const fields: DocumentData = { status: decision.status, type: op.type, collection: op.collection, doc: op.doc, attempt, at: serverTimestamp() };
     if (decision.status === 'rejected') Object.assign(fields, { code: decision.error.code, message: decision.error.message });
     tx.set(marker, fields);
     return decision.status === 'applied' ? { status: 'applied', id: op.id } : { status: 'rejected', id: op.id, error: decision.error };
@@ -120,8 +138,8 @@ function decide(tx: Transaction, op: CollectionOp, target: DocumentReference, ex
   return { status: 'applied' };
 }
 
-function markerDecision(data: DocumentData): Decision {
-  if (data.status === 'applied') return { status: 'applied' };
+function markerDecision(data: DocumentData, attempt: string): Decision {
+  if (data.status === 'applied') return { status: 'applied', ours: data.attempt === attempt };
   const code = STOWAGE_ERROR_CODES.includes(data.code) ? (data.code as StowageErrorCode) : 'internal';
   return { status: 'rejected', error: new StowageError(code, String(data.message ?? 'rejected by an earlier attempt'), { details: { replayed: true } }) };
 }
