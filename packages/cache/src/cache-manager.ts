@@ -1,5 +1,6 @@
 import { serializeValue, StowageError, systemClock, toStowageError, validateKey } from '@stowage/core';
 import type { Clock, Storage } from '@stowage/core';
+import { newCounters, statsOf } from './cache-counters.js';
 import { isCacheEntry, isFresh, isServableStale, makeEntry, memoryTtl, resolveTtl, staleWindow, storageSetOptions } from './cache-entry.js';
 import type { CacheEntry } from './cache-entry.js';
 import type {
@@ -8,11 +9,11 @@ import type {
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
 import type { FillTicket } from './fill-guard.js';
-import { createLruCache } from './lru-cache.js';
 import type { LruCache } from './lru-types.js';
-import { checkFunction, checkOptions, checkPositive } from './options.js';
+import { createMemoryTier } from './memory-tier.js';
+import { checkBoolean, checkFunction, checkOptions, checkPositive, checkStorage } from './options.js';
 import { reportError } from './report-error.js';
-import { runPool } from './run-pool.js';
+import { warmup } from './warmup.js';
 import { watchStorage } from './watch-storage.js';
 
 const OPTIONS = ['storage', 'namespace', 'memory', 'defaultTtl', 'clone', 'clock', 'onError'] as const;
@@ -48,21 +49,19 @@ class Manager implements CacheManager {
   /** Keys this manager is writing to storage: their local `set` events are our own, not a change to react to. */
   readonly #writing = new Map<string, number>();
   readonly #unsubscribe: () => void;
-  readonly #c = { memHits: 0, memMisses: 0, stoHits: 0, stoMisses: 0, gets: 0, staleHits: 0, loads: 0, loadErrors: 0, deduped: 0 };
+  readonly #c = newCounters();
   #closed = false;
 
   constructor(o: CacheManagerOptions) {
     checkOptions(o, OPTIONS, 'createCacheManager');
-    if (o === undefined || typeof o.storage?.get !== 'function' || typeof o.storage.subscribe !== 'function') {
-      throw new StowageError('invalid-argument', 'createCacheManager needs a Storage (createStorage(...)) as `storage`', { details: { option: 'storage' } });
-    }
+    checkStorage(o?.storage, 'createCacheManager');
     this.namespace = o.namespace ?? 'cache';
     if (typeof this.namespace !== 'string' || this.namespace === '' || this.namespace.includes('\u0000')) {
       throw new StowageError('invalid-argument', `namespace must be a non-empty string, got ${JSON.stringify(o.namespace)}`, { details: { option: 'namespace' } });
     }
     if (o.defaultTtl !== undefined) checkPositive(o.defaultTtl, 'defaultTtl');
     checkFunction(o.onError, 'onError');
-    if (o.clone !== undefined && typeof o.clone !== 'boolean') throw new StowageError('invalid-argument', 'clone must be a boolean', { details: { option: 'clone' } });
+    checkBoolean(o.clone, 'clone');
     checkOptions(o.memory, ['maxEntries', 'maxBytes', 'sizeOf'], 'createCacheManager memory');
     this.#storage = o.storage;
     this.#ns = `${this.namespace}:`;
@@ -70,14 +69,7 @@ class Manager implements CacheManager {
     this.#clone = o.clone ?? true;
     this.#clock = o.clock ?? systemClock;
     this.#onError = o.onError ?? reportError;
-    const sizeOf = o.memory?.sizeOf;
-    this.#memory = createLruCache<string, CacheEntry>({
-      // Only an injected clock is passed on: the LRU samples the system clock cheaply when given none.
-      ...(o.clock !== undefined ? { clock: o.clock } : {}),
-      ...(o.memory?.maxEntries !== undefined ? { maxEntries: o.memory.maxEntries } : {}),
-      ...(o.memory?.maxBytes !== undefined ? { maxBytes: o.memory.maxBytes } : {}),
-      ...(sizeOf !== undefined ? { sizeOf: typeof sizeOf === 'function' ? (e: CacheEntry, k: string) => sizeOf(e.v, k) : sizeOf } : {}),
-    });
+    this.#memory = createMemoryTier<CacheEntry>({ ...o.memory, clock: o.clock }, (e) => e.v);
     this.#unsubscribe = watchStorage(this.#storage, {
       key: (storageKey, e) => {
         if (!storageKey.startsWith(this.#ns)) return;
@@ -280,41 +272,13 @@ class Manager implements CacheManager {
 
   async warmup<T>(keys: readonly string[], loader: Loader<T>, options?: WarmupOptions): Promise<WarmupResult[]> {
     this.#open();
-    if (!Array.isArray(keys)) throw new StowageError('invalid-argument', 'warmup expects an array of keys');
-    if (typeof loader !== 'function') throw new StowageError('invalid-argument', 'warmup needs a loader function');
-    checkOptions(options, ['concurrency', 'ttl'], 'warmup');
-    const concurrency = options?.concurrency ?? 4;
-    checkPositive(concurrency, 'concurrency');
-    const get: CacheGetOptions<T> = options?.ttl === undefined ? { loader } : { loader, ttl: options.ttl };
-    return runPool(keys, concurrency, async (key): Promise<WarmupResult> => {
-      try {
-        const [, source] = await this.#resolve(key, get as CacheGetOptions<unknown>);
-        return { key, ok: true, source };
-      } catch (e) {
-        return { key: String(key), ok: false, error: toStowageError(e, `warmup "${String(key)}"`) };
-      }
-    });
+    return warmup(keys, loader, options, (key, o) => this.#resolve(key, o));
   }
 
-  // ── events, stats, lifecycle ───────────────────────────────────────────────
+  // ── stats, lifecycle ───────────────────────────────────────────────────────
 
   getStats(): CacheStats {
-    const c = this.#c;
-    const rate = (hits: number, total: number): number => (total === 0 ? 0 : hits / total);
-    const lru = this.#memory.stats();
-    const hits = c.memHits + c.stoHits;
-    return {
-      memory: { hits: c.memHits, misses: c.memMisses, hitRate: rate(c.memHits, c.memHits + c.memMisses), size: lru.size, bytes: lru.bytes, evictions: lru.evictions },
-      storage: { hits: c.stoHits, misses: c.stoMisses, hitRate: rate(c.stoHits, c.stoHits + c.stoMisses) },
-      gets: c.gets,
-      hits,
-      misses: c.stoMisses,
-      hitRate: rate(hits, c.gets),
-      staleHits: c.staleHits,
-      loads: c.loads,
-      loadErrors: c.loadErrors,
-      dedupedLoads: c.deduped,
-    };
+    return statsOf(this.#c, this.#memory.stats());
   }
 
   async close(): Promise<void> {

@@ -40,3 +40,18 @@ export function checkFunction(value: unknown, name: string): void {
     });
   }
 }
+
+/** An optional boolean flag. */
+export function checkBoolean(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new StowageError('invalid-argument', `${name} must be a boolean, got ${typeof value}`, { details: { option: name } });
+  }
+}
+
+/** Something usable as a `Storage` (a layer needs at least reads and change events). */
+export function checkStorage(value: unknown, where: string): void {
+  const s = value as { get?: unknown; subscribe?: unknown } | null | undefined;
+  if (typeof s?.get !== 'function' || typeof s.subscribe !== 'function') {
+    throw new StowageError('invalid-argument', `${where} needs a Storage (createStorage(...))`, { details: { option: 'storage' } });
+  }
+}

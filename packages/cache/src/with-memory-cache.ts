@@ -1,12 +1,12 @@
-import { StowageError, systemClock } from '@stowage/core';
+import { systemClock } from '@stowage/core';
 import type {
   Clock, EntryInfo, ImportOptions, ReencodeOptions, SetOptions, Storage, StorageOp,
 } from '@stowage/core';
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
-import { createLruCache } from './lru-cache.js';
+import { createMemoryTier } from './memory-tier.js';
 import type { LruCache, LruStats } from './lru-types.js';
-import { checkOptions } from './options.js';
+import { checkBoolean, checkOptions, checkStorage } from './options.js';
 import { watchStorage } from './watch-storage.js';
 
 /** Options of {@link withMemoryCache}. */
@@ -75,20 +75,13 @@ class MemoryCached implements Pick<Storage, Layered> {
   readonly #unsubscribe: () => void;
 
   constructor(inner: Storage, o: MemoryCacheOptions) {
-    if (typeof inner?.get !== 'function' || typeof inner.subscribe !== 'function') {
-      throw new StowageError('invalid-argument', 'withMemoryCache needs a Storage (createStorage(...))');
-    }
+    checkStorage(inner, 'withMemoryCache');
     checkOptions(o, ['maxEntries', 'maxBytes', 'sizeOf', 'clone', 'clock'], 'withMemoryCache');
-    if (o.clone !== undefined && typeof o.clone !== 'boolean') throw new StowageError('invalid-argument', 'clone must be a boolean', { details: { option: 'clone' } });
+    checkBoolean(o.clone, 'clone');
     this.#inner = inner;
     this.#clone = o.clone ?? true;
     this.#clock = o.clock ?? systemClock;
-    this.#memory = createLruCache<string, unknown>({
-      ...(o.clock !== undefined ? { clock: o.clock } : {}),
-      ...(o.maxEntries !== undefined ? { maxEntries: o.maxEntries } : {}),
-      ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
-      ...(o.sizeOf !== undefined ? { sizeOf: o.sizeOf } : {}),
-    });
+    this.#memory = createMemoryTier<unknown>(o, (v) => v);
     this.#unsubscribe = watchStorage(inner, { key: (key) => this.#forget(key), all: () => this.#forgetAll() });
   }
 
