@@ -3,3 +3,4 @@ export * from './driver-test-helpers.js';
 export * from './driver-conformance.js';
 export * from './driver-input-validation.js';
 export * from './remote-store-conformance.js';
+export * from './fakes.js';

@@ -1,0 +1,331 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStorage, memoryDriver, memoryLocks, RESERVED, StowageError } from '@stowage/core';
+import type { Driver, DriverOp, OnlinePort, Storage } from '@stowage/core';
+import { fakeClock, memoryBus, settle, xorCodec } from '@stowage/test-utils';
+import type { FakeClock } from '@stowage/test-utils';
+import { createNetworkMonitor, createSync, memoryRemote } from '../index.js';
+import type { MemoryRemote, Sync, SyncEvent, SyncOptions } from '../index.js';
+
+/** A switchable connectivity port, as navigator.onLine + online/offline events would be. */
+function switchableOnline(initial = true): OnlinePort & { set(online: boolean): void } {
+  let online = initial;
+  const listeners = new Set<(o: boolean) => void>();
+  return {
+    isOnline: () => online,
+    subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
+    set(next) {
+      online = next;
+      for (const l of listeners) l(next);
+    },
+  };
+}
+
+/** Counts driver batches and what they contain. */
+function countingDriver(inner: Driver = memoryDriver()): Driver & { batches: DriverOp[][] } {
+  const d = Object.create(inner) as Driver & { batches: DriverOp[][] };
+  d.batches = [];
+  d.batch = async (ops) => {
+    d.batches.push([...ops]);
+    return inner.batch(ops);
+  };
+  for (const m of ['open', 'get', 'getMany', 'entries', 'keys', 'clear', 'close'] as const) {
+    (d as unknown as Record<string, unknown>)[m] = (inner[m] as (...a: unknown[]) => unknown).bind(inner);
+  }
+  return d;
+}
+
+interface Client {
+  storage: Storage;
+  sync: Sync;
+  driver: Driver & { batches: DriverOp[][] };
+  online: ReturnType<typeof switchableOnline>;
+  events: SyncEvent[];
+}
+
+const open: Sync[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+
+function client(remote: MemoryRemote, clock: FakeClock, extra: Partial<SyncOptions> & { encryption?: ReturnType<typeof xorCodec> } = {}): Client {
+  const { encryption, ...syncOptions } = extra;
+  const driver = countingDriver();
+  const storage = createStorage({ driver, prefix: 'app', clock, broadcast: false, ...(encryption ? { encryption } : {}) });
+  const online = switchableOnline();
+  const sync = createSync({
+    storage, remote, clock, locks: memoryLocks(), broadcast: memoryBus(), random: Math.random,
+    network: createNetworkMonitor({ online }), pullInterval: 0, ...syncOptions,
+  });
+  open.push(sync);
+  const events: SyncEvent[] = [];
+  sync.subscribe((e) => events.push(e));
+  return { storage, sync, driver, online, events };
+}
+
+describe('createSync: outbox', () => {
+  it('a local write and its outbox entry commit in ONE driver batch', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const c = client(remote, clock);
+    await c.sync.ready();
+    c.online.set(false); // keep the entry in the outbox
+    c.driver.batches.length = 0;
+    await c.storage.set('k', { v: 1 });
+    expect(c.driver.batches).toHaveLength(1);
+    const keys = c.driver.batches[0]!.map((o) => o.key);
+    expect(keys).toContain('app:k');
+    expect(keys.some((k) => k.startsWith(`${RESERVED}q/`))).toBe(true);
+    expect((await c.sync.status()).pending).toBe(1);
+  });
+
+  it('1,000 writes to 100 keys while offline → at most 100 pending → reconnect → the cloud holds the last value of each key in a handful of pushes', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const c = client(remote, clock, { batchSize: 100 });
+    await c.sync.ready();
+    c.online.set(false);
+    for (let round = 0; round < 10; round++) {
+      await Promise.all(Array.from({ length: 100 }, (_, k) => c.storage.set(`key${k}`, { round, k })));
+    }
+    expect((await c.sync.status()).pending).toBe(100);
+    expect(remote.calls.push).toBe(0);
+    c.online.set(true);
+    await clock.advance(10);
+    await c.sync.flush();
+    for (let k = 0; k < 100; k++) expect(remote.peek(`key${k}`)).toMatchObject({ value: { round: 9, k }, deleted: false });
+    expect(remote.calls.push).toBeLessThanOrEqual(2);
+    expect((await c.sync.status()).pending).toBe(0);
+  });
+
+  it('deletes travel as tombstones; clear() pushes one per key', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const c = client(remote, clock);
+    await c.storage.setMany({ a: 1, b: 2, c: 3 });
+    await c.sync.ready();
+    await c.storage.set('a', 10);
+    await c.storage.set('b', 20);
+    await c.sync.flush();
+    await c.storage.remove('a');
+    await c.sync.flush();
+    expect(remote.peek('a')).toMatchObject({ deleted: true });
+    await c.storage.clear();
+    await c.sync.flush();
+    expect(remote.peek('b')).toMatchObject({ deleted: true });
+  });
+
+  it('encrypted keys travel as ciphertext; another client with the key reads them', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const a = client(remote, clock, { encryption: xorCodec(7) });
+    const b = client(remote, clock, { encryption: xorCodec(7) });
+    await a.sync.ready();
+    await a.storage.set('secret', { pin: '1234-secret' }, { encrypt: true });
+    await a.storage.set('plain', 'visible');
+    await a.sync.flush();
+    const doc = remote.peek('secret')!;
+    expect(doc.value).toBeUndefined();
+    expect(doc.codecs).toEqual(['test-xor']);
+    expect(new TextDecoder().decode(doc.data)).not.toContain('1234-secret');
+    expect(remote.peek('plain')?.value).toBe('visible');
+    expect(await b.sync.pull()).toBe(2);
+    expect(await b.storage.get('secret')).toEqual({ pin: '1234-secret' });
+    expect((await b.storage.inspect('secret'))?.encrypted).toBe(true);
+  });
+
+  it('a lost acknowledgement is retried without applying twice', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const c = client(remote, clock);
+    await c.sync.ready();
+    remote.faults.loseNextAck();
+    await c.storage.set('k', 'v1');
+    await c.sync.flush().catch(() => undefined);
+    await settle();
+    expect(remote.peek('k')?.value).toBe('v1'); // applied although the client saw a failure
+    const firstRevision = remote.peek('k')?.hlc;
+    expect((await c.sync.status()).pending).toBe(1);
+    await clock.advance(60_000);
+    await c.sync.flush();
+    expect((await c.sync.status()).pending).toBe(0);
+    // The retry was recognised as the same write: the revision is the original one, no conflict.
+    expect(c.events.filter((e) => e.type === 'conflict')).toEqual([]);
+    expect(remote.peek('k')?.hlc).toBe(firstRevision);
+    // And the client now pushes its next change on top of that revision without a conflict.
+    await c.storage.set('k', 'v2');
+    await c.sync.flush();
+    expect(remote.peek('k')?.value).toBe('v2');
+    expect(c.events.filter((e) => e.type === 'conflict')).toEqual([]);
+  });
+
+  it('transport failures back off with bounded delays, then deliver', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const c = client(remote, clock);
+    await c.sync.ready();
+    remote.faults.failNext(5, new StowageError('unavailable', '503'));
+    await c.storage.set('k', 1);
+    await settle();
+    let waited = 0;
+    while ((await c.sync.status()).pending > 0 && waited < 10 * 60_000) {
+      await clock.advance(1000);
+      waited += 1000;
+    }
+    expect(remote.peek('k')?.value).toBe(1);
+    expect(remote.calls.push).toBe(6); // 5 failures, 1 success: no retry storm
+    // 1 s × 1.5ⁿ with jitter: five retries need well under a minute of backoff.
+    expect(waited).toBeLessThan(60_000);
+  });
+
+  it('a hung remote times out (injected clock) instead of hanging the engine', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const hung = { ...remote, pull: () => new Promise<never>(() => undefined) };
+    const c = client(hung as MemoryRemote, clock, { requestTimeout: 5000 });
+    await c.sync.ready();
+    const p = c.sync.pull();
+    p.catch(() => undefined);
+    await settle(); // let the pull reach its request (and arm its timeout)
+    await clock.advance(5000);
+    await expect(p).rejects.toMatchObject({ code: 'aborted' });
+    expect((await c.sync.status()).lastError?.code).toBe('aborted');
+  });
+
+  it('a permanently rejected change is dead-lettered, and can be retried', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const refusing = { ...remote, push: async () => [{ status: 'rejected' as const, key: 'k', error: new StowageError('permission-denied', 'no') }] };
+    const c = client(refusing as MemoryRemote, clock);
+    await c.sync.ready();
+    await c.storage.set('k', 1);
+    await c.sync.flush();
+    const dead = await c.sync.deadLetters();
+    expect(dead.map((d) => [d.entry.payload.key, d.error.code])).toEqual([['k', 'permission-denied']]);
+    expect(c.events.some((e) => e.type === 'dead-lettered' && e.key === 'k')).toBe(true);
+    expect(await c.sync.retryDead()).toBe(1);
+  });
+});
+
+describe('createSync: pull and conflicts', () => {
+  it('pulls another client\'s changes incrementally, in pages, from a persisted checkpoint', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const a = client(remote, clock);
+    const b = client(remote, clock, { pullLimit: 7 });
+    await a.sync.ready();
+    await a.storage.setMany(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])));
+    await a.sync.flush();
+    expect(await b.sync.pull()).toBe(20);
+    expect(await b.storage.get('k19')).toBe(19);
+    const pullsBefore = remote.calls.pull;
+    expect(await b.sync.pull()).toBe(0); // nothing new since the checkpoint
+    expect(remote.calls.pull - pullsBefore).toBe(1);
+    await a.storage.remove('k3');
+    await a.sync.flush();
+    expect(await b.sync.pull()).toBe(1);
+    expect(await b.storage.has('k3')).toBe(false);
+    // Pulled state does not bounce back: b has nothing to push.
+    expect((await b.sync.status()).pending).toBe(0);
+  });
+
+  async function divergent(strategy: SyncOptions['conflict']) {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const a = client(remote, clock, { conflict: strategy });
+    const b = client(remote, clock, { conflict: strategy });
+    await a.storage.set('doc', { by: 'a', n: 0 });
+    await a.sync.ready();
+    await b.sync.ready();
+    await a.sync.fullSync();
+    await b.sync.pull();
+    // Apart: both edit the same key; b edits later.
+    a.online.set(false);
+    b.online.set(false);
+    await a.storage.set('doc', { by: 'a', n: 1 });
+    await clock.advance(1000);
+    await b.storage.set('doc', { by: 'b', n: 2 });
+    a.online.set(true);
+    await a.sync.flush();
+    b.online.set(true);
+    await b.sync.flush();
+    await a.sync.pull();
+    await b.sync.pull();
+    await a.sync.flush();
+    await b.sync.flush();
+    await a.sync.pull();
+    await b.sync.pull();
+    return { a, b, remote };
+  }
+
+  it('last-write-wins by HLC: the later edit wins everywhere and the conflict is reported', async () => {
+    const { a, b, remote } = await divergent('last-write-wins');
+    expect(await a.storage.get('doc')).toEqual({ by: 'b', n: 2 });
+    expect(await b.storage.get('doc')).toEqual({ by: 'b', n: 2 });
+    expect(remote.peek('doc')?.value).toEqual({ by: 'b', n: 2 });
+    expect([...a.events, ...b.events].some((e) => e.type === 'conflict' && e.key === 'doc')).toBe(true);
+  });
+
+  it('remote-wins: the first edit to reach the cloud stays', async () => {
+    const { a, b } = await divergent('remote-wins');
+    expect(await a.storage.get('doc')).toEqual({ by: 'a', n: 1 });
+    expect(await b.storage.get('doc')).toEqual({ by: 'a', n: 1 });
+  });
+
+  it('local-wins: the last client to push keeps its value, and both converge', async () => {
+    const { a, b, remote } = await divergent('local-wins');
+    const final = remote.peek('doc')?.value;
+    expect(await a.storage.get('doc')).toEqual(final);
+    expect(await b.storage.get('doc')).toEqual(final);
+  });
+
+  it('a merge function decides, and both sides converge on the merged value', async () => {
+    const merge = (_key: string, local: { value?: unknown }, remote: { value?: unknown }) => ({
+      by: 'merged',
+      n: Math.max((local.value as { n: number }).n, (remote.value as { n: number }).n),
+    });
+    const { a, b, remote } = await divergent(merge);
+    expect(remote.peek('doc')?.value).toEqual({ by: 'merged', n: 2 });
+    expect(await a.storage.get('doc')).toEqual({ by: 'merged', n: 2 });
+    expect(await b.storage.get('doc')).toEqual({ by: 'merged', n: 2 });
+  });
+
+  it('fullSync pushes keys written before sync existed, pulls the rest, and reports progress', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const a = client(remote, clock);
+    await a.storage.setMany({ early1: 1, early2: 2 }); // before any sync hook
+    const b = client(remote, clock);
+    await b.sync.ready();
+    await b.storage.set('fromB', 'b');
+    await b.sync.flush();
+    const progress: unknown[] = [];
+    expect(await a.sync.fullSync((p) => progress.push(p))).toEqual({ pulled: 1, pushed: 2 });
+    expect(remote.peek('early1')?.value).toBe(1);
+    expect(await a.storage.get('fromB')).toBe('b');
+    expect(progress.at(-1)).toEqual({ phase: 'push', done: 2, total: 2 });
+  });
+
+  it('reconnecting flushes and pulls', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const a = client(remote, clock);
+    const b = client(remote, clock);
+    await a.sync.ready();
+    await b.sync.ready();
+    await b.storage.set('x', 'from b');
+    await b.sync.flush();
+    a.online.set(false);
+    await a.storage.set('y', 'from a');
+    a.online.set(true);
+    await settle(10);
+    expect(remote.peek('y')?.value).toBe('from a');
+    expect(await a.storage.get('x')).toBe('from b');
+  });
+
+  it('rejects bad options', () => {
+    const storage = createStorage({ broadcast: false });
+    expect(() => createSync({ storage } as never)).toThrow(StowageError);
+    expect(() => createSync({ storage, remote: memoryRemote(), conflict: 'mine' as never })).toThrow(/conflict/);
+    expect(() => createSync({ storage, remote: memoryRemote(), pullLimit: 0 })).toThrow(/pullLimit/);
+  });
+});

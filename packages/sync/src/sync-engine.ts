@@ -1,0 +1,479 @@
+import { defaultLocks, ENVELOPE_VERSION, Emitter, StowageError, systemClock, toStowageError, utf8Length } from '@stowage/core';
+import type { ApplyRecordItem, Clock, CommitChange, CommitOrigin, DriverOp, Storage, StoredRecord } from '@stowage/core';
+import { createQueue } from '@stowage/queue';
+import type { DeadLetter, PreparedEntry, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
+import { resolveConflict } from './conflict.js';
+import { compareHlc, createHlc } from './hlc.js';
+import type { HlcClock } from './hlc.js';
+import { createNetworkMonitor, isReconnect } from './network-monitor.js';
+import type { NetworkMonitor } from './network-monitor.js';
+import type { Hlc, RemoteChange, RemoteDoc, RemoteStore } from './remote-store.js';
+import { SyncState } from './sync-state.js';
+import type { ConflictSide, OutboxEntry, Sync, SyncEvent, SyncOptions, SyncProgress, SyncStatus } from './sync-types.js';
+
+const DAY = 24 * 3600_000;
+const CONFLICT_ROUNDS = 3;
+
+/**
+ * Syncs one storage namespace with a {@link RemoteStore}.
+ *
+ * - Every local write records its outbox entry in the same driver transaction as the data (a
+ *   commit hook), coalesced per key: 100 offline writes to one key become one push.
+ * - Pushes are batched and compare-and-set against the remote revision the local state derives
+ *   from; conflicts go to the configured resolver (hybrid-logical-clock last-write-wins by default)
+ *   and are reported as events. Deletes travel as tombstones; encrypted keys travel as ciphertext.
+ * - Pulls are incremental from a persisted checkpoint; `fullSync()` reconciles everything.
+ * - The outbox retries with backoff, is flushed by one tab at a time, and resumes on reconnect.
+ *
+ * @example
+ * const sync = createSync({ storage, remote: createFirestoreRemote({ ... }) });
+ * await sync.ready();
+ */
+export function createSync(options: SyncOptions): Sync {
+  return new SyncEngine(options);
+}
+
+class SyncEngine implements Sync {
+  readonly #o: SyncOptions;
+  readonly #storage: Storage;
+  readonly #remote: RemoteStore;
+  readonly #clock: Clock;
+  readonly #network: NetworkMonitor;
+  readonly #ownsNetwork: boolean;
+  readonly #emitter = new Emitter<SyncEvent>();
+  readonly #prepared = new WeakMap<readonly CommitChange[], PreparedEntry<OutboxEntry>[]>();
+  /** Revisions to persist with the next `sync`-origin commit (remote state being applied). */
+  readonly #incoming = new Map<string, Hlc>();
+  /** Local changes overtaken by remote state that won: their pending pushes are dropped. */
+  readonly #superseded = new Map<string, Hlc>();
+  #state!: SyncState;
+  #queue!: Queue<OutboxEntry>;
+  #hlc!: HlcClock;
+  #origin = '';
+  #readyP: Promise<void> | undefined;
+  #unsubscribe: (() => void)[] = [];
+  #pullTimer: unknown;
+  #pulling: Promise<number> | undefined;
+  #applying: Promise<unknown> = Promise.resolve();
+  #pushing = 0;
+  #lastSyncAt: number | undefined;
+  #lastError: StowageError | undefined;
+  #closed = false;
+
+  constructor(o: SyncOptions) {
+    if (typeof o !== 'object' || o === null || !o.storage || !o.remote) {
+      throw new StowageError('invalid-argument', 'createSync needs { storage, remote }');
+    }
+    for (const [name, v] of [['pullInterval', o.pullInterval], ['pullLimit', o.pullLimit], ['batchSize', o.batchSize], ['requestTimeout', o.requestTimeout]] as const) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (name !== 'pullInterval' && v === 0))) {
+        throw new StowageError('invalid-argument', `createSync: ${name} must be a positive number`, { details: { option: name } });
+      }
+    }
+    const c = o.conflict;
+    if (c !== undefined && typeof c !== 'function' && !['last-write-wins', 'remote-wins', 'local-wins'].includes(c)) {
+      throw new StowageError('invalid-argument', `createSync: unknown conflict strategy ${JSON.stringify(c)}`);
+    }
+    this.#o = o;
+    this.#storage = o.storage;
+    this.#remote = o.remote;
+    this.#clock = o.clock ?? systemClock;
+    this.#ownsNetwork = o.network === undefined;
+    this.#network = o.network ?? createNetworkMonitor();
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────
+
+  ready(): Promise<void> {
+    if (this.#closed) return Promise.reject(new StowageError('closed', 'sync is closed'));
+    this.#readyP ??= this.#start().catch((e: unknown) => {
+      this.#readyP = undefined;
+      throw toStowageError(e, 'sync ready');
+    });
+    return this.#readyP;
+  }
+
+  async #start(): Promise<void> {
+    const o = this.#o;
+    const driver = await this.#storage.driver();
+    this.#state = new SyncState(driver, this.#storage.prefix);
+    await this.#state.load();
+    const random = o.random ?? Math.random;
+    this.#origin = await this.#state.node(() => Array.from({ length: 12 }, () => Math.floor(random() * 36).toString(36)).join(''));
+    this.#hlc = createHlc(this.#clock, this.#origin);
+    this.#queue = createQueue<OutboxEntry>({
+      driver,
+      name: `sync.${encodeURIComponent(this.#storage.prefix).replace(/%/g, '_')}`,
+      handler: (entries, signal) => this.#push(entries, signal),
+      batchSize: o.batchSize ?? 100,
+      clock: this.#clock,
+      locks: o.locks ?? defaultLocks(),
+      random,
+      ...(o.broadcast ? { broadcast: o.broadcast } : {}),
+      ...(o.backoff ? { backoff: o.backoff } : {}),
+    });
+    this.#unsubscribe.push(
+      this.#storage.addCommitHook({ ops: (c, origin) => this.#hookOps(c, origin), committed: (c, origin) => this.#hookCommitted(c, origin) }),
+      this.#queue.subscribe((e) => {
+        if (e.type === 'dead-lettered') this.#emit({ type: 'dead-lettered', key: e.letter.entry.payload.key, error: e.letter.error });
+        else if (e.type === 'error') this.#emit({ type: 'error', operation: e.operation, error: e.error });
+      }),
+      this.#network.subscribe((next, previous) => {
+        if (!next.online) {
+          this.#queue.pause();
+          return;
+        }
+        if (this.#queue.paused) this.#queue.resume();
+        if (isReconnect(previous, next)) {
+          void this.#queue.resetBackoff().then(() => this.#queue.flush()).catch((e: unknown) => this.#fail('flush', e));
+          void this.pull().catch(() => undefined);
+        }
+      }),
+    );
+    if (!this.#network.state().online) this.#queue.pause();
+    this.#schedulePull();
+  }
+
+  #schedulePull(): void {
+    const every = this.#o.pullInterval ?? 30_000;
+    if (every === 0 || this.#closed) return;
+    this.#pullTimer = this.#clock.setTimeout(() => {
+      const run = this.#network.state().online ? this.pull() : Promise.resolve(0);
+      void run.catch(() => undefined).finally(() => this.#schedulePull());
+    }, every);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clock.clearTimeout(this.#pullTimer);
+    for (const off of this.#unsubscribe) off();
+    if (this.#ownsNetwork) this.#network.close();
+    if (this.#readyP) {
+      await this.#readyP.catch(() => undefined);
+      await this.#queue?.close();
+    }
+  }
+
+  // ── the outbox: one entry per changed key, in the data's own transaction ───
+
+  async #hookOps(changes: readonly CommitChange[], origin: CommitOrigin): Promise<readonly DriverOp[]> {
+    if (origin === 'sync') {
+      return changes.flatMap((c) => {
+        const rev = this.#incoming.get(c.key);
+        return rev === undefined ? [] : [this.#state.revOp(c.key, rev)];
+      });
+    }
+    // Only a key's last change in this commit matters to the cloud.
+    const last = new Map<string, CommitChange>();
+    for (const c of changes) last.set(c.key, c);
+    const prepared = await Promise.all(
+      [...last.values()].map((c) => this.#queue.prepare({ key: c.key, hlc: this.#hlc.now(), deleted: c.type === 'delete' }, { scope: c.key, coalesceKey: c.key })),
+    );
+    this.#prepared.set(changes, prepared);
+    return prepared.flatMap((p) => p.ops);
+  }
+
+  #hookCommitted(changes: readonly CommitChange[], origin: CommitOrigin): void {
+    if (origin === 'sync') {
+      this.#state.remember(changes.flatMap((c) => {
+        const rev = this.#incoming.get(c.key);
+        return rev === undefined ? [] : [[c.key, rev] as const];
+      }));
+      return;
+    }
+    const prepared = this.#prepared.get(changes);
+    if (prepared) this.#queue.committed(prepared);
+  }
+
+  // ── push ───────────────────────────────────────────────────────────────────
+
+  /** The change to push for an outbox entry, built from the key's current record. */
+  async #change(entry: OutboxEntry): Promise<{ change: RemoteChange; updatedAt: number | null; encrypted: boolean }> {
+    const common = { key: entry.key, hlc: entry.hlc, origin: this.#origin, base: this.#state.rev(entry.key) };
+    const rec = await this.#storage.getRecord(entry.key);
+    const updatedAt = rec ? rec.updatedAt : null;
+    if (entry.deleted || !rec || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now())) {
+      return { change: { ...common, deleted: true }, updatedAt, encrypted: false };
+    }
+    const expiry = rec.expiresAt === undefined ? {} : { expiresAt: rec.expiresAt };
+    if (rec.codecs.length > 0 && (await this.#storage.inspect(entry.key))?.encrypted) {
+      // The cloud never sees the plaintext of an encrypted key: its ciphertext travels as is.
+      return { change: { ...common, deleted: false, data: rec.data as Uint8Array, codecs: [...rec.codecs], ...expiry }, updatedAt, encrypted: true };
+    }
+    const value = rec.codecs.length === 0 ? rec.value : await this.#storage.get(entry.key);
+    return { change: { ...common, deleted: false, value, ...expiry }, updatedAt, encrypted: false };
+  }
+
+  async #push(entries: readonly QueueEntry<OutboxEntry>[], signal: AbortSignal): Promise<QueueOutcome[]> {
+    await this.ready();
+    this.#pushing++;
+    try {
+      const outcomes: QueueOutcome[] = entries.map(() => ({ status: 'done' }));
+      let round = entries.map((_, i) => i).filter((i) => {
+        const e = (entries[i] as QueueEntry<OutboxEntry>).payload;
+        const over = this.#superseded.get(e.key);
+        return over === undefined || compareHlc(e.hlc, over) > 0; // overtaken by remote state that won: drop
+      });
+      for (let attempt = 0; round.length > 0; attempt++) {
+        if (attempt === CONFLICT_ROUNDS) {
+          for (const i of round) outcomes[i] = { status: 'retry', error: new StowageError('conflict', 'the key kept changing remotely') };
+          break;
+        }
+        const built = await Promise.all(round.map((i) => this.#change((entries[i] as QueueEntry<OutboxEntry>).payload)));
+        const results = await this.#request('push', (s) => this.#remote.push(built.map((b) => b.change), s), signal);
+        const applied: [string, Hlc][] = [];
+        const again: number[] = [];
+        for (const [j, r] of results.entries()) {
+          const i = round[j] as number;
+          const b = built[j] as (typeof built)[number];
+          if (r.status === 'applied') applied.push([r.key, r.hlc]);
+          else if (r.status === 'rejected') outcomes[i] = { status: 'dead', error: r.error };
+          else if (await this.#onPushConflict(b.change, r.remote, b.updatedAt, b.encrypted)) again.push(i);
+        }
+        await this.#state.save(applied);
+        if (applied.length > 0) this.#emit({ type: 'pushed', keys: applied.map(([k]) => k) });
+        round = again;
+      }
+      this.#lastSyncAt = this.#clock.now();
+      return outcomes;
+    } finally {
+      this.#pushing--;
+    }
+  }
+
+  /** Resolves a push conflict; true when the local change should be pushed again (on the new base). */
+  async #onPushConflict(change: RemoteChange, remote: RemoteDoc | undefined, updatedAt: number | null, encrypted: boolean): Promise<boolean> {
+    const local: ConflictSide = { deleted: change.deleted, hlc: change.hlc, ...(change.value !== undefined ? { value: change.value } : {}) };
+    if (!remote) {
+      // The base revision is gone remotely (tombstones were purged): the key is new there.
+      await this.#state.forget(change.key);
+      return true;
+    }
+    const verdict = await this.#decide(change.key, local, remote, encrypted || remote.data !== undefined);
+    if (verdict === 'local') {
+      await this.#state.save([[change.key, remote.hlc]]);
+      return true;
+    }
+    if (verdict === 'remote') await this.#applyRemote([remote], new Map([[change.key, updatedAt]]));
+    return false;
+  }
+
+  /** Runs the resolver, applies a merge, reports the conflict; returns who won. */
+  async #decide(key: string, local: ConflictSide, remote: RemoteDoc, encrypted: boolean): Promise<'local' | 'remote' | 'merged'> {
+    const remoteSide: ConflictSide = { deleted: remote.deleted, hlc: remote.hlc, ...(remote.value !== undefined ? { value: remote.value } : {}) };
+    const res = resolveConflict(key, this.#o.conflict ?? 'last-write-wins', local, remoteSide, encrypted);
+    this.#emit({ type: 'conflict', key, winner: res.winner, local, remote: remoteSide });
+    if (res.winner === 'remote') this.#superseded.set(key, local.hlc);
+    if (res.winner === 'merged') {
+      // The merged value is a new local change on top of the remote revision: both sides converge on it.
+      await this.#state.save([[key, remote.hlc]]);
+      if (res.value === undefined) await this.#storage.remove(key);
+      else await this.#storage.set(key, res.value);
+    }
+    return res.winner;
+  }
+
+  // ── pull ───────────────────────────────────────────────────────────────────
+
+  pull(): Promise<number> {
+    this.#pulling ??= this.#pullAll(false).finally(() => {
+      this.#pulling = undefined;
+    });
+    return this.#pulling;
+  }
+
+  async #pullAll(full: boolean, onPage?: (docs: number, remoteKeys: Set<string>) => void): Promise<number> {
+    await this.ready();
+    const limit = this.#o.pullLimit ?? 500;
+    let checkpoint = full ? undefined : await this.#state.checkpoint();
+    let changed = 0;
+    const remoteKeys = new Set<string>();
+    for (;;) {
+      const page = await this.#request('pull', (s) => this.#remote.pull(checkpoint, limit, s));
+      for (const d of page.docs) if (!d.deleted) remoteKeys.add(d.key);
+      changed += await this.#applyPulled(page.docs, full);
+      checkpoint = page.checkpoint;
+      await this.#state.saveCheckpoint(checkpoint);
+      onPage?.(page.docs.length, remoteKeys);
+      if (page.docs.length < limit) break;
+    }
+    this.#lastSyncAt = this.#clock.now();
+    return changed;
+  }
+
+  /** Applies pulled docs that are news to this client, resolving those with unpushed local changes. */
+  async #applyPulled(docs: readonly RemoteDoc[], full: boolean): Promise<number> {
+    if (docs.length === 0) return 0;
+    const pending = new Map<string, OutboxEntry>();
+    for (const e of await this.#queue.list()) pending.set(e.payload.key, e.payload);
+    const apply: RemoteDoc[] = [];
+    const expect = new Map<string, number | null>();
+    for (const doc of docs) {
+      this.#hlc.receive(doc.hlc);
+      const rec = await this.#storage.getRecord(doc.key);
+      const known = this.#state.rev(doc.key) === doc.hlc;
+      // An echo of what this client already has; a full sync re-applies it only if the local copy is gone.
+      if (known && (!full || doc.deleted || rec !== undefined)) continue;
+      const mine = pending.get(doc.key);
+      if (mine && mine.hlc === doc.hlc) {
+        await this.#state.save([[doc.key, doc.hlc]]); // our own push landed; its acknowledgement was lost
+        continue;
+      }
+      if (mine) {
+        const encrypted = doc.data !== undefined || (rec !== undefined && rec.codecs.length > 0 && (await this.#storage.inspect(doc.key))?.encrypted === true);
+        const local: ConflictSide = { deleted: mine.deleted, hlc: mine.hlc, ...(!encrypted && !mine.deleted ? { value: await this.#storage.get(doc.key) } : {}) };
+        const verdict = await this.#decide(doc.key, local, doc, encrypted);
+        if (verdict === 'local') await this.#state.save([[doc.key, doc.hlc]]);
+        if (verdict !== 'remote') continue;
+      }
+      apply.push(doc);
+      expect.set(doc.key, rec ? rec.updatedAt : null);
+    }
+    const written = await this.#applyRemote(apply, expect);
+    if (written.length > 0) this.#emit({ type: 'pulled', keys: written });
+    return written.length;
+  }
+
+  /** Writes remote state locally (compare-and-set on what was read), with its revisions, in one commit. */
+  #applyRemote(docs: readonly RemoteDoc[], expect: Map<string, number | null>): Promise<string[]> {
+    if (docs.length === 0) return Promise.resolve([]);
+    const run = this.#applying.then(async () => {
+      const now = this.#clock.now();
+      const items = docs.map((doc): ApplyRecordItem => {
+        const guard = expect.has(doc.key) ? { expectUpdatedAt: expect.get(doc.key) as number | null } : {};
+        if (doc.deleted) return { key: doc.key, deleted: true, ...guard };
+        if (doc.data !== undefined) return { key: doc.key, record: this.#cipherRecord(doc, now), ...guard };
+        return { key: doc.key, value: doc.value, ...(doc.expiresAt !== undefined ? { expiresAt: doc.expiresAt } : {}), ...guard };
+      });
+      for (const doc of docs) this.#incoming.set(doc.key, doc.hlc);
+      try {
+        return await this.#storage.applyRecords(items, { origin: 'sync' });
+      } finally {
+        for (const doc of docs) this.#incoming.delete(doc.key);
+      }
+    });
+    this.#applying = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A local record holding remote ciphertext exactly as the writing client stored it. */
+  #cipherRecord(doc: RemoteDoc, now: number): StoredRecord {
+    const data = doc.data as Uint8Array;
+    const r: StoredRecord = {
+      v: ENVELOPE_VERSION, s: this.#storage.config.schemaVersion, codecs: [...(doc.codecs ?? [])], data,
+      createdAt: now, updatedAt: now, size: utf8Length(doc.key) + data.byteLength, rawSize: data.byteLength,
+    };
+    if (doc.expiresAt !== undefined) r.expiresAt = doc.expiresAt;
+    return r;
+  }
+
+  // ── full sync, status, dead letters ───────────────────────────────────────
+
+  async fullSync(onProgress?: (p: SyncProgress) => void): Promise<{ pulled: number; pushed: number }> {
+    await this.ready();
+    const progress = (p: SyncProgress): void => {
+      onProgress?.(p);
+      this.#emit({ type: 'progress', progress: p });
+    };
+    let seen = 0;
+    let remoteKeys = new Set<string>();
+    const pulled = await this.#pullAll(true, (docs, keys) => {
+      seen += docs;
+      remoteKeys = keys;
+      progress({ phase: 'pull', done: seen, total: seen });
+    });
+    const pending = new Set((await this.#queue.list()).map((e) => e.payload.key));
+    const toPush = (await this.#storage.keys()).filter((k) => !pending.has(k) && (this.#state.rev(k) === null || !remoteKeys.has(k)));
+    let done = 0;
+    progress({ phase: 'push', done, total: toPush.length });
+    for (const key of toPush) {
+      await this.#queue.enqueue({ key, hlc: this.#hlc.now(), deleted: false }, { scope: key, coalesceKey: key });
+    }
+    await this.flush();
+    done = toPush.length - (await this.#queue.list()).filter((e) => toPush.includes(e.payload.key)).length;
+    progress({ phase: 'push', done, total: toPush.length });
+    return { pulled, pushed: done };
+  }
+
+  async flush(): Promise<void> {
+    await this.ready();
+    await this.#queue.flush();
+  }
+
+  async status(): Promise<SyncStatus> {
+    await this.ready();
+    return {
+      online: this.#network.state().online,
+      pending: await this.#queue.size(),
+      syncing: this.#pushing > 0 || this.#pulling !== undefined,
+      lastSyncAt: this.#lastSyncAt,
+      lastError: this.#lastError,
+    };
+  }
+
+  subscribe(listener: (event: SyncEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new StowageError('invalid-argument', 'subscribe expects a function');
+    return this.#emitter.subscribe(listener);
+  }
+
+  async deadLetters(): Promise<DeadLetter<OutboxEntry>[]> {
+    await this.ready();
+    return this.#queue.deadLetters();
+  }
+
+  async retryDead(ids?: readonly string[]): Promise<number> {
+    await this.ready();
+    return this.#queue.retryDead(ids);
+  }
+
+  async dropDead(ids?: readonly string[]): Promise<number> {
+    await this.ready();
+    return this.#queue.dropDead(ids);
+  }
+
+  async collectGarbage(retentionMs = 30 * DAY): Promise<number> {
+    await this.ready();
+    if (!this.#remote.purgeTombstones) return 0;
+    return this.#request('purgeTombstones', (s) => (this.#remote.purgeTombstones as NonNullable<RemoteStore['purgeTombstones']>)(this.#clock.now() - retentionMs, s));
+  }
+
+  // ── plumbing ───────────────────────────────────────────────────────────────
+
+  #emit(e: SyncEvent): void {
+    this.#emitter.emit(e);
+  }
+
+  #fail(operation: string, e: unknown): StowageError {
+    const err = toStowageError(e, operation);
+    this.#lastError = err;
+    this.#emit({ type: 'error', operation, error: err });
+    return err;
+  }
+
+  /** A remote call with a timeout (injected clock) that also tells the network monitor how it went. */
+  async #request<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
+    const ms = this.#o.requestTimeout ?? 20_000;
+    const ac = new AbortController();
+    const onAbort = (): void => ac.abort(outer?.reason);
+    outer?.addEventListener('abort', onAbort);
+    const timer = this.#clock.setTimeout(() => ac.abort(new StowageError('aborted', `${operation} timed out after ${ms} ms`)), ms);
+    // Race the abort too: a remote that ignores its signal must still not hang the engine.
+    const aborted = new Promise<never>((_, reject) => {
+      ac.signal.addEventListener('abort', () => reject(toStowageError(ac.signal.reason ?? new StowageError('aborted', `${operation} aborted`), operation)), { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      const result = await Promise.race([fn(ac.signal), aborted]);
+      this.#network.reportSuccess();
+      this.#lastError = undefined;
+      return result;
+    } catch (e) {
+      const err = this.#fail(operation, e);
+      this.#network.reportFailure(err);
+      throw err;
+    } finally {
+      this.#clock.clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { RESERVED } from '@stowage/core';
+import type { Driver, DriverOp } from '@stowage/core';
+import type { Checkpoint, Hlc } from './remote-store.js';
+
+/**
+ * What a sync remembers per namespace, in the reserved key space of the storage's own driver: the
+ * remote revision each key's local state derives from (the compare-and-set base of its next push)
+ * and the pull checkpoint. Revisions are written in the same transaction as the data they describe.
+ */
+export class SyncState {
+  readonly #driver: Driver;
+  readonly #base: string;
+  readonly #revs = new Map<string, Hlc>();
+
+  constructor(driver: Driver, prefix: string) {
+    this.#driver = driver;
+    this.#base = `${RESERVED}sync/${prefix}/`;
+  }
+
+  async load(): Promise<void> {
+    this.#revs.clear();
+    const revPrefix = `${this.#base}rev/`;
+    for (const [k, v] of await this.#driver.entries(revPrefix)) if (typeof v === 'string') this.#revs.set(k.slice(revPrefix.length), v);
+  }
+
+  /** The remote revision `key` derives from, `null` when never synced. */
+  rev(key: string): Hlc | null {
+    return this.#revs.get(key) ?? null;
+  }
+
+  /** The driver op persisting a revision (to put in the same batch as the data). */
+  revOp(key: string, rev: Hlc): DriverOp {
+    return { type: 'put', key: `${this.#base}rev/${key}`, value: rev };
+  }
+
+  /** Records revisions whose ops have committed. */
+  remember(revs: Iterable<readonly [string, Hlc]>): void {
+    for (const [k, v] of revs) this.#revs.set(k, v);
+  }
+
+  /** Persists revisions in their own batch (after a push was acknowledged). */
+  async save(revs: readonly (readonly [string, Hlc])[]): Promise<void> {
+    if (revs.length === 0) return;
+    await this.#driver.batch(revs.map(([k, v]) => this.revOp(k, v)));
+    this.remember(revs);
+  }
+
+  /** Forgets a key's revision (its next push expects the key to be absent remotely). */
+  async forget(key: string): Promise<void> {
+    await this.#driver.batch([{ type: 'delete', key: `${this.#base}rev/${key}` }]);
+    this.#revs.delete(key);
+  }
+
+  async checkpoint(): Promise<Checkpoint | undefined> {
+    const v = await this.#driver.get(`${this.#base}checkpoint`);
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  async saveCheckpoint(cp: Checkpoint | undefined): Promise<void> {
+    if (cp !== undefined) await this.#driver.batch([{ type: 'put', key: `${this.#base}checkpoint`, value: cp }]);
+  }
+
+  /** A node id for this device, created once and kept (letters and digits). */
+  async node(make: () => string): Promise<string> {
+    const key = `${this.#base}node`;
+    const v = await this.#driver.get(key);
+    if (typeof v === 'string') return v;
+    const id = make();
+    await this.#driver.batch([{ type: 'put', key, value: id }]);
+    return id;
+  }
+}

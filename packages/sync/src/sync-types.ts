@@ -1,0 +1,101 @@
+import type { BroadcastFactory, Clock, LockPort, Storage, StowageError } from '@stowage/core';
+import type { DeadLetter } from '@stowage/queue';
+import type { NetworkMonitor } from './network-monitor.js';
+import type { Hlc, RemoteStore } from './remote-store.js';
+
+/** A key's state as a conflict resolver sees it (`value` absent for deletions and encrypted keys). */
+export interface ConflictSide {
+  deleted: boolean;
+  value?: unknown;
+  hlc: Hlc;
+}
+
+/** A merge function: returns the value both sides should converge to (`undefined` = delete). */
+export type MergeFn = (key: string, local: ConflictSide, remote: ConflictSide) => unknown;
+
+/** How concurrent changes of one key are decided. @default 'last-write-wins' (by hybrid logical clock) */
+export type ConflictStrategy = 'last-write-wins' | 'remote-wins' | 'local-wins' | MergeFn;
+
+/** The outbox entry of a changed key (coalesced per key). */
+export interface OutboxEntry {
+  key: string;
+  /** HLC of the local change. */
+  hlc: Hlc;
+  deleted: boolean;
+}
+
+/** Options of `createSync`. */
+export interface SyncOptions {
+  /** The namespace to sync; its driver also holds the outbox, in the same transactions as the data. */
+  storage: Storage;
+  remote: RemoteStore;
+  /** @default 'last-write-wins' */
+  conflict?: ConflictStrategy;
+  /** Incremental pull every this many ms while online; 0 disables the timer. @default 30000 */
+  pullInterval?: number;
+  /** Documents per pull page. @default 500 */
+  pullLimit?: number;
+  /** Keys per push. @default 100 */
+  batchSize?: number;
+  /** Per-request timeout (ms) — a hung server never hangs the engine. @default 20000 */
+  requestTimeout?: number;
+  /** @default createNetworkMonitor() */
+  network?: NetworkMonitor;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default defaultLocks() */
+  locks?: LockPort;
+  /** @default broadcastChannel */
+  broadcast?: BroadcastFactory;
+  /** Retry timing of the outbox. @default { baseMs: 1000, factor: 1.5, maxMs: 60000, jitter: 0.5 } */
+  backoff?: { baseMs?: number; factor?: number; maxMs?: number; jitter?: number };
+  /** Random source in [0, 1) (jitter, node ids). @default Math.random */
+  random?: () => number;
+}
+
+/** `status()` of a sync. */
+export interface SyncStatus {
+  online: boolean;
+  /** Keys waiting to be pushed (all tabs). */
+  pending: number;
+  syncing: boolean;
+  lastSyncAt: number | undefined;
+  lastError: StowageError | undefined;
+}
+
+/** Progress of a full sync. */
+export interface SyncProgress {
+  phase: 'pull' | 'push';
+  done: number;
+  total: number;
+}
+
+/** Sync events (switch on `type`). */
+export type SyncEvent =
+  | { type: 'pushed'; keys: string[] }
+  | { type: 'pulled'; keys: string[] }
+  | { type: 'conflict'; key: string; winner: 'local' | 'remote' | 'merged'; local: ConflictSide; remote: ConflictSide | undefined }
+  | { type: 'dead-lettered'; key: string; error: StowageError }
+  | { type: 'progress'; progress: SyncProgress }
+  | { type: 'status'; status: Omit<SyncStatus, 'pending'> }
+  | { type: 'error'; operation: string; error: StowageError };
+
+/** A running sync of one namespace. */
+export interface Sync {
+  /** Loads persisted state, joins the storage's transactions, starts timers. */
+  ready(): Promise<void>;
+  /** Pushes the outbox now (one tab at a time). */
+  flush(): Promise<void>;
+  /** Pulls remote changes since the checkpoint; resolves to how many keys changed locally. */
+  pull(): Promise<number>;
+  /** Reconciles everything both ways, reporting progress. */
+  fullSync(onProgress?: (p: SyncProgress) => void): Promise<{ pulled: number; pushed: number }>;
+  status(): Promise<SyncStatus>;
+  subscribe(listener: (event: SyncEvent) => void): () => void;
+  deadLetters(): Promise<DeadLetter<OutboxEntry>[]>;
+  retryDead(ids?: readonly string[]): Promise<number>;
+  dropDead(ids?: readonly string[]): Promise<number>;
+  /** Deletes remote tombstones older than `retentionMs`. @default 30 days */
+  collectGarbage(retentionMs?: number): Promise<number>;
+  close(): Promise<void>;
+}
