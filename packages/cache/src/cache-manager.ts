@@ -291,5 +291,4 @@ class Manager implements CacheManager {
   #open(): void {
     if (this.#closed) throw new StowageError('closed', `cache manager "${this.namespace}" is closed`);
   }
-
 }
