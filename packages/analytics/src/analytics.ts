@@ -1,0 +1,308 @@
+import { STOWAGE_ERROR_CODES, StowageError, toStowageError } from '@stowage/core';
+import type { Storage, StowageErrorCode } from '@stowage/core';
+import type { Analytics, AnalyticsOptions, AttachCacheOptions, RecordInput } from './analytics-types.js';
+import { CachePoll } from './cache-poller.js';
+import { logToCsv } from './csv.js';
+import { LatencyHistogram } from './latency-histogram.js';
+import { OperationLog } from './operation-log.js';
+import { checkInteger, checkMethods, checkName, checkNonNegative, checkOptions } from './options.js';
+import { resolveOptions } from './resolve-options.js';
+import type { ResolvedOptions } from './resolve-options.js';
+import type { CacheSource, SyncEventSource } from './sources.js';
+import { StatsStore } from './stats-store.js';
+import type { AnalyticsReport, AnalyticsStats, GrowthSample, HotDataReport, OperationLogEntry, Outcome } from './stats-types.js';
+import { storageListener } from './storage-listener.js';
+import { syncListener } from './sync-listener.js';
+import { growthRate, hotDataView, statsView } from './views.js';
+import { unwrap } from './wrapped.js';
+
+/** Distinct operation names with their own histogram; more share `other`, so memory stays bounded. */
+const MAX_OPS = 64;
+const OUTCOMES: readonly Outcome[] = ['ok', 'hit', 'miss', 'error'];
+
+/**
+ * Creates usage analytics. Nothing in the storage, cache or sync packages calls it: it listens to
+ * their events (`attachStorage`, `attachSync`), polls their counters (`attachCache`), and times
+ * operations through the `instrument()` layer.
+ *
+ * @example
+ * ```ts
+ * const analytics = createAnalytics({ storage: createStorage({ driver, prefix: 'analytics' }) });
+ * const storage = instrument(createStorage({ driver, prefix: 'app' }), analytics);
+ * await storage.set('user', { name: 'Ada' });
+ * analytics.generateReport(); // counters, latency percentiles, hot keys, growth, recent operations
+ * ```
+ */
+export function createAnalytics(options: AnalyticsOptions = {}): Analytics {
+  return new AnalyticsImpl(resolveOptions(options));
+}
+
+/** The implementation; `instrument()` feeds it through {@link AnalyticsImpl.recordOperation}. */
+export class AnalyticsImpl implements Analytics {
+  readonly #o: ResolvedOptions;
+  readonly #store: StatsStore;
+  readonly #log: OperationLog;
+  readonly #storages = new Map<Storage, { refs: number; off: () => void }>();
+  readonly #caches = new Set<CachePoll>();
+  readonly #detachers = new Set<() => void>();
+  readonly #onPagehide = (): void => void this.flush().catch((e: unknown) => this.#o.onError(toStowageError(e, 'analytics flush')));
+  #pollTimer: unknown;
+  #growthTimer: unknown;
+  #closed = false;
+
+  constructor(o: ResolvedOptions) {
+    this.#o = o;
+    this.#log = new OperationLog(o.logSize);
+    this.#store = new StatsStore({
+      storage: o.storage,
+      persistKey: o.persistKey,
+      persistInterval: o.persistInterval,
+      // Twice the listed count is tracked so keys near the cut are ranked from real counts.
+      hotCapacity: Math.max(2 * o.hotKeys, 50),
+      growthLimit: o.growthSamples,
+      hashing: o.hashing,
+      clock: o.clock,
+      locks: o.locks,
+      onError: o.onError,
+    });
+    o.pagehideTarget?.addEventListener('pagehide', this.#onPagehide);
+  }
+
+  /** High-resolution time for `instrument()`. */
+  get timer(): () => number {
+    return this.#o.timer;
+  }
+
+  now(): number {
+    return this.#o.clock.now();
+  }
+
+  ready(): Promise<void> {
+    return this.#store.ready();
+  }
+
+  /** Records one timed operation: log, latency, errors, reads and hot keys. `readKeys` are the keys a successful read touched. */
+  recordOperation(entry: OperationLogEntry, reads: number, hits: number, readKeys?: readonly string[]): void {
+    if (this.#closed) return;
+    const d = this.#store.delta;
+    this.#log.push(entry);
+    this.#histogram(entry.op).record(entry.durationMs, entry.outcome === 'error');
+    if (entry.error !== undefined) d.countError(entry.error);
+    if (reads > 0) {
+      d.counters.reads += reads;
+      d.counters.hits += hits;
+      d.counters.misses += reads - hits;
+      if (readKeys) for (const k of readKeys) d.hot.touch(k, false);
+      else if (entry.key !== undefined) d.hot.touch(entry.key, false);
+    }
+    d.touch(entry.at);
+    this.#store.changed();
+  }
+
+  record(input: RecordInput): void {
+    checkOptions(input, ['op', 'durationMs', 'key', 'keys', 'size', 'outcome', 'error'], 'record');
+    if (input === undefined) throw new StowageError('invalid-argument', 'record needs { op, durationMs }');
+    checkName(input.op, 'op', 64);
+    checkNonNegative(input.durationMs, 'durationMs');
+    if (input.key !== undefined && typeof input.key !== 'string') throw new StowageError('invalid-argument', 'key must be a string', { details: { option: 'key' } });
+    if (input.keys !== undefined) checkInteger(input.keys, 'keys', 0, Number.MAX_SAFE_INTEGER);
+    if (input.size !== undefined) checkNonNegative(input.size, 'size');
+    if (input.outcome !== undefined && !OUTCOMES.includes(input.outcome)) {
+      throw new StowageError('invalid-argument', `outcome must be one of ${OUTCOMES.join(', ')}`, { details: { option: 'outcome' } });
+    }
+    const outcome: Outcome = input.outcome ?? (input.error !== undefined ? 'error' : 'ok');
+    const entry: OperationLogEntry = { at: this.now(), op: input.op, durationMs: input.durationMs, outcome };
+    if (input.key !== undefined) entry.key = input.key;
+    if (input.keys !== undefined) entry.keys = input.keys;
+    if (input.size !== undefined) entry.size = input.size;
+    if (outcome === 'error') entry.error = errorCode(input.error);
+    const read = outcome === 'hit' || outcome === 'miss' ? 1 : 0;
+    this.recordOperation(entry, read, outcome === 'hit' ? 1 : 0);
+  }
+
+  attachStorage(storage: Storage): () => void {
+    this.#open();
+    checkMethods(storage, ['subscribe', 'info'], 'storage');
+    const s = unwrap(storage);
+    let a = this.#storages.get(s);
+    if (a === undefined) {
+      const own = this.#o.storage !== undefined && s.prefix === unwrap(this.#o.storage).prefix;
+      const off = s.subscribe(storageListener(this.#store, () => this.now(), own ? this.#o.persistKey : undefined));
+      this.#storages.set(s, (a = { refs: 0, off }));
+      void this.#sampleGrowth();
+      this.#armGrowth();
+    }
+    a.refs++;
+    return this.#detacher(() => {
+      const cur = this.#storages.get(s);
+      if (cur && --cur.refs === 0) {
+        cur.off();
+        this.#storages.delete(s);
+      }
+    });
+  }
+
+  attachCache(cache: CacheSource, options: AttachCacheOptions = {}): () => void {
+    this.#open();
+    checkOptions(options, ['name'], 'attachCache');
+    const name = options.name ?? 'cache';
+    checkName(name, 'name', 64);
+    const poll = new CachePoll(cache, name);
+    this.#caches.add(poll);
+    this.#armPoll();
+    return this.#detacher(() => {
+      this.#pollOne(poll);
+      this.#caches.delete(poll);
+    });
+  }
+
+  attachSync(source: SyncEventSource): () => void {
+    this.#open();
+    checkMethods(source, ['subscribe'], 'source');
+    const off = source.subscribe(syncListener(this.#store, () => this.now(), (op) => this.#histogram(op)));
+    if (typeof off !== 'function') throw new StowageError('invalid-argument', 'source.subscribe must return an unsubscribe function');
+    return this.#detacher(off);
+  }
+
+  getStats(): AnalyticsStats {
+    this.#pollCaches();
+    return statsView(this.#store.view(), this.now());
+  }
+
+  getOperationHistory(limit: number = this.#o.logSize): OperationLogEntry[] {
+    checkInteger(limit, 'limit', 0, Number.MAX_SAFE_INTEGER);
+    const hash = this.#store.hashKey;
+    return this.#log.latest(limit).map((e) => (e.key === undefined ? { ...e } : { ...e, key: hash(e.key) }));
+  }
+
+  analyzeHotData(): HotDataReport {
+    return hotDataView(this.#store.view(), this.#o.hotKeys);
+  }
+
+  getGrowth(): GrowthSample[] {
+    return this.#store.view().growth.map((g) => ({ ...g }));
+  }
+
+  generateReport(): AnalyticsReport {
+    this.#pollCaches();
+    const view = this.#store.view();
+    const samples = view.growth.map((g) => ({ ...g }));
+    return {
+      format: 'stowage-analytics-report',
+      version: 1,
+      generatedAt: this.now(),
+      stats: statsView(view, this.now()),
+      hotData: hotDataView(view, this.#o.hotKeys),
+      growth: { samples, kbPerHour: growthRate(samples) },
+      recentOperations: this.getOperationHistory(),
+    };
+  }
+
+  exportCsv(): string {
+    return logToCsv(this.getOperationHistory().reverse());
+  }
+
+  resetStats(): void {
+    this.#log.clear();
+    this.#store.reset(this.now());
+  }
+
+  async flush(): Promise<void> {
+    this.#pollCaches();
+    await this.#store.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    for (const detach of [...this.#detachers]) detach();
+    this.#closed = true;
+    this.#o.clock.clearTimeout(this.#pollTimer);
+    this.#o.clock.clearTimeout(this.#growthTimer);
+    this.#o.pagehideTarget?.removeEventListener('pagehide', this.#onPagehide);
+    await this.#store.flush();
+    this.#store.stop();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StowageError('closed', 'analytics is closed');
+  }
+
+  #detacher(undo: () => void): () => void {
+    let done = false;
+    const detach = (): void => {
+      if (done) return;
+      done = true;
+      this.#detachers.delete(detach);
+      undo();
+    };
+    this.#detachers.add(detach);
+    return detach;
+  }
+
+  #histogram(op: string): LatencyHistogram {
+    const ops = this.#store.delta.ops;
+    const name = ops.has(op) || ops.size < MAX_OPS ? op : 'other';
+    let h = ops.get(name);
+    if (h === undefined) ops.set(name, (h = new LatencyHistogram()));
+    return h;
+  }
+
+  #pollOne(poll: CachePoll): void {
+    try {
+      if (poll.poll(this.#store.delta)) {
+        this.#store.delta.touch(this.now());
+        this.#store.changed();
+      }
+    } catch (e) {
+      this.#o.onError(toStowageError(e, 'analytics: reading cache stats'));
+    }
+  }
+
+  #pollCaches(): void {
+    for (const p of this.#caches) this.#pollOne(p);
+  }
+
+  #armPoll(): void {
+    if (this.#pollTimer !== undefined || this.#closed) return;
+    this.#pollTimer = this.#o.clock.setTimeout(() => {
+      this.#pollTimer = undefined;
+      if (this.#caches.size === 0) return;
+      this.#pollCaches();
+      this.#armPoll();
+    }, this.#o.pollInterval);
+  }
+
+  #armGrowth(): void {
+    if (this.#growthTimer !== undefined || this.#closed) return;
+    this.#growthTimer = this.#o.clock.setTimeout(() => {
+      this.#growthTimer = undefined;
+      if (this.#storages.size === 0) return;
+      void this.#sampleGrowth();
+      this.#armGrowth();
+    }, this.#o.growthInterval);
+  }
+
+  /** One size sample: the sum of `info().currentSize` over the attached storages. */
+  async #sampleGrowth(): Promise<void> {
+    const storages = [...this.#storages.keys()];
+    try {
+      const infos = await Promise.all(storages.map((s) => s.info()));
+      if (this.#closed) return;
+      const d = this.#store.delta;
+      d.growth.push({ at: this.now(), sizeKb: infos.reduce((sum, i) => sum + i.currentSize, 0) });
+      if (d.growth.length > this.#o.growthSamples) d.growth.shift();
+      d.touch(this.now());
+      this.#store.changed();
+    } catch (e) {
+      const err = toStowageError(e, 'analytics: storage size sample');
+      this.#store.delta.countError(err.code);
+      this.#o.onError(err);
+    }
+  }
+}
+
+/** The `StowageError` code of anything thrown (mapped as core maps browser errors). */
+export function errorCode(err: unknown): StowageErrorCode {
+  const code = toStowageError(err, 'operation').code;
+  return STOWAGE_ERROR_CODES.includes(code) ? code : 'internal';
+}
