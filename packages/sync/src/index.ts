@@ -6,3 +6,4 @@ export * from './network-monitor.js';
 export * from './sync-types.js';
 export * from './conflict.js';
 export { createSync } from './sync-engine.js';
+export * from './offline-queue.js';

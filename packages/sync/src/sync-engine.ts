@@ -9,6 +9,7 @@ import { createNetworkMonitor, isReconnect } from './network-monitor.js';
 import type { NetworkMonitor } from './network-monitor.js';
 import type { Hlc, RemoteChange, RemoteDoc, RemoteStore } from './remote-store.js';
 import { SyncState } from './sync-state.js';
+import { withTimeout } from './with-timeout.js';
 import type { ConflictSide, OutboxEntry, Sync, SyncEvent, SyncOptions, SyncProgress, SyncStatus } from './sync-types.js';
 
 const DAY = 24 * 3600_000;
@@ -452,18 +453,8 @@ class SyncEngine implements Sync {
 
   /** A remote call with a timeout (injected clock) that also tells the network monitor how it went. */
   async #request<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
-    const ms = this.#o.requestTimeout ?? 20_000;
-    const ac = new AbortController();
-    const onAbort = (): void => ac.abort(outer?.reason);
-    outer?.addEventListener('abort', onAbort);
-    const timer = this.#clock.setTimeout(() => ac.abort(new StowageError('aborted', `${operation} timed out after ${ms} ms`)), ms);
-    // Race the abort too: a remote that ignores its signal must still not hang the engine.
-    const aborted = new Promise<never>((_, reject) => {
-      ac.signal.addEventListener('abort', () => reject(toStowageError(ac.signal.reason ?? new StowageError('aborted', `${operation} aborted`), operation)), { once: true });
-    });
-    aborted.catch(() => undefined);
     try {
-      const result = await Promise.race([fn(ac.signal), aborted]);
+      const result = await withTimeout(this.#clock, this.#o.requestTimeout ?? 20_000, operation, fn, outer);
       this.#network.reportSuccess();
       this.#lastError = undefined;
       return result;
@@ -471,9 +462,6 @@ class SyncEngine implements Sync {
       const err = this.#fail(operation, e);
       this.#network.reportFailure(err);
       throw err;
-    } finally {
-      this.#clock.clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
     }
   }
 }

@@ -1,0 +1,24 @@
+import { StowageError, toStowageError } from '@stowage/core';
+import type { Clock } from '@stowage/core';
+
+/**
+ * Runs a remote call with a deadline on the injected clock. The call gets a signal that aborts on
+ * the deadline or when `outer` aborts, and the returned promise rejects with `aborted` at that
+ * moment even if the call ignores its signal — a hung server never hangs the caller.
+ */
+export async function withTimeout<T>(clock: Clock, ms: number, operation: string, fn: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
+  const ac = new AbortController();
+  const onAbort = (): void => ac.abort(outer?.reason);
+  outer?.addEventListener('abort', onAbort);
+  const timer = clock.setTimeout(() => ac.abort(new StowageError('aborted', `${operation} timed out after ${ms} ms`)), ms);
+  const aborted = new Promise<never>((_, reject) => {
+    ac.signal.addEventListener('abort', () => reject(toStowageError(ac.signal.reason ?? new StowageError('aborted', `${operation} aborted`), operation)), { once: true });
+  });
+  aborted.catch(() => undefined);
+  try {
+    return await Promise.race([fn(ac.signal), aborted]);
+  } finally {
+    clock.clearTimeout(timer);
+    outer?.removeEventListener('abort', onAbort);
+  }
+}
