@@ -9,6 +9,7 @@ export const MAX_DOC_ID_BYTES = 1500;
  * transports mangle them). Lone surrogates are escaped as `%uXXXX`: they cannot be encoded as
  * UTF-8, so the wire would silently replace them with U+FFFD.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
 const ESCAPE = /[%/~\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const hex = (code: number, width: number) => code.toString(16).toUpperCase().padStart(width, '0');
