@@ -88,7 +88,13 @@ export type ApplyOutcome =
   | { status: 'applied'; id: string }
   /** Applied by an earlier attempt (its acknowledgement was lost): not applied again. */
   | { status: 'duplicate'; id: string }
-  /** Permanently refused (already exists on create, not found on update, permission, invalid). */
+  /**
+   * Permanently refused: `conflict` (details.reason `'already-exists'`) for create on an existing
+   * document, `not-found` for update of a missing one, `permission-denied`, `invalid-argument`,
+   * `too-large`. The decision is recorded like an application: a retry of the same id reports the
+   * same rejection even if the document changed since (otherwise a retry after a lost
+   * acknowledgement could apply an operation the first attempt refused).
+   */
   | { status: 'rejected'; id: string; error: StowageError };
 
 /**
@@ -102,11 +108,17 @@ export type ApplyOutcome =
  * land remotely — idempotency makes the retry safe).
  */
 export interface RemoteStore {
-  /** Applies changes with compare-and-set; idempotent for a change already applied (same hlc + origin). */
+  /**
+   * Applies changes with compare-and-set; idempotent for a change already applied (same hlc +
+   * origin). Input rules (`checkRemoteChange`): bad changes are `rejected` one by one.
+   */
   push(changes: readonly RemoteChange[], signal?: AbortSignal): Promise<PushOutcome[]>;
   /** Changes after `checkpoint` (from the beginning when `undefined`), at most `limit`, tombstones included. */
   pull(checkpoint: Checkpoint | undefined, limit: number, signal?: AbortSignal): Promise<PullResult>;
-  /** Applies collection operations in order, each exactly once by `id`. */
+  /**
+   * Applies collection operations in order, each at most once by `id`; one call is atomic where the
+   * backend allows (Firestore: one transaction per 160 operations). Input rules: `checkCollectionOp`.
+   */
   apply(ops: readonly CollectionOp[], signal?: AbortSignal): Promise<ApplyOutcome[]>;
   /** Deletes tombstones whose write is older than `before` (epoch ms); resolves to how many. */
   purgeTombstones?(before: number, signal?: AbortSignal): Promise<number>;
