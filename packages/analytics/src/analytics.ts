@@ -241,7 +241,9 @@ export class AnalyticsImpl implements Analytics {
 
   #histogram(op: string): LatencyHistogram {
     const ops = this.#store.delta.ops;
-    const name = ops.has(op) || ops.size < MAX_OPS ? op : 'other';
+    const names = this.#store.opNames;
+    const name = names.has(op) || names.size < MAX_OPS - 1 ? op : 'other';
+    names.add(name);
     let h = ops.get(name);
     if (h === undefined) ops.set(name, (h = new LatencyHistogram()));
     return h;

@@ -24,6 +24,8 @@ function bucketOf(units: number): number {
 
 /** Midpoint of a bucket, in ms. */
 function valueOf(bucket: number): number {
+  // The last bucket also holds everything past the range: only the exact max describes it.
+  if (bucket === BUCKETS - 1) return Infinity;
   if (bucket < LINEAR) return bucket / UNITS_PER_MS;
   const exp = Math.floor((bucket - LINEAR) / SUB) + 6;
   const width = 2 ** (exp - 5);

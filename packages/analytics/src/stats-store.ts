@@ -37,6 +37,8 @@ export class StatsStore {
   #delta: StatsState;
   #hasher: KeyHasher | undefined;
   #salt = '';
+  /** Operation names with a histogram here or in the persisted stats, to bound how many there are. */
+  readonly opNames = new Set<string>();
   #dirty = false;
   #resetPending = false;
   #generation = 0;
@@ -75,8 +77,14 @@ export class StatsStore {
     if (err) throw err;
   }
 
+  #setBase(state: StatsState): void {
+    this.#base = state;
+    for (const op of state.ops.keys()) this.opNames.add(op);
+  }
+
   reset(now: number): void {
     this.#generation++;
+    this.opNames.clear();
     this.#base = new StatsState(this.#o.hotCapacity);
     this.#delta = new StatsState(this.#o.hotCapacity);
     this.#delta.since = now;
@@ -127,7 +135,7 @@ export class StatsStore {
     try {
       const gen = this.#generation;
       const stored = await this.#read(storage);
-      if (stored && gen === this.#generation) this.#base = stored;
+      if (stored && gen === this.#generation) this.#setBase(stored);
       return undefined;
     } catch (e) {
       return toStowageError(e, 'analytics restore');
@@ -152,7 +160,7 @@ export class StatsStore {
         await storage.set(this.#o.persistKey, sum.toJSON(this.#mode));
         return sum;
       });
-      if (gen === this.#generation) this.#base = total;
+      if (gen === this.#generation) this.#setBase(total);
     } catch (e) {
       // Keep what was not written: it goes out with the next write.
       if (gen === this.#generation) {
