@@ -3,7 +3,10 @@
 // Usage: node apps/bench/run.mjs [filter] [--runs=N]
 //   filter = group id or "group/case" (substring match); --runs = how many times the whole page runs
 //   (default 3): each figure is the median of the per-run medians, which steadies a busy machine.
+// A full run writes results/latest.json and results/chart.png; a filtered run writes
+// results/partial.json and results/partial-chart.png instead, so it never replaces the full results.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
@@ -30,15 +33,16 @@ function combine(reports) {
     runs: reports.length,
     groups: first.groups.map((g, gi) => ({
       ...g,
-      results: g.results.map((r, ri) => {
-        const all = reports.map((rep) => rep.groups[gi].results[ri]);
+      results: g.results.map((r) => {
+        // Matched by name: each run may order the cases differently (see `rotate`).
+        const all = reports.map((rep) => rep.groups[gi].results.find((x) => x.case === r.case));
         const values = Object.fromEntries(
           Object.keys(r.values).map((k) => {
             const vs = all.map((x) => x.values[k]).filter((v) => typeof v === 'number');
             return [k, vs.length ? median(vs) : null];
           }),
         );
-        return { case: r.case, values, runs: all.map((x) => ({ values: x.values, samples: x.samples, iterations: x.iterations })) };
+        return { case: r.case, ours: r.ours, values, runs: all.map((x) => ({ values: x.values, samples: x.samples, iterations: x.iterations })) };
       }),
     })),
   };
@@ -57,28 +61,42 @@ function fmt(n, unit) {
   return n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : n.toFixed(0);
 }
 
-/** Each figure with its ratio to the best figure of its column (1.00× = best). */
+/**
+ * Each figure with its speed factor against the best peer of its column: the best figure among
+ * cases not flagged `ours` (among all cases when the group has no peers). > 1 = better than every
+ * peer; the best peer itself reads 1.00×. Stowage cases are marked ★.
+ */
 function printGroup(group) {
   console.log(`\n${group.title}  [${group.id}]`);
+  const peers = group.results.some((r) => !r.ours) ? group.results.filter((r) => !r.ours) : group.results;
   const best = Object.fromEntries(
     group.metrics.map((m) => {
-      const vs = group.results.map((r) => r.values[m.key]).filter((v) => typeof v === 'number' && v > 0);
+      const vs = peers.map((r) => r.values[m.key]).filter((v) => typeof v === 'number' && v > 0);
       return [m.key, vs.length ? (m.better === 'lower' ? Math.min(...vs) : Math.max(...vs)) : null];
     }),
   );
   const rows = [['case', ...group.metrics.map((m) => m.label)]];
   for (const r of group.results) {
     rows.push([
-      r.case,
+      `${r.ours ? '★ ' : '  '}${r.case}`,
       ...group.metrics.map((m) => {
         const v = r.values[m.key];
         if (typeof v !== 'number') return '—';
         const b = best[m.key];
-        const ratio = b ? (m.better === 'lower' ? v / b : b / v) : 1;
-        return `${fmt(v, m.unit)} (${ratio.toFixed(2)}×)`;
+        const factor = b && v > 0 ? (m.better === 'lower' ? b / v : v / b) : 1;
+        return `${fmt(v, m.unit)} (${factor.toFixed(2)}×)`;
       }),
     ]);
   }
+  console.log(table(rows));
+  if (group.note) console.log(group.note);
+}
+
+function printTargets(targets) {
+  if (targets.length === 0) return;
+  console.log('\nTargets (speed factor of Stowage vs the reference peer, same run)');
+  const rows = [['target', 'measured', 'reference', 'status']];
+  for (const t of targets) rows.push([t.label, t.ratio === null ? '—' : `${t.ratio.toFixed(2)}×`, t.peerCase ?? '—', t.status]);
   console.log(table(rows));
 }
 
@@ -92,11 +110,11 @@ const server = await createServer({
 });
 
 /** Runs the benchmarks once; if the page navigated underneath (a Vite reload), waits and retries once. */
-async function runOnce(page) {
+async function runOnce(page, rotate) {
   for (let attempt = 0; ; attempt++) {
     try {
       await page.waitForFunction(() => typeof window.runBenchmarks === 'function');
-      return await page.evaluate((f) => window.runBenchmarks(f), filter);
+      return await page.evaluate(([f, r]) => window.runBenchmarks(f, r), [filter, rotate]);
     } catch (err) {
       if (attempt > 0 || !/context was destroyed|navigat/i.test(String(err))) throw err;
       console.error('the page reloaded during the run; running again');
@@ -110,7 +128,7 @@ try {
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('Vite did not report a local URL');
   browser = await chromium.launch(chromiumLaunchOptions());
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (err) => console.error('page error:', err));
   page.on('console', (msg) => {
     if (msg.type() === 'error') console.error('page console:', msg.text());
@@ -120,7 +138,7 @@ try {
   const reports = [];
   for (let i = 0; i < runs; i++) {
     process.stdout.write(`run ${i + 1}/${runs}…\n`);
-    reports.push(await runOnce(page));
+    reports.push(await runOnce(page, i));
   }
   const report = combine(reports);
   if (report.groups.length === 0) {
@@ -128,10 +146,17 @@ try {
     throw new Error(`no group matches "${filter}"; groups: ${groups.join(', ')}`);
   }
   for (const g of report.groups) printGroup(g);
-  const out = { ...report, chromium: browser.version(), node: process.version, filter: filter ?? null };
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) };
+  const caption = `${report.startedAt.slice(0, 10)} · Chromium ${browser.version()} headless · ${machine.cpus} cores · median of ${runs} run(s)${filter ? ` · filter "${filter}"` : ''}`;
+  const targets = await page.evaluate(([r, c]) => window.showReport(r, c), [report, caption]);
+  printTargets(targets);
+  const out = { ...report, targets, chromium: browser.version(), node: process.version, machine, filter: filter ?? null };
+  const base = filter ? 'partial' : 'latest';
   mkdirSync(join(root, 'results'), { recursive: true });
-  writeFileSync(join(root, 'results', 'latest.json'), JSON.stringify(out, null, 2) + '\n');
-  console.log(`\nwrote ${join('apps', 'bench', 'results', 'latest.json')}`);
+  writeFileSync(join(root, 'results', `${base}.json`), JSON.stringify(out, null, 2) + '\n');
+  const chartFile = filter ? 'partial-chart.png' : 'chart.png';
+  await page.locator('#chart svg').screenshot({ path: join(root, 'results', chartFile) });
+  console.log(`\nwrote ${join('apps', 'bench', 'results', `${base}.json`)} and ${join('apps', 'bench', 'results', chartFile)}`);
 } finally {
   await browser?.close();
   await server.close();

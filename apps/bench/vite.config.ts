@@ -7,7 +7,12 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
   // CommonJS dependencies known up front, so Vite does not discover them (and reload) mid-run.
-  optimizeDeps: { include: ['fflate', 'lz-string', 'crypto-js', 'crypto-js/aes', 'crypto-js/pad-nopadding'] },
+  optimizeDeps: {
+    include: [
+      'fflate', 'lz-string', 'crypto-js', 'crypto-js/aes', 'crypto-js/pad-nopadding',
+      'idb-keyval', 'localforage', 'dexie', 'lru-cache', 'quick-lru', 'mnemonist',
+    ],
+  },
   server: {
     // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },

@@ -53,3 +53,39 @@ export function usersJson(bytes: number, seed = 42): string {
   }
   return JSON.stringify(users);
 }
+
+/** A key and a small user-like value, as apps keep in key-value storage. */
+export type Entry = readonly [key: string, value: Record<string, unknown>];
+
+/**
+ * `count` entries whose values serialize to about 200 bytes of JSON each (184–238, mean 210; the
+ * page reports the mean through {@link averageJsonBytes}); keys look like `user:000042`. Same
+ * seed, same entries.
+ */
+export function smallEntries(count: number, seed = 7): Entry[] {
+  const next = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+  return Array.from({ length: count }, (_, i): Entry => {
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    return [
+      `user:${String(i).padStart(6, '0')}`,
+      {
+        name: `${first} ${last}`,
+        email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@example.com`,
+        city: pick(CITIES),
+        premium: next() > 0.7,
+        score: Math.round(next() * 1e6) / 100,
+        seenAt: new Date(1_600_000_000_000 + Math.floor(next() * 1e11)).toISOString(),
+        tags: ['newsletter', 'beta', 'mobile', 'vip'].filter(() => next() > 0.5),
+        prefs: { theme: pick(['dark', 'light', 'system']), lang: pick(['en', 'de', 'pt', 'ja']) },
+      },
+    ];
+  });
+}
+
+/** Mean UTF-8 bytes of the entries' values as JSON. */
+export function averageJsonBytes(entries: readonly Entry[]): number {
+  const encoder = new TextEncoder();
+  return entries.reduce((n, [, v]) => n + encoder.encode(JSON.stringify(v)).length, 0) / entries.length;
+}

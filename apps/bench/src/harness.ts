@@ -1,7 +1,10 @@
-import type { BenchCase, BenchGroup, BenchReport, CaseResult, GroupResult } from './types.js';
+import type { BenchCase, BenchGroup, BenchReport, CaseResult, GroupResult, Settings } from './types.js';
 
-/** Measurement settings: warm-up, then at least 5 repetitions; the median is reported. */
-export const SETTINGS = { warmup: 3, repetitions: 7, minRepetitionMs: 25 } as const;
+/**
+ * Default measurement settings: warm-up, then 7 repetitions; the median is reported. Groups whose
+ * operations take seconds lower warm-up and repetitions (never below 5) through `group.settings`.
+ */
+export const SETTINGS: Readonly<Settings> = { warmup: 3, repetitions: 7, minRepetitionMs: 25 };
 
 /** Median of a non-empty list. */
 export function median(xs: readonly number[]): number {
@@ -21,37 +24,43 @@ async function runTimes(op: () => unknown, n: number): Promise<number> {
  * repetition lasts ≥ minRepetitionMs), because browser timers are coarse without cross-origin
  * isolation. Returns the per-operation ms of each repetition.
  */
-async function timeOperation(op: () => unknown): Promise<{ samples: number[]; iterations: number }> {
+async function timeOperation(op: () => unknown, settings: Settings): Promise<{ samples: number[]; iterations: number }> {
   let iterations = 1;
-  for (let i = 0; i < SETTINGS.warmup; i++) await op();
+  for (let i = 0; i < settings.warmup; i++) await op();
   // Calibrate: double until one batch is long enough to time precisely.
   for (;;) {
     const ms = await runTimes(op, iterations);
-    if (ms >= SETTINGS.minRepetitionMs || iterations >= 1 << 16) break;
-    iterations *= ms <= 0 ? 16 : Math.min(16, Math.max(2, Math.ceil(SETTINGS.minRepetitionMs / ms)));
+    if (ms >= settings.minRepetitionMs || iterations >= 1 << 16) break;
+    iterations *= ms <= 0 ? 16 : Math.min(16, Math.max(2, Math.ceil(settings.minRepetitionMs / ms)));
   }
   const samples: number[] = [];
-  for (let r = 0; r < SETTINGS.repetitions; r++) samples.push((await runTimes(op, iterations)) / iterations);
+  for (let r = 0; r < settings.repetitions; r++) samples.push((await runTimes(op, iterations)) / iterations);
   return { samples, iterations };
 }
 
-async function runCase(group: BenchGroup, c: BenchCase): Promise<CaseResult> {
+async function runCase(group: BenchGroup, c: BenchCase, settings: Settings): Promise<CaseResult> {
   const instance = await c.setup();
   const values: Record<string, number | null> = {};
   const samples: Record<string, number[]> = {};
   const iterations: Record<string, number> = {};
-  for (const m of group.metrics) {
-    const op = instance.timed[m.key];
-    if (op) {
-      const t = await timeOperation(op);
-      samples[m.key] = t.samples;
-      iterations[m.key] = t.iterations;
-      values[m.key] = median(t.samples);
-    } else {
-      values[m.key] = instance.facts?.[m.key] ?? null;
+  try {
+    for (const m of group.metrics) {
+      const op = instance.timed[m.key];
+      if (op) {
+        const t = await timeOperation(op, settings);
+        samples[m.key] = t.samples;
+        iterations[m.key] = t.iterations;
+        values[m.key] = median(t.samples);
+      } else {
+        values[m.key] = instance.facts?.[m.key] ?? null;
+      }
     }
+  } finally {
+    // Open connections would block the next case's deleteDatabase; a full localStorage its writes.
+    await instance.teardown?.();
   }
-  return { case: c.name, values, samples, iterations };
+  // Groups that predate the flag name their Stowage cases after it (e.g. "@stowage/cache …").
+  return { case: c.name, ours: c.ours ?? /stowage/i.test(c.name), values, samples, iterations };
 }
 
 /** Whether `filter` selects a group (by id) or a case (`groupId/caseName`, substring match). */
@@ -62,8 +71,12 @@ function selected(filter: string | undefined, group: BenchGroup, c?: BenchCase):
   return rest === undefined || c === undefined || c.name.toLowerCase().includes(rest.toLowerCase());
 }
 
-/** Runs every selected group of `registry` in order. */
-export async function runGroups(registry: readonly BenchGroup[], filter?: string, onProgress?: (msg: string) => void): Promise<BenchReport> {
+/**
+ * Runs every selected group of `registry` in order. `rotate` shifts the order of each group's cases
+ * (run i starts with case i), so that over several runs no contender always runs first or last
+ * (JIT state, garbage left by the previous case, a busy machine settling).
+ */
+export async function runGroups(registry: readonly BenchGroup[], filter?: string, onProgress?: (msg: string) => void, rotate = 0): Promise<BenchReport> {
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
     userAgent: navigator.userAgent,
@@ -72,12 +85,18 @@ export async function runGroups(registry: readonly BenchGroup[], filter?: string
   };
   for (const group of registry) {
     if (!selected(filter, group)) continue;
-    const result: GroupResult = { id: group.id, title: group.title, metrics: group.metrics, results: [] };
-    for (const c of group.cases) {
-      if (!selected(filter, group, c)) continue;
+    const settings: Settings = { ...SETTINGS, ...group.settings };
+    settings.repetitions = Math.max(5, settings.repetitions); // a median of fewer is not worth reporting
+    const result: GroupResult = { id: group.id, title: group.title, settings, metrics: group.metrics, results: [] };
+    if (group.note !== undefined) result.note = group.note;
+    const cases = group.cases.filter((c) => selected(filter, group, c));
+    const shift = cases.length === 0 ? 0 : rotate % cases.length;
+    const byCase = new Map<BenchCase, CaseResult>();
+    for (const c of [...cases.slice(shift), ...cases.slice(0, shift)]) {
       onProgress?.(`${group.id} / ${c.name}`);
-      result.results.push(await runCase(group, c));
+      byCase.set(c, await runCase(group, c, settings));
     }
+    result.results = cases.map((c) => byCase.get(c) as CaseResult); // reported in registry order
     report.groups.push(result);
   }
   return report;

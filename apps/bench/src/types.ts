@@ -12,11 +12,15 @@ export interface CaseInstance {
   timed: Record<string, () => unknown>;
   /** Figures that need no timing (output size, ratio…), by metric key. */
   facts?: Record<string, number>;
+  /** Releases what setup took (connections, databases, localStorage), so the next case starts clean. */
+  teardown?(): Promise<void> | void;
 }
 
 /** One named contender of a group. */
 export interface BenchCase {
   name: string;
+  /** A Stowage contender (figures are compared with the best *peer*, i.e. a case without this flag). */
+  ours?: boolean;
   /** Builds inputs (outside the timing). */
   setup(): Promise<CaseInstance> | CaseInstance;
 }
@@ -28,11 +32,27 @@ export interface BenchGroup {
   title: string;
   metrics: MetricDef[];
   cases: BenchCase[];
+  /** Overrides of the harness settings, for groups whose operations take seconds. */
+  settings?: Partial<Settings>;
+  /** Shown under the group's table: what is special about the workload. */
+  note?: string;
+}
+
+/** How each operation is measured (see `harness.ts`). */
+export interface Settings {
+  /** Untimed calls before calibration. */
+  warmup: number;
+  /** Timed repetitions; the median is the figure. */
+  repetitions: number;
+  /** Fast operations repeat within a repetition until it lasts this long. */
+  minRepetitionMs: number;
 }
 
 /** Measured figures of one case. */
 export interface CaseResult {
   case: string;
+  /** Copied from {@link BenchCase.ours}. */
+  ours: boolean;
   /** Median per metric key; `null` where the case has no such figure. */
   values: Record<string, number | null>;
   /** Per timed metric: the per-operation ms of every repetition. */
@@ -45,6 +65,8 @@ export interface CaseResult {
 export interface GroupResult {
   id: string;
   title: string;
+  note?: string;
+  settings: Settings;
   metrics: MetricDef[];
   results: CaseResult[];
 }
@@ -53,6 +75,6 @@ export interface GroupResult {
 export interface BenchReport {
   startedAt: string;
   userAgent: string;
-  settings: { warmup: number; repetitions: number; minRepetitionMs: number };
+  settings: Settings;
   groups: GroupResult[];
 }

@@ -40,6 +40,7 @@ function instance(input: Uint8Array, packed: Uint8Array, compress: () => unknown
 function codecCase(name: string, make: () => Codec, text: string): BenchCase {
   return {
     name,
+    ours: true,
     async setup() {
       const codec = make();
       const input = new TextEncoder().encode(text);

@@ -30,6 +30,7 @@ export function encryptionGroup(id: string, bytes: number): BenchGroup {
     cases: [
       {
         name: 'aesGcmCodec (WebCrypto AES-256-GCM, key already derived)',
+        ours: true,
         async setup() {
           const codec = aesGcmCodec({ passphrase: PASSPHRASE });
           await codec.init(memoryCodecContext()); // PBKDF2 runs here, outside the timing
@@ -58,6 +59,7 @@ export function encryptionGroup(id: string, bytes: number): BenchGroup {
       },
       {
         name: 'decryptLegacy (crypto-js with padding + UTF-8 checks)',
+        ours: true,
         setup() {
           const sample = CryptoJS.AES.encrypt(text, PASSPHRASE).toString();
           check(decryptLegacy(sample, PASSPHRASE) === text, 'decryptLegacy');

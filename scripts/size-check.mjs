@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Bundle-size budgets (issue 7): each entry below imports exactly the surface an app would, is
+// bundled by Vite (rolldown) as an app entry — minified, tree-shaken, every dependency inlined,
+// packages resolved to src/ through their `source` export condition — and gzipped (level 9).
+// Exits 1 when a budget is exceeded, when crypto-js or lz-string is found in a bundle that does not
+// import its codec, or when a positive control does NOT contain its library (a marker that stopped
+// matching would otherwise let every absence check pass silently).
+// Usage: node scripts/size-check.mjs [--json] [--why] [--out=DIR]
+//   --why: what each bundle is made of (by package, largest modules); --out: write each bundle to DIR
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const KB = 1024;
+
+/** Strings unique to each library's code, checked in the minified output (they survive minification). */
+const MARKERS = {
+  // crypto-js core's secure-random failure message.
+  'crypto-js': 'Native crypto module could not be used',
+  // lz-string's URI-safe alphabet: no other base64 variant ends in "+-$".
+  'lz-string': 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$',
+};
+
+const CORE_IDB = `export { createStorage } from '@stowage/core';\nexport { indexedDbDriver } from '@stowage/drivers/indexeddb';\n`;
+
+/**
+ * The measured surfaces. `budget` in bytes (min+gzip); `over` = the budget applies to the growth
+ * over that entry; `forbid` / `require` = libraries that must be absent / present.
+ */
+const ENTRIES = [
+  { id: 'core+idb', label: 'core + IndexedDB driver', code: CORE_IDB, budget: 5 * KB, forbid: ['crypto-js', 'lz-string'] },
+  {
+    id: 'mini', label: 'mini-program API (over core + IndexedDB)', over: 'core+idb', budget: 2 * KB, forbid: ['crypto-js', 'lz-string'],
+    code: `${CORE_IDB}export { createMiniStorage } from '@stowage/mini';\n`,
+  },
+  {
+    id: 'cache', label: 'cache (createLruCache, createCacheManager, withMemoryCache)', budget: 2 * KB, forbid: ['crypto-js', 'lz-string'],
+    code: `export { createLruCache, createCacheManager, withMemoryCache } from '@stowage/cache';\n`,
+  },
+  {
+    id: 'cache-lru', label: 'cache: createLruCache alone', forbid: ['crypto-js', 'lz-string'],
+    code: `export { createLruCache } from '@stowage/cache';\n`,
+  },
+  {
+    id: 'aes+deflate', label: 'core + IndexedDB + AES-GCM + deflate (codecs entry)', forbid: ['crypto-js', 'lz-string'],
+    code: `${CORE_IDB}export { aesGcmCodec, deflateCodec } from '@stowage/codecs';\n`,
+  },
+  {
+    id: 'everything', label: 'everything except firebase', budget: 20 * KB, forbid: ['crypto-js'],
+    code: [
+      `export * from '@stowage/core';`,
+      `export * from '@stowage/drivers';`,
+      `export * from '@stowage/codecs';`,
+      `export * from '@stowage/mini';`,
+      `export * from '@stowage/cache';`,
+      `export * from '@stowage/queue';`,
+      `export * from '@stowage/sync';`,
+      `export * from '@stowage/analytics';`,
+      '',
+    ].join('\n'),
+  },
+  // Positive controls: the markers must be found where the libraries are imported.
+  { id: 'lz-codec', label: 'control: lzStringCodec imports lz-string', code: `export { lzStringCodec } from '@stowage/codecs/lz-string';\n`, require: ['lz-string'], forbid: ['crypto-js'] },
+  { id: 'crypto-js-legacy', label: 'control: crypto-js-legacy imports crypto-js', code: `export * from '@stowage/codecs/crypto-js-legacy';\n`, require: ['crypto-js'], forbid: ['lz-string'] },
+];
+
+/** `@stowage/<pkg>[/<sub>]` → the `source` file its package.json exports, as the test setup resolves it. */
+function stowageResolver() {
+  return {
+    name: 'stowage-source',
+    enforce: 'pre',
+    resolveId(id) {
+      const m = /^@stowage\/([^/]+)(\/.+)?$/.exec(id);
+      if (!m) return null;
+      const dir = join(root, 'packages', m[1]);
+      let pkg;
+      try {
+        pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      } catch {
+        return null; // not a workspace package (yet): let the build report it
+      }
+      const target = pkg.exports?.[m[2] ? `.${m[2]}` : '.'];
+      const source = typeof target === 'object' ? target.source : undefined;
+      if (!source) throw new Error(`${id}: no "source" export in packages/${m[1]}/package.json`);
+      return join(dir, source);
+    },
+  };
+}
+
+/** Bundles one entry; resolves to the minified code of its single chunk. */
+async function bundle(entry) {
+  const name = `size-entry-${entry.id}.js`; // Vite resolves the lib entry against root: match the file name
+  const virtualId = `\0${name}`;
+  const output = await build({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    mode: 'production',
+    resolve: { conditions: ['source', 'module', 'browser', 'production'] },
+    plugins: [
+      stowageResolver(),
+      {
+        name: 'size-entry',
+        resolveId: (id) => (id === name || id.endsWith(`/${name}`) ? virtualId : null),
+        load: (id) => (id === virtualId ? entry.code : null),
+      },
+    ],
+    build: {
+      write: false,
+      minify: true,
+      sourcemap: false,
+      reportCompressedSize: false,
+      // Not library mode: Vite leaves whitespace in 'es' libraries (to keep pure annotations for a
+      // later bundler), which is not what ships. An app build with this module as its entry is.
+      rolldownOptions: { input: name, preserveEntrySignatures: 'strict', output: { format: 'es', codeSplitting: false } },
+    },
+  });
+  const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output).filter((o) => o.type === 'chunk');
+  // Rendered (pre-minification) length per module: what dominates a bundle, for --why.
+  const modules = chunks.flatMap((c) => Object.entries(c.modules).map(([id, m]) => [id.replace(/^\0/, '').replace(root + '/', '').replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, ''), m.renderedLength]));
+  return { code: chunks.map((c) => c.code).join('\n'), modules };
+}
+
+/** Rendered bytes per package (Stowage packages and libraries), largest first. */
+function byPackage(modules) {
+  const sizes = new Map();
+  for (const [id, length] of modules) {
+    const m = /^packages\/([^/]+)\/src\/(.*)$/.exec(id);
+    const key = m ? `@stowage/${m[1]}` : id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0];
+    sizes.set(key, (sizes.get(key) ?? 0) + length);
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]);
+}
+
+const asKB = (n) => `${(n / KB).toFixed(2)} KB`;
+
+const outDir = process.argv.find((a) => a.startsWith('--out='))?.slice(6);
+const results = new Map();
+for (const entry of ENTRIES) {
+  const { code, modules } = await bundle(entry);
+  const gz = gzipSync(code, { level: 9 }).length;
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `${entry.id}.js`), code);
+  }
+  const found = Object.entries(MARKERS).filter(([, marker]) => code.includes(marker)).map(([lib]) => lib);
+  results.set(entry.id, { entry, min: Buffer.byteLength(code), gz, found, modules });
+}
+
+const rows = [['entry', 'min', 'min+gzip', 'measured', 'budget', 'libraries', 'result']];
+const failures = [];
+for (const { entry, min, gz, found } of results.values()) {
+  const base = entry.over ? results.get(entry.over) : undefined;
+  const measured = base ? gz - base.gz : gz;
+  const problems = [];
+  if (entry.budget !== undefined && measured > entry.budget) problems.push(`over budget by ${asKB(measured - entry.budget)}`);
+  for (const lib of entry.forbid ?? []) if (found.includes(lib)) problems.push(`${lib} must not be bundled`);
+  for (const lib of entry.require ?? []) if (!found.includes(lib)) problems.push(`${lib} marker not found (marker out of date?)`);
+  if (problems.length) failures.push(`${entry.label}: ${problems.join('; ')}`);
+  rows.push([
+    entry.label,
+    asKB(min),
+    asKB(gz),
+    base ? `+${asKB(measured)}` : asKB(measured),
+    entry.budget === undefined ? '—' : `${base ? '+' : ''}${asKB(entry.budget)}`,
+    found.join(', ') || '—',
+    problems.length ? 'FAIL' : 'ok',
+  ]);
+}
+
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify([...results.values()].map(({ entry, min, gz, found }) => ({ id: entry.id, label: entry.label, min, gzip: gz, budget: entry.budget ?? null, over: entry.over ?? null, libraries: found })), null, 2));
+} else {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+}
+if (process.argv.includes('--why')) {
+  for (const { entry, modules } of results.values()) {
+    const total = modules.reduce((n, [, l]) => n + l, 0);
+    console.log(`\n${entry.label}: rendered bytes before minification, by package`);
+    for (const [pkg, l] of byPackage(modules)) console.log(`  ${pkg.padEnd(28)} ${String(l).padStart(8)}  ${((100 * l) / total).toFixed(1)}%`);
+    const top = [...modules].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.log('  largest modules: ' + top.map(([id, l]) => `${id} ${(l / KB).toFixed(1)} KB`).join(', '));
+  }
+}
+if (failures.length) {
+  console.error(`\nsize check failed:\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+console.log('\nsize check passed');
