@@ -3,13 +3,15 @@ import type { BroadcastPort, DriverOp } from '@stowage/core';
 import { backoffDelay } from './backoff.js';
 import { CoalesceIndex } from './coalesce-index.js';
 import type { QueueContext } from './context.js';
-import { checkIds, readDeadLetters } from './dead-letters.js';
+import { checkIds, dropDeadLetters, readDeadLetters, retryDeadLetters } from './dead-letters.js';
 import { drain } from './drain.js';
 import { SeqGenerator, queueKeys } from './keys.js';
 import { resolveOptions } from './options.js';
 import type { QueueOptions, ResolvedOptions } from './options.js';
 import { isEntryRecord, toEntry, toRecord } from './record.js';
-import type { EntryRecord } from './record.js';
+import { checkEnqueueOptions } from './enqueue-options.js';
+import { followRemote } from './remote-events.js';
+import { resetEntries } from './reset-backoff.js';
 import { FlushScheduler } from './scheduler.js';
 import type { DeadLetter, EnqueueOptions, FlushReport, PreparedEntry, Queue, QueueEntry, QueueEvent, QueueListener } from './types.js';
 import { fromWire, toWire } from './wire.js';
@@ -32,20 +34,6 @@ import { fromWire, toWire } from './wire.js';
  */
 export function createQueue<T>(options: QueueOptions<T>): Queue<T> {
   return new QueueImpl<T>(resolveOptions(options));
-}
-
-function checkEnqueueOptions(opts: unknown): EnqueueOptions {
-  if (opts === undefined) return {};
-  if (typeof opts !== 'object' || opts === null) throw new StowageError('invalid-argument', 'queue enqueue: options must be an object');
-  const { scope, coalesceKey, ...rest } = opts as EnqueueOptions;
-  const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) throw new StowageError('invalid-argument', `queue enqueue: unknown option "${unknown}"`, { details: { option: unknown } });
-  for (const [name, value] of [['scope', scope], ['coalesceKey', coalesceKey]] as const) {
-    if (value !== undefined && (typeof value !== 'string' || value === '')) {
-      throw new StowageError('invalid-argument', `queue enqueue: ${name} must be a non-empty string`, { details: { option: name } });
-    }
-  }
-  return { ...(scope !== undefined ? { scope } : {}), ...(coalesceKey !== undefined ? { coalesceKey } : {}) };
 }
 
 class QueueImpl<T> implements Queue<T> {
@@ -75,7 +63,7 @@ class QueueImpl<T> implements Queue<T> {
       drain: (control) => drain(this.#ctx, { ...control, signal: this.#abort.signal }),
       retryDelay: (failures) => backoffDelay(failures, o.backoff, o.random),
       pollMs: o.backoff.baseMs,
-      resetBackoff: () => this.#resetEntries(),
+      resetBackoff: () => resetEntries(this.#ctx),
       onError: (error) => this.#emit({ type: 'error', operation: 'flush', error }),
     });
     let bus: BroadcastPort | undefined;
@@ -130,32 +118,7 @@ class QueueImpl<T> implements Queue<T> {
   #onRemote(message: unknown): void {
     const event = fromWire<T>(message);
     if (!event || this.#closing) return;
-    const { index } = this.#ctx;
-    switch (event.type) {
-      case 'enqueued':
-        index.note(event.entry);
-        this.#scheduler.kick(); // the flushing tab may be this one, or gone: a lock attempt settles it
-        break;
-      case 'succeeded':
-        for (const e of event.entries) index.forget(e);
-        break;
-      case 'superseded':
-        index.forget(event.entry);
-        break;
-      case 'dead-lettered':
-        index.forget(event.letter.entry);
-        break;
-      case 'retry-scheduled':
-        // Be ready to take over if the flushing tab goes away before the retry is due.
-        this.#scheduler.wakeAt(event.entry.nextAttemptAt);
-        break;
-      case 'dead-removed':
-        if (event.reason === 'retried') this.#scheduler.kick();
-        break;
-      case 'drained':
-      case 'error':
-        break;
-    }
+    followRemote(event, this.#ctx.index, this.#scheduler);
     this.#emitter.emit(event);
   }
 
@@ -229,19 +192,6 @@ class QueueImpl<T> implements Queue<T> {
     await this.#scheduler.resetBackoff();
   }
 
-  /** Makes every backed-off entry due now with attempts 0 (runs under the flush lock). */
-  async #resetEntries(): Promise<void> {
-    const { driver, clock } = this.#o;
-    const now = clock.now();
-    const ops: DriverOp[] = [];
-    for (const [key, value] of await driver.entries(this.#ctx.keys.pending)) {
-      if (isEntryRecord(value) && (value.attempts > 0 || value.nextAttemptAt > now)) {
-        ops.push({ type: 'put', key, value: { ...value, attempts: 0, nextAttemptAt: now } satisfies EntryRecord });
-      }
-    }
-    if (ops.length > 0) await driver.batch(ops);
-  }
-
   pause(): void {
     this.#paused = true;
     this.#scheduler.cancelTimer();
@@ -277,39 +227,16 @@ class QueueImpl<T> implements Queue<T> {
     checkIds(ids, 'queue retryDead');
     this.#check('retryDead');
     await this.#ensureReady();
-    const { keys, index } = this.#ctx;
-    const { records } = await readDeadLetters<T>(this.#o.driver, keys);
-    const chosen = (ids ?? [...records.keys()]).filter((id, i, all) => records.has(id) && all.indexOf(id) === i);
-    if (chosen.length === 0) return 0;
-    const now = this.#o.clock.now();
-    const ops: DriverOp[] = [];
-    for (const id of chosen) {
-      const r = records.get(id)!;
-      // Back under its original id: it regains its place before later entries of its scope.
-      ops.push({ type: 'put', key: keys.pending + r.entryId, value: { ...r.entry, attempts: 0, nextAttemptAt: now } satisfies EntryRecord });
-      ops.push({ type: 'delete', key: keys.dead + id });
-    }
-    await this.#o.driver.batch(ops);
-    for (const id of chosen) {
-      const r = records.get(id)!;
-      index.note({ id: r.entryId, ...(r.entry.coalesceKey !== undefined ? { coalesceKey: r.entry.coalesceKey } : {}) });
-    }
-    this.#emit({ type: 'dead-removed', source: 'local', ids: chosen, reason: 'retried' });
-    this.#scheduler.kick();
-    return chosen.length;
+    const moved = await retryDeadLetters(this.#ctx, ids);
+    if (moved.length > 0) this.#scheduler.kick();
+    return moved.length;
   }
 
   async dropDead(ids?: readonly string[]): Promise<number> {
     checkIds(ids, 'queue dropDead');
     this.#check('dropDead');
     await this.#ensureReady();
-    const { dead } = this.#ctx.keys;
-    const existing = new Set((await this.#o.driver.keys(dead)).map((k) => k.slice(dead.length)));
-    const chosen = ids === undefined ? [...existing] : [...new Set(ids)].filter((id) => existing.has(id));
-    if (chosen.length === 0) return 0;
-    await this.#o.driver.batch(chosen.map((id) => ({ type: 'delete', key: dead + id })));
-    this.#emit({ type: 'dead-removed', source: 'local', ids: chosen, reason: 'dropped' });
-    return chosen.length;
+    return dropDeadLetters(this.#ctx, ids);
   }
 
   subscribe(listener: QueueListener<T>): () => void {

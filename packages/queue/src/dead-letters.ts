@@ -1,8 +1,9 @@
 import { StowageError, compareKeys } from '@stowage/core';
 import type { Driver, DriverOp } from '@stowage/core';
+import type { QueueContext } from './context.js';
 import type { QueueKeys } from './keys.js';
 import { isDeadRecord, toDeadLetter } from './record.js';
-import type { DeadRecord } from './record.js';
+import type { DeadRecord, EntryRecord } from './record.js';
 import type { DeadLetter } from './types.js';
 
 /** Dead letters in the store, oldest death first; unreadable records are skipped. */
@@ -46,4 +47,40 @@ export async function planRetention(driver: Driver, keys: QueueKeys, added: read
   const existingSet = new Set(existing);
   const ops: DriverOp[] = dropped.filter((id) => existingSet.has(id)).map((id) => ({ type: 'delete', key: keys.dead + id }));
   return { ops, dropped };
+}
+
+/** Moves dead letters (all, or `ids`) back to the pending space under their original ids; returns the ids moved. */
+export async function retryDeadLetters<T>(ctx: QueueContext<T>, ids: readonly string[] | undefined): Promise<string[]> {
+  const { driver, clock } = ctx.options;
+  const { keys, index } = ctx;
+  const { records } = await readDeadLetters<T>(driver, keys);
+  const chosen = [...new Set(ids ?? records.keys())].filter((id) => records.has(id));
+  if (chosen.length === 0) return [];
+  const now = clock.now();
+  const ops: DriverOp[] = [];
+  for (const id of chosen) {
+    const r = records.get(id)!;
+    // Back under its original id: it regains its place before later entries of its scope.
+    ops.push({ type: 'put', key: keys.pending + r.entryId, value: { ...r.entry, attempts: 0, nextAttemptAt: now } satisfies EntryRecord });
+    ops.push({ type: 'delete', key: keys.dead + id });
+  }
+  await driver.batch(ops);
+  for (const id of chosen) {
+    const r = records.get(id)!;
+    index.note({ id: r.entryId, ...(r.entry.coalesceKey !== undefined ? { coalesceKey: r.entry.coalesceKey } : {}) });
+  }
+  ctx.emit({ type: 'dead-removed', source: 'local', ids: chosen, reason: 'retried' });
+  return chosen;
+}
+
+/** Deletes dead letters (all, or `ids`); returns how many. */
+export async function dropDeadLetters<T>(ctx: QueueContext<T>, ids: readonly string[] | undefined): Promise<number> {
+  const { driver } = ctx.options;
+  const { dead } = ctx.keys;
+  const existing = new Set((await driver.keys(dead)).map((k) => k.slice(dead.length)));
+  const chosen = ids === undefined ? [...existing] : [...new Set(ids)].filter((id) => existing.has(id));
+  if (chosen.length === 0) return 0;
+  await driver.batch(chosen.map((id) => ({ type: 'delete', key: dead + id })));
+  ctx.emit({ type: 'dead-removed', source: 'local', ids: chosen, reason: 'dropped' });
+  return chosen.length;
 }

@@ -41,9 +41,8 @@ async function cleanUp<T>(ctx: QueueContext<T>, sel: Selection<T>, now: number):
   await commitChanges(ctx, ops, dead, events, sel.superseded.map((s) => s.entry));
 }
 
-/** Hands one batch to the handler and records the outcomes. */
+/** Hands one batch (already marked in flight) to the handler, records the outcomes, unmarks it. */
 async function deliver<T>(ctx: QueueContext<T>, batch: QueueEntry<T>[], control: DrainControl): Promise<void> {
-  for (const e of batch) ctx.inFlight.add(e.id);
   try {
     let resolved: ResolvedOutcomes;
     try {
@@ -67,6 +66,7 @@ async function deliver<T>(ctx: QueueContext<T>, batch: QueueEntry<T>[], control:
  */
 export async function drain<T>(ctx: QueueContext<T>, control: DrainControl): Promise<number> {
   let handled = 0;
+  let changed = false;
   try {
     for (;;) {
       await control.between();
@@ -79,15 +79,24 @@ export async function drain<T>(ctx: QueueContext<T>, control: DrainControl): Pro
         batchSize: ctx.options.batchSize,
         observe: (e) => ctx.index.note(e),
       });
+      // In flight from selection on, so a prepare() in this tab does not coalesce over them meanwhile.
+      for (const e of sel.batch) ctx.inFlight.add(e.id);
       if (sel.superseded.length > 0 || sel.malformed.length > 0) {
-        await cleanUp(ctx, sel, now);
+        changed = true;
+        try {
+          await cleanUp(ctx, sel, now);
+        } catch (err) {
+          for (const e of sel.batch) ctx.inFlight.delete(e.id);
+          throw err;
+        }
         // Removing an entry may unblock its scope or key: select again rather than wait.
         if (sel.batch.length === 0) continue;
       }
       if (sel.batch.length === 0) {
         if (control.hasWork()) continue;
         if (sel.earliest !== undefined) control.wakeAt(sel.earliest);
-        else ctx.emit({ type: 'drained', source: 'local' });
+        // Only a flush that changed something reports it; an idle look (timer, other tab) stays quiet.
+        else if (handled > 0 || changed) ctx.emit({ type: 'drained', source: 'local' });
         return handled;
       }
       handled += sel.batch.length;

@@ -240,6 +240,8 @@ describe('flush', () => {
     await w.clock.advance(1000);
     await q.flush();
     expect(events.map((e) => e.type)).toEqual(['enqueued', 'retry-scheduled', 'succeeded', 'drained']);
+    expect(await q.flush()).toEqual({ ran: true, handled: 0 }); // an idle look changes nothing and says nothing
+    expect(events).toHaveLength(4);
   });
 
   test('a listener that throws does not break the queue or other listeners', async () => {
