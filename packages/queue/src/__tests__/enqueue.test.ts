@@ -1,7 +1,7 @@
 import { isStowageError, memoryDriver } from '@stowage/core';
-import type { Driver, DriverOp } from '@stowage/core';
+import type { DriverOp } from '@stowage/core';
 import { afterEach, describe, expect, test } from 'vitest';
-import { collect, deferred, recordingHandler, world } from './helpers.js';
+import { collect, deferred, recordingHandler, world, wrapDriver } from './helpers.js';
 import type { World } from './helpers.js';
 
 let w: World;
@@ -230,22 +230,12 @@ describe('limits and bad input', () => {
   test('a driver that cannot open makes enqueue reject with its error, and a later call tries again', async () => {
     const driver = memoryDriver();
     let failures = 1;
-    const flaky: Driver = {
-      name: driver.name,
-      scope: driver.scope,
-      capabilities: driver.capabilities,
+    const flaky = wrapDriver(driver, {
       open: async () => {
         if (failures-- > 0) throw new DOMException('blocked', 'UnknownError');
         return driver.open();
       },
-      get: (k) => driver.get(k),
-      getMany: (k) => driver.getMany(k),
-      batch: (ops) => driver.batch(ops),
-      entries: (p, o) => driver.entries(p, o),
-      keys: (p) => driver.keys(p),
-      clear: (p) => driver.clear(p),
-      close: () => driver.close(),
-    };
+    });
     w = world(flaky);
     const q = w.queue<number>({ handler: recordingHandler<number>().handler });
     await expect(q.enqueue(1)).rejects.toMatchObject({ code: 'unavailable' });

@@ -1,7 +1,7 @@
-import { StowageError } from '@stowage/core';
+import { StowageError, memoryDriver } from '@stowage/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { QueueEvent, QueueOutcome } from '../index.js';
-import { collect, deferred, recordingHandler, world } from './helpers.js';
+import { collect, deferred, recordingHandler, world, wrapDriver } from './helpers.js';
 import type { World } from './helpers.js';
 
 let w: World;
@@ -266,5 +266,54 @@ describe('flush', () => {
     }
     expect(events.map((e) => e.type)).toEqual(['enqueued', 'succeeded', 'drained']);
     expect(await q.size()).toBe(0);
+  });
+
+  test('if recording the outcomes fails, nothing is lost: the entries stay pending, an error is reported, a retry is scheduled', async () => {
+    const inner = memoryDriver();
+    let failNext = false;
+    w = world(
+      wrapDriver(inner, {
+        batch: async (ops) => {
+          if (failNext) {
+            failNext = false;
+            throw new StowageError('unavailable', 'disk went away');
+          }
+          return inner.batch(ops);
+        },
+      }),
+    );
+    const rec = recordingHandler<number>();
+    const q = w.queue<number>({ handler: rec.handler, random: () => 0 });
+    const events = collect(q);
+    await q.enqueue(1);
+    failNext = true;
+    await expect(q.flush()).rejects.toMatchObject({ code: 'unavailable' });
+    expect(events.at(-1)).toMatchObject({ type: 'error', operation: 'flush', error: { code: 'unavailable' } });
+    expect((await q.list()).map((e) => [e.payload, e.attempts])).toEqual([[1, 0]]);
+    // At least once: the handler sees the entry again, and this time the outcome sticks.
+    await q.flush();
+    expect(rec.payloads()).toEqual([[1], [1]]);
+    expect(await q.size()).toBe(0);
+  });
+
+  test('with autoFlush, a failed flush is retried on its own after a backoff', async () => {
+    const inner = memoryDriver();
+    let failures = 1;
+    w = world(
+      wrapDriver(inner, {
+        entries: async (p, o) => {
+          if (p.includes('/e/') && o?.limit !== undefined && failures-- > 0) throw new StowageError('aborted', 'transaction aborted');
+          return inner.entries(p, o);
+        },
+      }),
+    );
+    await w.queue<number>({ handler: async () => [] }).enqueue(1); // left by an earlier session
+    const rec = recordingHandler<number>();
+    w.queue<number>({ handler: rec.handler, random: () => 0, autoFlush: true }); // its start-up flush fails
+    await w.clock.advance(0);
+    expect(rec.calls).toHaveLength(0);
+    expect(w.clock.timers()).toEqual([w.clock.now() + 1000]);
+    await w.clock.advance(1000);
+    expect(rec.payloads()).toEqual([[1]]);
   });
 });

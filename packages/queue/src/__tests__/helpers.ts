@@ -139,3 +139,20 @@ export function collect<T>(queue: Queue<T>): QueueEvent<T>[] {
   queue.subscribe((e) => events.push(e));
   return events;
 }
+
+/** A driver that forwards to `driver` except where `overrides` says otherwise. */
+export function wrapDriver(driver: Driver, overrides: Partial<Pick<Driver, 'open' | 'batch' | 'entries' | 'keys'>>): Driver {
+  return {
+    name: driver.name,
+    scope: driver.scope,
+    capabilities: driver.capabilities,
+    open: overrides.open ?? (() => driver.open()),
+    get: (k) => driver.get(k),
+    getMany: (k) => driver.getMany(k),
+    batch: overrides.batch ?? ((ops) => driver.batch(ops)),
+    entries: overrides.entries ?? ((p, o) => driver.entries(p, o)),
+    keys: overrides.keys ?? ((p) => driver.keys(p)),
+    clear: (p) => driver.clear(p),
+    close: () => driver.close(),
+  };
+}
