@@ -138,6 +138,8 @@ export interface StorageConfig {
   readonly compression: boolean;
   readonly encryptAll: boolean;
   readonly defaultTtl: number | undefined;
+  /** Current app schema version of values. */
+  readonly schemaVersion: number;
   readonly limits: Required<StorageLimits>;
 }
 

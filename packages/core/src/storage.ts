@@ -141,6 +141,7 @@ class StorageImpl implements Storage {
       compression: o.compression !== undefined,
       encryptAll: this.#encryptAll,
       defaultTtl: this.#defaultTtl,
+      schemaVersion: this.#schema,
       limits: Object.freeze({ maxValueBytes: this.#maxValue, maxTotalBytes: this.#maxTotal, maxKeyLength: this.#maxKeyLength }),
     });
     if (o.broadcast !== false) {

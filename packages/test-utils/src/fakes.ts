@@ -1,82 +1,17 @@
-import type { BroadcastFactory, BroadcastPort, Clock, Codec } from '@stowage/core';
+import { manualClock, memoryBroadcast } from '@stowage/core';
+import type { Codec, ManualClock } from '@stowage/core';
 
 /** Lets pending promise chains (memory driver, in-page locks, fake bus) run to completion. */
 export async function settle(rounds = 3): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** A clock whose time and timers move only when the test says so. */
-export interface FakeClock extends Clock {
-  /**
-   * Moves time forward by `ms`, firing due timers in time order and settling promise chains after
-   * each. Time moves synchronously up to the first due timer, so un-awaited calls work when none is.
-   */
-  advance(ms: number): Promise<void>;
-  /** Due times of the timers still pending, ascending. */
-  timers(): number[];
-}
-
-/** Creates a {@link FakeClock} starting at `start` (epoch ms). */
-export function fakeClock(start = 1_700_000_000_000): FakeClock {
-  let now = start;
-  let nextId = 1;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    setTimeout(fn, ms) {
-      const id = nextId++;
-      timers.set(id, { at: now + Math.max(0, ms), fn });
-      return id;
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number);
-    },
-    async advance(ms) {
-      const target = now + ms;
-      for (;;) {
-        let next: [number, { at: number; fn: () => void }] | undefined;
-        for (const t of timers) if (t[1].at <= target && (!next || t[1].at < next[1].at)) next = t;
-        if (!next) break;
-        timers.delete(next[0]);
-        now = next[1].at;
-        next[1].fn();
-        await settle();
-      }
-      now = target;
-      await settle();
-    },
-    timers: () => [...timers.values()].map((t) => t.at).sort((a, b) => a - b),
-  };
-}
-
-/** An in-process BroadcastChannel stand-in: messages are cloned and delivered to every OTHER port of a channel. */
-export function memoryBus(): BroadcastFactory {
-  const channels = new Map<string, Set<(m: unknown) => void>>();
-  return (name) => {
-    const ports = channels.get(name) ?? new Set();
-    channels.set(name, ports);
-    const listeners = new Set<(m: unknown) => void>();
-    const deliver = (m: unknown): void => {
-      for (const l of listeners) l(m);
-    };
-    ports.add(deliver);
-    const port: BroadcastPort = {
-      post(message) {
-        const copy = structuredClone(message);
-        for (const p of ports) if (p !== deliver) queueMicrotask(() => p(copy));
-      },
-      subscribe(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      close() {
-        ports.delete(deliver);
-        listeners.clear();
-      },
-    };
-    return port;
-  };
-}
+/** The manual clock of core (kept under this name for the test suites). */
+export type FakeClock = ManualClock;
+/** Creates core's manual clock. */
+export const fakeClock: (start?: number) => FakeClock = manualClock;
+/** Core's in-process broadcast bus. */
+export const memoryBus = memoryBroadcast;
 
 /**
  * A test-only encryption codec: XOR with a key byte behind a 4-byte marker. Decoding bytes without

@@ -1,56 +1,9 @@
-import type { BroadcastFactory, BroadcastPort, Clock, Codec, Driver, DriverOp } from '@stowage/core';
-import { memoryDriver } from '@stowage/core';
+import type { Codec, Driver, DriverOp } from '@stowage/core';
+import { manualClock, memoryBroadcast, memoryDriver } from '@stowage/core';
 
-/** A manual clock: time moves only when the test says so; timers fire on `advance`. */
-export function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {
-  let now = start;
-  let seq = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const id = ++seq;
-      timers.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clearTimeout: (h) => void timers.delete(h as number),
-    advance(ms) {
-      const end = now + ms;
-      for (;;) {
-        const due = [...timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].at;
-        due[1].fn();
-      }
-      now = end;
-    },
-  };
-}
-
-/** An in-process BroadcastChannel: every factory call on one hub joins the same bus per channel name. */
-export function broadcastHub(): BroadcastFactory {
-  const channels = new Map<string, Set<(m: unknown) => void>>();
-  return (name) => {
-    const set = channels.get(name) ?? new Set();
-    channels.set(name, set);
-    const mine = new Set<(m: unknown) => void>();
-    const deliver = (m: unknown): void => mine.forEach((l) => l(m));
-    set.add(deliver);
-    const port: BroadcastPort = {
-      post: (m) => {
-        const copy = structuredClone(m);
-        for (const d of set) if (d !== deliver) queueMicrotask(() => d(copy));
-      },
-      subscribe: (l) => {
-        mine.add(l);
-        return () => mine.delete(l);
-      },
-      close: () => void set.delete(deliver),
-    };
-    return port;
-  };
-}
+/** Core's manual clock and in-process bus, under the names these tests use. */
+export const fakeClock = manualClock;
+export const broadcastHub = memoryBroadcast;
 
 /** Wraps a driver, counting batches and letting a test make puts fail. */
 export function spyDriver(inner: Driver = memoryDriver()): Driver & { batches: DriverOp[][]; failWhen?: (ops: readonly DriverOp[]) => Error | undefined } {

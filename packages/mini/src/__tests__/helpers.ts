@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { memoryDriver, StowageError } from '@stowage/core';
-import type { BroadcastFactory, BroadcastPort, Clock, Codec, Driver, DriverOp, StorageEvent } from '@stowage/core';
+import { manualClock, memoryBroadcast, memoryDriver, StowageError } from '@stowage/core';
+import type { Codec, Driver, DriverOp, ManualClock, StorageEvent } from '@stowage/core';
 import { createMiniStorage } from '../mini-storage.js';
 import type { MiniErrorContext, MiniStorageOptions } from '../mini-types.js';
 
@@ -44,67 +44,14 @@ export function uniqueName(): string {
   return `mini-test-${Date.now().toString(36)}-${++n}`;
 }
 
-/** A clock the test moves by hand. */
-export interface FakeClock extends Clock {
-  advance(ms: number): void;
-}
+/** A clock the test moves by hand: core's manual clock. */
+export type FakeClock = ManualClock;
+export const fakeClock = manualClock;
 
-export function fakeClock(start = 1_700_000_000_000): FakeClock {
-  let t = start;
-  return {
-    now: () => t,
-    setTimeout: () => undefined,
-    clearTimeout: () => undefined,
-    advance: (ms) => {
-      t += ms;
-    },
-  };
-}
+export { xorCodec } from '@stowage/test-utils';
 
-/**
- * A test-only encryption codec: XOR with a key byte behind a 4-byte marker. Decoding bytes without
- * the marker, or with another key's marker, throws — like a real cipher with the wrong key.
- */
-export function xorCodec(keyByte = 0x5a): Codec {
-  const marker = [0x45, 0x4e, 0x43, keyByte];
-  return {
-    id: 'test-xor',
-    kind: 'encryption',
-    encode: (bytes) => Uint8Array.from([...marker, ...bytes.map((b) => b ^ keyByte)]),
-    decode: (bytes) => {
-      if (!marker.every((m, i) => bytes[i] === m)) throw new Error('bad key or not encrypted by this codec');
-      return bytes.slice(4).map((b) => b ^ keyByte);
-    },
-  };
-}
-
-/** An in-process BroadcastChannel stand-in: delivers to every other port of the same name, asynchronously. */
-export function memoryBus(): BroadcastFactory {
-  const channels = new Map<string, Set<(m: unknown) => void>>();
-  return (name) => {
-    const mine = new Set<(m: unknown) => void>();
-    const peers = channels.get(name) ?? new Set();
-    channels.set(name, peers);
-    const deliver = (m: unknown): void => {
-      for (const l of mine) l(structuredClone(m));
-    };
-    peers.add(deliver);
-    const port: BroadcastPort = {
-      post: (m) => {
-        for (const p of peers) if (p !== deliver) setTimeout(() => p(m), 0);
-      },
-      subscribe: (l) => {
-        mine.add(l);
-        return () => mine.delete(l);
-      },
-      close: () => {
-        peers.delete(deliver);
-        mine.clear();
-      },
-    };
-    return port;
-  };
-}
+/** An in-process BroadcastChannel stand-in: core's memory broadcast. */
+export const memoryBus = memoryBroadcast;
 
 /** A mini storage over a fresh spy driver, with errors collected instead of thrown. */
 export function setup(options: Partial<MiniStorageOptions> & Record<string, unknown> = {}) {
