@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { manualClock, memoryBroadcast, memoryDriver, StowageError } from '@stowage/core';
-import type { Codec, Driver, DriverOp, ManualClock, StorageEvent } from '@stowage/core';
+import type { Driver, DriverOp, ManualClock, StorageEvent } from '@stowage/core';
 import { createMiniStorage } from '../mini-storage.js';
 import type { MiniErrorContext, MiniStorageOptions } from '../mini-types.js';
 
