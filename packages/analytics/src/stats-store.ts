@@ -40,6 +40,7 @@ export class StatsStore {
   /** Operation names with a histogram here or in the persisted stats, to bound how many there are. */
   readonly opNames = new Set<string>();
   #dirty = false;
+  #mustRewrite = false;
   #resetPending = false;
   #generation = 0;
   readonly #restored: Promise<StowageError | undefined>;
@@ -119,8 +120,12 @@ export class StatsStore {
     const k = parsed.keys;
     if (h && !h.fixed && k.mode === 'hash') this.#adoptSalt(k.salt);
     const compatible = h ? k.mode === 'hash' && k.salt === this.#salt : k.mode === 'raw';
-    // Hot keys written under another salt (or raw while hashing is on) cannot be matched: drop them.
-    if (!compatible) parsed.state.hot = new HotKeyTable(this.#o.hotCapacity);
+    // Hot keys written under another salt (or raw while hashing is on) cannot be matched: drop them,
+    // and make sure the stored copy loses them too (raw names must not stay on disk once hashing is on).
+    if (!compatible) {
+      if (parsed.state.hot.size > 0) this.#mustRewrite = true;
+      parsed.state.hot = new HotKeyTable(this.#o.hotCapacity);
+    }
     return parsed.state;
   }
 
@@ -136,6 +141,7 @@ export class StatsStore {
       const gen = this.#generation;
       const stored = await this.#read(storage);
       if (stored && gen === this.#generation) this.#setBase(stored);
+      if (this.#mustRewrite) this.changed();
       return undefined;
     } catch (e) {
       return toStowageError(e, 'analytics restore');
@@ -158,6 +164,7 @@ export class StatsStore {
         const stored = reset ? undefined : await this.#read(storage);
         const sum = (stored ?? new StatsState(this.#o.hotCapacity)).merged(sending, this.hashKey, this.#o.growthLimit);
         await storage.set(this.#o.persistKey, sum.toJSON(this.#mode));
+        this.#mustRewrite = false;
         return sum;
       });
       if (gen === this.#generation) this.#setBase(total);

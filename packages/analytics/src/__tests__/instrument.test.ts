@@ -1,0 +1,101 @@
+import { createStorage, memoryDriver, StowageError } from '@stowage/core';
+import type { StorageEvent } from '@stowage/core';
+import { describe, expect, it } from 'vitest';
+import { instrument } from '../index.js';
+import { world } from './helpers.js';
+
+describe('instrument() keeps the Storage contract', () => {
+  it('exposes prefix, config and driver of the wrapped storage', async () => {
+    const w = world();
+    const inner = w.storage('p1');
+    const s = instrument(inner, w.analytics());
+    expect(s.prefix).toBe('p1');
+    expect(s.config).toBe(inner.config);
+    expect(await s.driver()).toBe(await inner.driver());
+  });
+
+  it('values come back intact, defaults apply only to misses, falsy values are hits', async () => {
+    const w = world();
+    const a = w.analytics();
+    const s = instrument(w.storage(), a);
+    const value = { nested: { list: [1, 'two', null, { deep: true }], n: -0.5 }, text: 'ünïcødé 😀' };
+    await s.set('v', value);
+    expect(await s.get('v')).toEqual(value);
+    await s.set('zero', 0);
+    await s.set('null', null);
+    expect(await s.get('zero', 42)).toBe(0);
+    expect(await s.get('null', 42)).toBeNull();
+    expect(await s.get('absent', 42)).toBe(42);
+    expect(a.getOperationHistory(3).map((e) => e.outcome)).toEqual(['miss', 'hit', 'hit']);
+    await s.setMany(new Map([['m1', 1], ['m2', 2]]));
+    expect(await s.getMany(['m1', 'm2'])).toEqual([1, 2]);
+    expect(await s.keys()).toEqual(['m1', 'm2', 'null', 'v', 'zero']);
+    expect((await s.inspect('v'))?.size).toBeGreaterThan(0);
+    expect((await s.inspect()).map((e) => e.key)).toEqual(['m1', 'm2', 'null', 'v', 'zero']);
+    expect((await s.info()).keys).toHaveLength(5);
+    expect(a.getOperationHistory(1)[0]).toMatchObject({ op: 'info', outcome: 'ok' });
+  });
+
+  it('errors pass through as the same typed StowageError', async () => {
+    const w = world();
+    const a = w.analytics();
+    const inner = createStorage({ driver: memoryDriver(), prefix: 'lim', clock: w.clock, broadcast: false, limits: { maxValueBytes: 100, maxTotalBytes: 150 } });
+    const s = instrument(inner, a);
+    const tooLarge = await s.set('big', 'x'.repeat(500)).catch((e: unknown) => e);
+    expect(tooLarge).toBeInstanceOf(StowageError);
+    expect((tooLarge as StowageError).code).toBe('too-large');
+    await s.set('k0', 'y'.repeat(60));
+    await s.set('k1', 'y'.repeat(60));
+    await expect(s.set('k2', 'y'.repeat(60))).rejects.toMatchObject({ code: 'quota-exceeded' });
+    await expect(s.getMany('nope' as never)).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(s.setMany(null as never)).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(s.batch([null] as never)).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(s.importData('{not json')).rejects.toBeInstanceOf(StowageError);
+    await s.close();
+    await expect(s.get('k0')).rejects.toMatchObject({ code: 'closed' });
+    expect(a.getStats().errors).toMatchObject({ 'too-large': 1, 'quota-exceeded': 1, closed: 1 });
+  });
+
+  it('backup, records, hooks and subscriptions go through to the same storage', async () => {
+    const w = world();
+    const a = w.analytics();
+    const s = instrument(w.storage(), a);
+    const events: StorageEvent['type'][] = [];
+    const off = s.subscribe((e) => events.push(e.type));
+    const hooked: string[] = [];
+    const removeHook = s.addCommitHook({ ops: (changes) => (hooked.push(...changes.map((c) => c.key)), []) });
+    await s.set('a', 1);
+    const backup = await s.exportData();
+    await s.set('a', 2);
+    expect(await s.importData(backup)).toBe(1);
+    expect(await s.get('a')).toBe(1);
+    expect((await s.listBackups()).length).toBeGreaterThan(0);
+    const rec = await s.getRecord('a');
+    expect(rec?.value).toBe(1);
+    expect(await s.applyRecords([{ key: 'b', record: rec! }])).toEqual(['b']);
+    expect(await s.get('b')).toBe(1);
+    expect(await s.exportCsv()).toContain('a');
+    expect(await s.migrate()).toBeGreaterThanOrEqual(0);
+    expect(await s.cleanExpired()).toBe(0);
+    removeHook();
+    off();
+    await s.set('c', 1);
+    expect(events).toEqual(['set', 'set', 'set', 'import', 'set']);
+    expect(hooked).toEqual(['a', 'a', 'a', 'b']);
+    const ops = Object.keys(a.getStats().operations);
+    expect(ops).toEqual(expect.arrayContaining(['exportData', 'importData', 'listBackups', 'getRecord', 'applyRecords', 'exportCsv', 'migrate', 'cleanExpired']));
+    // Writes from applyRecords arrive as sync ("remote") changes.
+    expect(a.getStats().remoteWrites).toBe(1);
+  });
+
+  it('two instrument() layers or an extra attachStorage do not double-count', async () => {
+    const w = world();
+    const a = w.analytics();
+    const inner = w.storage();
+    const s = instrument(instrument(inner, a), a);
+    a.attachStorage(s);
+    a.attachStorage(inner);
+    await s.set('k', 1);
+    expect(a.getStats().writes).toBe(1);
+  });
+});
