@@ -26,6 +26,8 @@ export interface MemoryCacheOptions {
 /** A `Storage` with a memory tier in front; `memoryStats()` tells how the tier does. */
 export interface MemoryCachedStorage extends Storage {
   memoryStats(): LruStats;
+  /** Keys held in the memory tier, most recently used first (O(n); for dashboards and debugging). */
+  memoryKeys(): string[];
 }
 
 /**
@@ -87,6 +89,10 @@ class MemoryCached implements Pick<Storage, Layered> {
 
   memoryStats(): LruStats {
     return this.#memory.stats();
+  }
+
+  memoryKeys(): string[] {
+    return this.#memory.keys();
   }
 
   // ── reads through memory ───────────────────────────────────────────────────

@@ -1,0 +1,80 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { memoryDriver, memoryLocks, StowageError } from '@stowage/core';
+import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
+import { createStowage, type Stowage, type StowageOptions } from '../index.js';
+import { quietSync } from './helpers.js';
+
+let emulator: EmulatorHandle;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+const open: Stowage[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+  await emulator.reset();
+});
+
+let apps = 0;
+function client(extra: Partial<StowageOptions> = {}): Stowage {
+  const s = createStowage({
+    driver: memoryDriver(),
+    storage: { broadcast: false },
+    cloud: {
+      firebaseOptions: { projectId: 'demo-stowage-unit' },
+      appName: `stowage-unit-${++apps}`,
+      emulator: { host: emulator.host, port: emulator.port },
+      collectionPath: 'users/u1/kv',
+      sync: quietSync(),
+      offlineQueue: { locks: memoryLocks() },
+    },
+    ...extra,
+  });
+  open.push(s);
+  return s;
+}
+
+describe('createStowage with cloud: { firebaseOptions, emulator, collectionPath }', () => {
+  it('loads firebase on ready(), pushes writes and another client pulls them', async () => {
+    const a = client();
+    const b = client();
+    await Promise.all([a.ready(), b.ready()]);
+    await a.storage.set('settings', { theme: 'dark' });
+    await a.storage.set('big', 'compressible text '.repeat(400));
+    await a.sync!.flush();
+    expect(emulator.stats().byRpc.commit).toBeGreaterThan(0);
+
+    expect(await b.sync!.pull()).toBe(2);
+    expect(await b.storage.get('settings')).toEqual({ theme: 'dark' });
+    expect(await b.storage.get('big')).toBe('compressible text '.repeat(400));
+  });
+
+  it('the offline queue applies an increment exactly once through Firestore', async () => {
+    const a = client();
+    await a.ready();
+    await a.offlineQueue!.add({ type: 'increment', collection: 'users/u1/stats', id: 'visits', data: { n: 5 } });
+    await a.offlineQueue!.flush();
+    expect(await a.offlineQueue!.size()).toBe(0);
+    const res = await fetch(`${emulator.url}/v1/projects/demo-stowage-unit/databases/(default)/documents:batchGet`, {
+      method: 'POST',
+      body: JSON.stringify({ documents: ['projects/demo-stowage-unit/databases/(default)/documents/users/u1/stats/visits'] }),
+    });
+    const [doc] = (await res.json()) as { found?: { fields: { n: { integerValue: string } } } }[];
+    expect(doc?.found?.fields.n.integerValue).toBe('5');
+  });
+
+  it('Firebase options without a projectId make ready() reject with invalid-argument', async () => {
+    const s = createStowage({
+      driver: memoryDriver(),
+      storage: { broadcast: false },
+      cloud: { firebaseOptions: {}, appName: 'stowage-unit-bad', collectionPath: 'kv', sync: quietSync() },
+    });
+    open.push(s);
+    const err = await s.ready().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StowageError);
+    expect((err as StowageError).code).toBe('invalid-argument');
+  });
+});

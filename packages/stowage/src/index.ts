@@ -1,0 +1,15 @@
+/**
+ * `stowage`: the whole toolkit behind one import. `createStowage(options)` wires everything; the
+ * building blocks are re-exported for apps that outgrow the defaults.
+ */
+export { createStowage } from './create-stowage.js';
+export type { CloudCommonOptions, CloudOptions, Stowage, StowageOptions } from './stowage-types.js';
+export { lazyFirestoreRemote, type LazyFirestoreRemote } from './lazy-firestore-remote.js';
+export * from '@stowage/core';
+export { indexedDbDriver } from '@stowage/drivers/indexeddb';
+export { aesGcmCodec } from '@stowage/codecs/aes-gcm';
+export { deflateCodec } from '@stowage/codecs/deflate';
+export { createMiniStorage } from '@stowage/mini';
+export { createCacheManager, createLruCache, withMemoryCache } from '@stowage/cache';
+export { createAnalytics, instrument } from '@stowage/analytics';
+export { createDataManager, createNetworkMonitor, createOfflineQueue, createSync, memoryRemote } from '@stowage/sync';
