@@ -31,6 +31,9 @@ export default defineConfig({
           include: ['packages/*/src/**/*.browser.test.ts'],
           globalSetup: ['packages/firestore-emulator/src/vitest-global-setup.ts'],
           testTimeout: 30_000,
+          // One file at a time: files share the emulators started by the global setup (whose fault
+          // injection is global) and some override the origin's storage quota through CDP.
+          fileParallelism: false,
           browser: {
             enabled: true,
             headless: true,
