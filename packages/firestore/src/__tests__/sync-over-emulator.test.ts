@@ -7,7 +7,7 @@ import { createStorage, memoryDriver, memoryLocks, memoryBroadcast } from '@stow
 import type { OnlinePort } from '@stowage/core';
 import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
 import { createNetworkMonitor, createOfflineQueue, createSync } from '@stowage/sync';
-import type { OfflineQueue, Sync, SyncOptions } from '@stowage/sync';
+import type { OfflineQueue, SyncOptions } from '@stowage/sync';
 import { uniqueCollection } from '@stowage/test-utils';
 import type { FirestoreRemote } from '../index.js';
 import { emulatorRemote } from './harness.js';
