@@ -157,6 +157,7 @@ export class FlushScheduler {
     this.#timer = timer;
   }
 
+  /** Drops the pending wake-up timer (pause, close, or a drain that will schedule its own). */
   cancelTimer(): void {
     if (this.#timer) this.#o.clock.clearTimeout(this.#timer.handle);
     this.#timer = undefined;
