@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.js';
 import { load, openDemo, PREFIX, readRawStore, row, save, unlock } from './demo.js';
 
 const SECRET = 'launch-code Ünïcødé 7431';

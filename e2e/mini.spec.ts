@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+import type { Page } from '@playwright/test';
 import { openDemo } from './demo.js';
 
 async function miniReady(page: Page): Promise<void> {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.js';
 import { load, openDemo, PREFIX, readRawStore, row, save } from './demo.js';
 
 test('a saved value survives a reload and shows in the key browser', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.js';
 import { load, openDemo, row, save } from './demo.js';
 
 test("two tabs see each other's writes without a reload", async ({ context }) => {

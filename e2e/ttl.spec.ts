@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.js';
 import { load, openDemo, PREFIX, readRawStore, row, save } from './demo.js';
 
 test('a key with a TTL counts down, then disappears from the browser and reads as absent', async ({ page }) => {

@@ -1,4 +1,4 @@
-import type { SetOptions, Storage } from '@stowage/core';
+import type { SetOptions, Storage } from 'stowage';
 import { byTestId } from './dom.js';
 import { formatValue, parseValue } from './parse-value.js';
 import type { StatusLine } from './status-line.js';

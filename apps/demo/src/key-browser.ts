@@ -1,4 +1,4 @@
-import type { EntryInfo } from '@stowage/core';
+import type { EntryInfo } from 'stowage';
 import { element } from './dom.js';
 
 /** The key table: one row per live key, from `storage.inspect()`. */

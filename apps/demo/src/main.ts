@@ -1,38 +1,52 @@
-import type { Storage } from '@stowage/core';
+import { createNetworkMonitor, type MiniStorage, type Storage, type Stowage } from 'stowage';
+import { mountAnalyticsPanel } from './analytics-panel.js';
+import { mountBackupPanel } from './backup-panel.js';
+import { renderCachePanel } from './cache-panel.js';
 import { byTestId } from './dom.js';
 import { mountEditor } from './editor.js';
+import { renderGauge } from './gauge.js';
 import { mountKeyBrowser } from './key-browser.js';
 import { mountMiniConsole } from './mini-console.js';
+import { createOnlineSwitch } from './online-switch.js';
 import { createRefresher } from './refresher.js';
-import { createDemoSession, type DemoMini } from './session.js';
+import { createDemoSession } from './session.js';
 import { createStatusLine } from './status-line.js';
+import { registerServiceWorker } from './sw-register.js';
+import { mountSyncPanel } from './sync-panel.js';
 import { formatUsage } from './usage-line.js';
 
 declare global {
   interface Window {
     /**
-     * Debugging aid: the live storages, for the console and for e2e specs that check raw state.
-     * `storage` is a getter because unlocking replaces the storage. Not an API: pages must not use it.
+     * Debugging aid: the live pieces, for the console and for e2e specs that check raw state.
+     * Getters, because unlocking replaces the stowage. Not an API: pages must not use it.
      */
-    __stowage: { readonly storage: Storage; readonly mini: DemoMini };
+    __stowage: { readonly app: Stowage; readonly storage: Storage; readonly mini: MiniStorage };
   }
 }
 
-const session = createDemoSession();
+const online = createOnlineSwitch();
+const network = createNetworkMonitor({ online });
+const session = createDemoSession({ network });
 Object.defineProperty(window, '__stowage', {
   value: Object.freeze({
+    get app() {
+      return session.app;
+    },
     get storage() {
       return session.storage;
     },
     get mini() {
-      return session.mini;
+      return session.app.mini as MiniStorage;
     },
   }),
 });
 
 const status = createStatusLine(byTestId('status'));
 const usage = byTestId('usage');
+const gauge = byTestId('gauge');
 const lockState = byTestId('lock-state');
+const worker = registerServiceWorker(byTestId('sw-state'));
 
 const editor = mountEditor({
   form: byTestId<HTMLFormElement>('editor'),
@@ -42,37 +56,61 @@ const editor = mountEditor({
 });
 
 const keyBrowser = mountKeyBrowser({ body: byTestId('key-rows'), onSelect: (key) => void editor.load(key) });
+const syncPanel = mountSyncPanel({ root: byTestId('sync-panel'), app: () => session.app, online, onPending: (n) => worker.pendingChanged(n) });
+const analyticsPanel = mountAnalyticsPanel(byTestId('analytics-panel'));
+const cachePanel = byTestId('cache-panel');
 
-/** Re-reads the table and the usage line; bursts of events collapse into one trailing re-read. */
+mountBackupPanel({
+  download: byTestId<HTMLButtonElement>('backup-download'),
+  file: byTestId<HTMLInputElement>('backup-file'),
+  mode: byTestId<HTMLSelectElement>('backup-mode'),
+  storage: () => session.storage,
+  status,
+});
+
+/** Re-reads the table, usage line and gauge; bursts of events collapse into one trailing re-read. */
 const refresh = createRefresher(async () => {
   const storage = session.storage;
   try {
     const [entries, info] = await Promise.all([storage.inspect(), storage.info()]);
     keyBrowser.render(entries, Date.now());
     usage.textContent = formatUsage(info);
+    renderGauge(gauge, info);
   } catch (err) {
     // A swap closes the old storage mid-read; the swap's own refresh brings the right data.
     if (storage === session.storage) usage.textContent = `usage unavailable: ${status.error(err, 'refresh').code}`;
   }
+  renderCachePanel(cachePanel, session.app.cache);
+  void syncPanel.refresh();
 });
 
 let unsubscribe = (): void => undefined;
-const watch = (storage: Storage): void => {
+const watch = (app: Stowage): void => {
   unsubscribe();
-  // Local and remote (other tabs, through BroadcastChannel) changes alike re-read the table.
-  unsubscribe = storage.subscribe((event) => {
+  // Local and remote (other tabs through BroadcastChannel, the cloud through sync) changes alike re-read the table.
+  unsubscribe = app.storage.subscribe((event) => {
     if (event.type === 'error') status.error(event.error, event.operation);
     void refresh();
   });
+  syncPanel.attach(app);
   void refresh();
+  void app
+    .ready()
+    .then(() => app.sync?.pull())
+    .catch((err: unknown) => status.error(err, 'start'));
 };
-watch(session.storage);
+watch(session.app);
 session.onSwap(watch);
 
-// Countdowns tick every second; a key that reaches 0 makes the table re-read (inspect() drops it).
+// Once a second: countdowns (a key that reaches 0 makes the table re-read), cache, sync status
+// (other tabs and the service worker flush too) and the analytics charts.
 setInterval(() => {
   if (keyBrowser.tick(Date.now())) void refresh();
+  renderCachePanel(cachePanel, session.app.cache);
+  void syncPanel.refresh();
+  analyticsPanel.render(session.app.analytics, Date.now());
 }, 1000);
+analyticsPanel.render(session.app.analytics, Date.now());
 
 byTestId<HTMLFormElement>('unlock-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
@@ -94,7 +132,7 @@ byTestId<HTMLFormElement>('unlock-form').addEventListener('submit', (ev) => {
 
 void mountMiniConsole({
   form: byTestId<HTMLFormElement>('mini-form'),
-  mini: session.mini,
+  mini: () => session.app.mini as MiniStorage,
   state: byTestId('mini-state'),
   output: byTestId('mini-output'),
 });

@@ -1,12 +1,13 @@
 import { byTestId } from './dom.js';
 import { formatValue, parseValue } from './parse-value.js';
-import type { DemoMini } from './session.js';
+import type { MiniStorage } from 'stowage';
 
 /** Options of {@link mountMiniConsole}. */
 export interface MiniConsoleOptions {
   /** The `<form>` with key/data fields and the three buttons. */
   form: HTMLFormElement;
-  mini: DemoMini;
+  /** The current mini-program API (an unlock swaps it for one over the new stowage, already ready). */
+  mini: () => MiniStorage;
   /** Shows whether `mini.ready()` has finished. */
   state: HTMLElement;
   /** Shows each call's result or `errMsg`. */
@@ -28,20 +29,21 @@ function describeFailure(err: unknown): string {
  * calls are served from the mirror `mini.ready()` fills, so their buttons stay disabled until then.
  */
 export async function mountMiniConsole(options: MiniConsoleOptions): Promise<void> {
-  const { form, mini, state, output } = options;
+  const { form, state, output } = options;
+  const mini = (): MiniStorage => options.mini();
   const key = (): string => byTestId<HTMLInputElement>('mini-key-input', form).value;
   const data = (): unknown => parseValue(byTestId<HTMLInputElement>('mini-data-input', form).value);
 
   const calls: Record<string, () => Promise<string> | string> = {
     setStorage: async () => {
-      const res = await mini.setStorage({ key: key(), data: data() });
+      const res = await mini().setStorage({ key: key(), data: data() });
       return `setStorage → ${formatValue(res)}`;
     },
     setStorageSync: () => {
-      mini.setStorageSync(key(), data());
+      mini().setStorageSync(key(), data());
       return `setStorageSync("${key()}") → ok`;
     },
-    getStorageSync: () => `getStorageSync("${key()}") → ${formatValue(mini.getStorageSync(key()))}`,
+    getStorageSync: () => `getStorageSync("${key()}") → ${formatValue(mini().getStorageSync(key()))}`,
   };
 
   form.addEventListener('click', (ev) => {
@@ -62,7 +64,7 @@ export async function mountMiniConsole(options: MiniConsoleOptions): Promise<voi
   form.addEventListener('submit', (ev) => ev.preventDefault());
 
   try {
-    await mini.ready();
+    await mini().ready();
     state.textContent = 'mini: ready (Sync API served from the in-memory mirror)';
     state.dataset.state = 'ready';
     for (const b of form.querySelectorAll('button')) b.disabled = false;

@@ -1,77 +1,71 @@
-import { createStorage, StowageError, type Storage } from '@stowage/core';
-import { aesGcmCodec } from '@stowage/codecs/aes-gcm';
-import { deflateCodec } from '@stowage/codecs/deflate';
-import { indexedDbDriver } from '@stowage/drivers/indexeddb';
-import { createMiniStorage, type MiniStorage } from '@stowage/mini';
+import { aesGcmCodec, createStowage, indexedDbDriver, StowageError, type NetworkMonitor, type Storage, type Stowage } from 'stowage';
+import { DEMO, demoCloud } from './demo-config.js';
 
 /** IndexedDB database of the demo (the e2e specs read it raw). */
-export const DEMO_DB_NAME = 'stowage-demo';
-
-/** The mini-program API object the demo uses. */
-export type DemoMini = MiniStorage;
+export const DEMO_DB_NAME = DEMO.dbName;
 
 /** Options of {@link createDemoSession}. */
 export interface DemoSessionOptions {
-  /** IndexedDB database. @default DEMO_DB_NAME ('stowage-demo') */
-  dbName?: string;
-  /** Namespace of the key/value editor. @default 'demo' */
-  prefix?: string;
-  /** Namespace of the mini-program console, kept apart so its mirror never holds ciphertext it cannot open. @default 'mini' */
-  miniPrefix?: string;
+  /** Connectivity shared by every stowage of the session (survives unlocks). */
+  network: NetworkMonitor;
 }
 
-/** The storages behind the page. `storage` is replaced on every successful unlock. */
+/** The stowage behind the page. It is replaced on every successful unlock (the codecs change). */
 export interface DemoSession {
-  /** The editor's storage (with encryption once unlocked). */
+  /** Everything `createStowage` wired: storage, cache, sync, offline queue, analytics, mini. */
+  readonly app: Stowage;
+  /** Shortcut for `app.storage`. */
   readonly storage: Storage;
-  /** The mini-program console's API. */
-  readonly mini: DemoMini;
-  /** Whether the current storage has an encryption codec. */
+  /** Whether the current stowage has an encryption codec. */
   readonly unlocked: boolean;
   /**
-   * Re-creates `storage` with `aesGcmCodec({ passphrase })`. When the namespace already holds
+   * Re-creates the stowage with `encryption: { passphrase }`. When the namespace already holds
    * encrypted values, one is read first: a wrong passphrase rejects with `decrypt-failed` and the
-   * previous storage stays in place. The passphrase is kept only inside the codec, in memory.
+   * previous stowage stays. The passphrase is kept only inside the codec, in memory.
    */
   unlock(passphrase: string): Promise<void>;
-  /** Calls `listener` with the new storage after each swap; returns the unsubscribe function. */
-  onSwap(listener: (storage: Storage) => void): () => void;
+  /** Calls `listener` with the new stowage after each swap; returns the unsubscribe function. */
+  onSwap(listener: (app: Stowage) => void): () => void;
 }
 
-/** Creates the demo's storages over one IndexedDB database (each storage with its own driver connection). */
-export function createDemoSession(options: DemoSessionOptions = {}): DemoSession {
-  return new Session(options.dbName ?? DEMO_DB_NAME, options.prefix ?? 'demo', options.miniPrefix ?? 'mini');
+/** Creates the demo's stowage over the `stowage-demo` IndexedDB database. */
+export function createDemoSession(options: DemoSessionOptions): DemoSession {
+  return new Session(options.network);
 }
 
 class Session implements DemoSession {
-  readonly mini: DemoMini;
-  readonly #dbName: string;
-  readonly #prefix: string;
-  readonly #listeners = new Set<(storage: Storage) => void>();
-  #storage: Storage;
+  readonly #network: NetworkMonitor;
+  readonly #listeners = new Set<(app: Stowage) => void>();
+  #app: Stowage;
   #unlocked = false;
 
-  constructor(dbName: string, prefix: string, miniPrefix: string) {
-    this.#dbName = dbName;
-    this.#prefix = prefix;
-    this.#storage = this.#create();
-    this.mini = createMiniStorage({ driver: indexedDbDriver({ dbName }), prefix: miniPrefix });
+  constructor(network: NetworkMonitor) {
+    this.#network = network;
+    this.#app = this.#create();
+  }
+
+  get app(): Stowage {
+    return this.#app;
   }
 
   get storage(): Storage {
-    return this.#storage;
+    return this.#app.storage;
   }
 
   get unlocked(): boolean {
     return this.#unlocked;
   }
 
-  #create(encryption?: ReturnType<typeof aesGcmCodec>): Storage {
-    return createStorage({
-      driver: indexedDbDriver({ dbName: this.#dbName }),
-      prefix: this.#prefix,
-      compression: deflateCodec(),
-      ...(encryption ? { encryption } : {}),
+  #create(passphrase?: string): Stowage {
+    return createStowage({
+      prefix: DEMO.prefix,
+      driver: indexedDbDriver({ dbName: DEMO.dbName }),
+      // A codec instance rather than { passphrase }: verify() below needs it before the swap.
+      ...(passphrase !== undefined ? { encryption: aesGcmCodec({ passphrase }) } : {}),
+      mini: { prefix: DEMO.miniPrefix },
+      cache: { maxEntries: 50 },
+      network: this.#network,
+      cloud: demoCloud('demo-page'),
     });
   }
 
@@ -79,22 +73,25 @@ class Session implements DemoSession {
     if (typeof passphrase !== 'string' || passphrase === '') {
       throw new StowageError('invalid-argument', 'enter a passphrase to unlock');
     }
-    const next = this.#create(aesGcmCodec({ passphrase }));
+    const next = this.#create(passphrase);
     try {
-      await verify(next);
+      await next.ready();
+      await verify(next.storage);
+      // The mini console's Sync API must keep working across the swap: fill the new mirror first.
+      await next.mini?.ready();
     } catch (err) {
       await next.close().catch(() => undefined);
       throw err;
     }
-    const previous = this.#storage;
-    this.#storage = next;
+    const previous = this.#app;
+    this.#app = next;
     this.#unlocked = true;
-    // Pending writes of the old storage finish before its connection closes (close() waits for them).
+    // Pending writes of the old stowage finish before its connection closes (close() waits for them).
     await previous.close().catch(() => undefined);
     for (const listener of [...this.#listeners]) listener(next);
   }
 
-  onSwap(listener: (storage: Storage) => void): () => void {
+  onSwap(listener: (app: Stowage) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }

@@ -1,4 +1,4 @@
-import { toStowageError, type StowageError } from '@stowage/core';
+import { toStowageError, type StowageError } from 'stowage';
 
 /** The line under the editor that shows the last result or failure. */
 export interface StatusLine {

@@ -1,4 +1,4 @@
-import type { StorageInfo } from '@stowage/core';
+import type { StorageInfo } from 'stowage';
 
 /** Formats `storage.info()` the way the mini-program platform reports usage (KB). */
 export function formatUsage(info: StorageInfo): string {

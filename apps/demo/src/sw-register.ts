@@ -1,0 +1,58 @@
+import { Workbox } from 'workbox-window';
+import { DEMO } from './demo-config.js';
+
+/** The page's link to its service worker. */
+export interface ServiceWorkerLink {
+  /** Registers the Background Sync tag when writes are pending (the worker flushes them after the tab closes). */
+  pendingChanged(pending: number): void;
+  /** Asks the worker to flush the outbox now (fallback where Background Sync is missing). */
+  flushViaWorker(): Promise<unknown>;
+}
+
+interface SyncManagerLike {
+  register(tag: string): Promise<void>;
+}
+
+/**
+ * Registers the demo's service worker with workbox-window (`/sw.js` from the build; `/src/sw.ts`
+ * through Vite in dev) and mirrors its state on `el` (`data-state`: unsupported | registering |
+ * registered | controlling | error).
+ */
+export function registerServiceWorker(el: HTMLElement): ServiceWorkerLink {
+  const show = (state: string, text: string): void => {
+    el.dataset.state = state;
+    el.textContent = text;
+  };
+  if (!('serviceWorker' in navigator)) {
+    show('unsupported', 'service worker: not supported here');
+    return { pendingChanged: () => undefined, flushViaWorker: () => Promise.reject(new Error('no service worker')) };
+  }
+  const wb = new Workbox(import.meta.env.DEV ? '/src/sw.ts' : '/sw.js', { type: 'module', scope: '/' });
+  let registration: ServiceWorkerRegistration | undefined;
+  let lastPending = 0;
+  const controlling = (): void => show('controlling', 'service worker: controlling this page (app shell cached, outbox flushed in the background)');
+  show('registering', 'service worker: registering…');
+  wb.addEventListener('controlling', controlling);
+  wb.register().then(
+    (reg) => {
+      registration = reg;
+      if (navigator.serviceWorker.controller) controlling();
+      else show('registered', 'service worker: installed, controls the next load');
+    },
+    (err: unknown) => show('error', `service worker: ${String(err)}`),
+  );
+  return {
+    pendingChanged(pending) {
+      const sync = (registration as (ServiceWorkerRegistration & { sync?: SyncManagerLike }) | undefined)?.sync;
+      // Only when the count grows: one registration covers every write made until it fires.
+      if (pending > lastPending && sync) {
+        sync.register(DEMO.syncTag).then(
+          () => (el.dataset.syncTag = 'registered'),
+          () => (el.dataset.syncTag = 'refused'),
+        );
+      }
+      lastPending = pending;
+    },
+    flushViaWorker: () => wb.messageSW({ type: 'flush-outbox' }),
+  };
+}
