@@ -1,5 +1,5 @@
-import { memoryDriver, memoryLocks } from '@stowage/core';
-import type { BroadcastFactory, BroadcastPort, Clock, Driver, LockPort } from '@stowage/core';
+import { manualClock, memoryBroadcast, memoryDriver, memoryLocks } from '@stowage/core';
+import type { BroadcastFactory, Driver, LockPort, ManualClock } from '@stowage/core';
 import { createQueue } from '../index.js';
 import type { Queue, QueueEntry, QueueEvent, QueueOptions, QueueOutcome } from '../index.js';
 
@@ -8,74 +8,12 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** A clock whose time and timers move only when the test says so. */
-export interface FakeClock extends Clock {
-  /** Moves time forward by `ms`, firing due timers in time order and settling after each. */
-  advance(ms: number): Promise<void>;
-  /** Due times of the timers still pending, ascending. */
-  timers(): number[];
-}
+/** A clock whose time and timers move only when the test says so: core's manual clock. */
+export type FakeClock = ManualClock;
+export const fakeClock = manualClock;
 
-export function fakeClock(start = 1_700_000_000_000): FakeClock {
-  let now = start;
-  let nextId = 1;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    setTimeout(fn, ms) {
-      const id = nextId++;
-      timers.set(id, { at: now + Math.max(0, ms), fn });
-      return id;
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number);
-    },
-    async advance(ms) {
-      const target = now + ms;
-      for (;;) {
-        let next: [number, { at: number; fn: () => void }] | undefined;
-        for (const t of timers) if (t[1].at <= target && (!next || t[1].at < next[1].at)) next = t;
-        if (!next) break;
-        timers.delete(next[0]);
-        now = next[1].at;
-        next[1].fn();
-        await settle();
-      }
-      now = target;
-      await settle();
-    },
-    timers: () => [...timers.values()].map((t) => t.at).sort((a, b) => a - b),
-  };
-}
-
-/** An in-memory BroadcastChannel stand-in: messages are cloned and delivered to every OTHER port of the channel. */
-export function fakeBus(): BroadcastFactory {
-  const channels = new Map<string, Set<(m: unknown) => void>>();
-  return (name) => {
-    const ports = channels.get(name) ?? new Set();
-    channels.set(name, ports);
-    const listeners = new Set<(m: unknown) => void>();
-    const deliver = (m: unknown): void => {
-      for (const l of listeners) l(m);
-    };
-    ports.add(deliver);
-    const port: BroadcastPort = {
-      post(message) {
-        const copy = structuredClone(message);
-        for (const p of ports) if (p !== deliver) queueMicrotask(() => p(copy));
-      },
-      subscribe(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      close() {
-        ports.delete(deliver);
-        listeners.clear();
-      },
-    };
-    return port;
-  };
-}
+/** An in-memory BroadcastChannel stand-in: core's memory broadcast. */
+export const fakeBus = memoryBroadcast;
 
 /** A promise whose settlement the test controls. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
