@@ -1,4 +1,4 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 
 /** IndexedDB database, object store and namespace the demo writes to (see apps/demo/src/session.ts). */
 export const DB_NAME = 'stowage-demo';
@@ -96,4 +96,26 @@ export async function readRawStore(page: Page): Promise<Record<string, RawRecord
     },
     { dbName: DB_NAME, storeName: STORE_NAME },
   );
+}
+
+/** Saves a screenshot of one part of the page as a test artifact (test-results/<test>/<name>.png). */
+export async function shoot(page: Page, name: string, testId?: string): Promise<void> {
+  const path = test.info().outputPath(`${name}.png`);
+  if (testId) await page.getByTestId(testId).screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
+}
+
+/** The sync panel's pending-writes badge. */
+export function pendingBadge(page: Page): Locator {
+  return page.getByTestId('pending-badge');
+}
+
+/** Waits until the service worker controls the page (its next reload is served from the cache). */
+export async function swControlling(page: Page): Promise<void> {
+  await expect(page.getByTestId('sw-state')).toHaveAttribute('data-state', 'controlling', { timeout: 20_000 });
+}
+
+/** Saves `count` keys `${stem}0…` with small JSON values through the editor. */
+export async function saveMany(page: Page, stem: string, count: number, value = (i: number) => JSON.stringify({ i })): Promise<void> {
+  for (let i = 0; i < count; i++) await save(page, { key: `${stem}${i}`, value: value(i) });
 }

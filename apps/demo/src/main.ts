@@ -56,7 +56,14 @@ const editor = mountEditor({
 });
 
 const keyBrowser = mountKeyBrowser({ body: byTestId('key-rows'), onSelect: (key) => void editor.load(key) });
-const syncPanel = mountSyncPanel({ root: byTestId('sync-panel'), app: () => session.app, online, onPending: (n) => worker.pendingChanged(n) });
+const syncPanel = mountSyncPanel({
+  root: byTestId('sync-panel'),
+  app: () => session.app,
+  online,
+  // The switch is an app-level "offline": the service worker must not flush behind its back, so
+  // Background Sync is asked for only while the app itself wants to be online.
+  onPending: (n) => worker.pendingChanged(online.forcedOffline ? 0 : n),
+});
 const analyticsPanel = mountAnalyticsPanel(byTestId('analytics-panel'));
 const cachePanel = byTestId('cache-panel');
 

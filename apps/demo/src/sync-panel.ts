@@ -91,8 +91,9 @@ export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
         break;
       }
       case 'progress':
+        // A phase with nothing to do is complete, not stuck at 0 %.
         progress.max = Math.max(1, e.progress.total);
-        progress.value = e.progress.done;
+        progress.value = e.progress.total === 0 ? progress.max : e.progress.done;
         progress.dataset.phase = e.progress.phase;
         break;
       case 'dead-lettered':

@@ -1,0 +1,105 @@
+import { expect, test } from './fixtures.js';
+import { load, openDemo, pendingBadge, save, shoot } from './demo.js';
+
+test('online: a save reaches the emulator; the switch takes the app offline and back', async ({ page, emulator }) => {
+  await openDemo(page);
+  await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'online');
+  await save(page, { key: 'note', value: '{"text":"hello cloud"}' });
+  await expect.poll(async () => (await emulator.keys()).get('note')?.value).toEqual({ text: 'hello cloud' });
+  await expect(pendingBadge(page)).toHaveAttribute('data-count', '0');
+  await expect(page.getByTestId('last-sync')).not.toHaveText('never');
+
+  await page.getByTestId('online-switch').uncheck();
+  await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'offline');
+  await save(page, { key: 'note', value: '{"text":"edited offline"}' });
+  await save(page, { key: 'todo', value: '"later"' });
+  await expect(pendingBadge(page)).toHaveAttribute('data-count', '2');
+  expect((await emulator.keys()).get('note')?.value).toEqual({ text: 'hello cloud' });
+  await shoot(page, 'sync-offline', 'sync-panel');
+
+  await page.getByTestId('online-switch').check();
+  await expect(pendingBadge(page)).toHaveAttribute('data-count', '0');
+  const remote = await emulator.keys();
+  expect(remote.get('note')?.value).toEqual({ text: 'edited offline' });
+  expect(remote.get('todo')?.value).toBe('later');
+});
+
+test('full sync pulls what another device wrote and shows its progress', async ({ browser, page, emulator }) => {
+  const other = await browser.newContext();
+  const device = await other.newPage();
+  await openDemo(device);
+  for (const k of ['a', 'b', 'c']) await save(device, { key: `remote-${k}`, value: `"${k}"` });
+  await expect.poll(async () => (await emulator.keys()).size).toBe(3);
+  await other.close();
+
+  await openDemo(page);
+  await page.getByTestId('full-sync').click();
+  await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-done', 'true');
+  await expect(page.getByTestId('sync-message')).toContainText('full sync: pulled');
+  await expect(page.getByTestId('key-row')).toHaveCount(3);
+  const bar = page.getByTestId('sync-progress');
+  expect(await bar.evaluate((p: HTMLProgressElement) => p.value === p.max)).toBe(true);
+  await load(page, 'remote-b');
+  await expect(page.getByTestId('value-output')).toHaveText('"b"');
+  await shoot(page, 'full-sync', 'sync-panel');
+});
+
+test('a refused push is dead-lettered; Retry delivers it once the cloud accepts it again', async ({ page, emulator }) => {
+  await openDemo(page);
+  await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'online');
+  // Every read of the push transaction answers 403: permission-denied is permanent, not retried.
+  await emulator.faults({ failNext: { count: 100, status: 403, rpc: 'batchGet' } });
+  await save(page, { key: 'forbidden', value: '"x"' });
+  const letter = page.getByTestId('dead-letter');
+  await expect(letter).toHaveCount(1);
+  await expect(letter).toHaveAttribute('data-key', 'forbidden');
+  await expect(letter).toContainText('permission-denied');
+  await expect(pendingBadge(page)).toHaveAttribute('data-count', '0');
+  expect((await emulator.keys()).has('forbidden')).toBe(false);
+  await shoot(page, 'dead-letter', 'sync-panel');
+
+  await emulator.clearFaults();
+  await letter.getByTestId('retry-dead').click();
+  await expect(letter).toHaveCount(0);
+  await expect.poll(async () => (await emulator.keys()).get('forbidden')?.value).toBe('x');
+});
+
+test('a conflicting offline edit is resolved last-write-wins and listed under Conflicts', async ({ browser, page, emulator }) => {
+  await openDemo(page);
+  await save(page, { key: 'shared', value: '"v1"' });
+  await expect.poll(async () => (await emulator.keys()).get('shared')?.value).toBe('v1');
+  await page.getByTestId('online-switch').uncheck();
+  await save(page, { key: 'shared', value: '"mine, older"' });
+
+  // Another device edits the same key later and pushes first.
+  const other = await browser.newContext();
+  const device = await other.newPage();
+  await openDemo(device);
+  await device.getByTestId('sync-now').click();
+  await expect(device.getByTestId('key-row')).toHaveCount(1);
+  await save(device, { key: 'shared', value: '"theirs, newer"' });
+  await expect.poll(async () => (await emulator.keys()).get('shared')?.value).toBe('theirs, newer');
+  await other.close();
+
+  await page.getByTestId('online-switch').check();
+  const conflict = page.getByTestId('conflict');
+  await expect(conflict.first()).toHaveAttribute('data-key', 'shared');
+  await expect(conflict.first()).toContainText('remote won');
+  await load(page, 'shared');
+  await expect(page.getByTestId('value-output')).toHaveText('"theirs, newer"');
+  expect((await emulator.keys()).get('shared')?.value).toBe('theirs, newer');
+  await shoot(page, 'conflict', 'sync-panel');
+});
+
+test('the offline operation queue counts visits offline and applies each exactly once', async ({ page, emulator }) => {
+  await openDemo(page);
+  await page.getByTestId('online-switch').uncheck();
+  for (let i = 0; i < 3; i++) {
+    await page.getByTestId('visit-button').click();
+    await expect(page.getByTestId('ops-badge')).toHaveAttribute('data-count', String(i + 1));
+  }
+  expect(await emulator.counter('visits', 'count')).toBeUndefined();
+  await page.getByTestId('online-switch').check();
+  await expect(page.getByTestId('ops-badge')).toHaveAttribute('data-count', '0');
+  expect(await emulator.counter('visits', 'count')).toBe(3);
+});
