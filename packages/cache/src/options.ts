@@ -1,21 +1,7 @@
 import { StowageError } from '@stowage/core';
 
-// Core keeps its option checks internal; these are the few the cache needs, with the same messages.
-
-/** Throws `invalid-argument` when `options` is not an object or has a key outside `allowed` (catches typos). */
-export function checkOptions(options: unknown, allowed: readonly string[], where: string): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new StowageError('invalid-argument', `${where}: options must be an object`, { details: { where } });
-  }
-  for (const k of Object.keys(options)) {
-    if (!allowed.includes(k)) {
-      throw new StowageError('invalid-argument', `${where}: unknown option "${k}" (allowed: ${allowed.join(', ')})`, {
-        details: { where, option: k },
-      });
-    }
-  }
-}
+/** Unknown-option check, shared with core (one message for typos everywhere). */
+export { checkOptions } from '@stowage/core';
 
 /** A positive number of milliseconds (or bytes / entries when `allowInfinity` and it is a limit). */
 export function checkPositive(value: unknown, name: string, allowInfinity = false): asserts value is number {

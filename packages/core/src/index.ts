@@ -13,5 +13,5 @@ export { createStorage } from './storage.js';
 export { BACKUP_FORMAT, BACKUP_VERSION, parseBackup, toBase64, fromBase64 } from './backup.js';
 export type { Backup, BackupEntry } from './backup.js';
 export { serializeValue, utf8Length } from './serialize.js';
-export { validateKey, MAX_KEY_LENGTH } from './validate.js';
+export { checkDuration, checkOptions, validateKey, MAX_KEY_LENGTH } from './validate.js';
 export { RESERVED, metaKey } from './meta-store.js';
