@@ -27,6 +27,8 @@ export class HotKeyTable {
   readonly capacity: number;
   floor = 0;
   readonly #map = new Map<string, HotEntry>();
+  /** Entries dropped by pruning, reused for new keys: a stream of distinct keys then allocates nothing per access. */
+  readonly #free: HotEntry[] = [];
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -39,7 +41,14 @@ export class HotKeyTable {
   touch(key: string, write: boolean, size?: number): void {
     let e = this.#map.get(key);
     if (e === undefined) {
-      e = { count: this.floor, reads: 0, writes: 0, error: this.floor };
+      e = this.#free.pop();
+      // One object shape for every entry (size always present) keeps property access monomorphic.
+      if (e === undefined) e = { count: this.floor, reads: 0, writes: 0, error: this.floor, size: undefined };
+      else {
+        e.count = e.error = this.floor;
+        e.reads = e.writes = 0;
+        e.size = undefined;
+      }
       this.#map.set(key, e);
       if (this.#map.size > 2 * this.capacity) this.#prune();
     }
@@ -81,14 +90,20 @@ export class HotKeyTable {
 
   #prune(): void {
     const sorted = [...this.#map].sort(byCount);
-    for (const [k, e] of sorted.slice(this.capacity)) {
+    for (let i = this.capacity; i < sorted.length; i++) {
+      const [k, e] = sorted[i]!;
       if (e.count > this.floor) this.floor = e.count;
       this.#map.delete(k);
+      this.#free.push(e);
     }
   }
 
+  /** The top `capacity` keys; the floor rises to the highest count left out, so estimates stay upper bounds. */
   toJSON(): HotKeysJson {
-    return { floor: this.floor, entries: this.top(2 * this.capacity).map(([k, e]) => [k, e.count, e.reads, e.writes, e.error, e.size ?? null]) };
+    const sorted = [...this.#map].sort(byCount);
+    const cut = sorted[this.capacity];
+    const floor = cut && cut[1].count > this.floor ? cut[1].count : this.floor;
+    return { floor, entries: sorted.slice(0, this.capacity).map(([k, e]) => [k, e.count, e.reads, e.writes, e.error, e.size ?? null]) };
   }
 
   /** Rebuilds a table; `undefined` when `j` is not a valid {@link HotKeysJson}. */

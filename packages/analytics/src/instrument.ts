@@ -5,7 +5,7 @@ import type {
 } from '@stowage/core';
 import { AnalyticsImpl, errorCode } from './analytics.js';
 import type { Analytics } from './analytics-types.js';
-import type { OperationLogEntry, Outcome } from './stats-types.js';
+import type { Outcome } from './stats-types.js';
 import { registerWrapper } from './wrapped.js';
 
 /** What a finished call adds to its log entry: outcome, reads and hits, the keys it read. */
@@ -78,7 +78,7 @@ class Instrumented implements Storage {
   get<T>(key: string, defaultValue: T): Promise<T>;
   get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
     // Asked without the default so a miss can be told from a stored value equal to it.
-    return this.#time('get', key, undefined, () => this.#inner.get<T>(key), (v) => (v === undefined ? MISS : HIT)).then((v) => (v === undefined ? defaultValue : v));
+    return this.#time('get', key, undefined, () => this.#inner.get<T>(key), (v) => (v === undefined ? MISS : HIT), undefined, defaultValue);
   }
 
   getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
@@ -205,7 +205,10 @@ class Instrumented implements Storage {
   }
 
   /** Times `run`, records the outcome, and hands back exactly what `run` resolved or rejected with. */
-  #time<T>(op: string, key: string | undefined, keys: number | undefined, run: () => Promise<T>, done: (v: T) => Done = () => OK, sizeOf?: () => number | undefined): Promise<T> {
+  #time<T>(
+    op: string, key: string | undefined, keys: number | undefined, run: () => Promise<T>, done: (v: T) => Done = () => OK, sizeOf?: () => number | undefined,
+    ifUndefined?: T,
+  ): Promise<T> {
     const t0 = this.#timer();
     let p: Promise<T>;
     try {
@@ -217,7 +220,7 @@ class Instrumented implements Storage {
       (v) => {
         const d = done(v);
         this.#record(op, key, keys, t0, d.outcome, undefined, sizeOf?.(), d);
-        return v;
+        return v === undefined ? (ifUndefined as T) : v;
       },
       (e: unknown) => {
         sizeOf?.();
@@ -228,12 +231,8 @@ class Instrumented implements Storage {
   }
 
   #record(op: string, key: string | undefined, keys: number | undefined, t0: number, outcome: Outcome, err: unknown, size: number | undefined, d: Done): void {
-    const entry: OperationLogEntry = { at: this.#a.now(), op, durationMs: this.#timer() - t0, outcome };
-    if (key !== undefined) entry.key = key;
-    if (keys !== undefined) entry.keys = keys;
-    if (size !== undefined) entry.size = size;
-    if (outcome === 'error') entry.error = errorCode(err);
-    this.#a.recordOperation(entry, d.reads ?? 0, d.hits ?? 0, d.readKeys);
+    const t1 = this.#timer();
+    this.#a.recordOperation(this.#a.stamp(t1), op, key, keys, size, t1 - t0, outcome, outcome === 'error' ? errorCode(err) : undefined, d.reads ?? 0, d.hits ?? 0, d.readKeys);
   }
 }
 

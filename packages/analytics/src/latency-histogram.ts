@@ -16,6 +16,11 @@ const MAX_UNITS = 2 ** (MAX_EXP + 1) - 1;
 /** Bucket of a value in units. */
 function bucketOf(units: number): number {
   if (units < LINEAR) return units;
+  if (units < 0x80000000) {
+    // Below 2^31 units (≈214 s), the common case: integer bit operations only.
+    const e = 31 - Math.clz32(units);
+    return LINEAR + (e - 6) * SUB + ((units >>> (e - 5)) - SUB);
+  }
   const v = Math.min(units, MAX_UNITS);
   const exp = v < 2 ** 32 ? 31 - Math.clz32(v) : 63 - Math.clz32(Math.floor(v / 2 ** 32));
   const width = 2 ** (exp - 5);

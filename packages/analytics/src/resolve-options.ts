@@ -22,14 +22,18 @@ export interface ResolvedOptions {
   growthSamples: number;
   clock: Clock;
   timer: () => number;
+  /** With the default clock and timer: epoch ms at timer 0 (`performance.timeOrigin`), else 0. */
+  fastStamp: number;
   locks: LockPort;
   pagehideTarget: PagehideTarget | undefined;
   onError: (error: StowageError) => void;
 }
 
+const perf = (globalThis as { performance?: { now(): number; timeOrigin?: number } }).performance;
+const hasPerf = typeof perf?.now === 'function' && typeof perf.timeOrigin === 'number';
+
 function defaultTimer(): () => number {
-  const perf = (globalThis as { performance?: { now(): number } }).performance;
-  return perf && typeof perf.now === 'function' ? () => perf.now() : () => Date.now();
+  return hasPerf ? () => perf!.now() : () => Date.now();
 }
 
 function defaultPagehideTarget(): PagehideTarget | undefined {
@@ -69,6 +73,7 @@ export function resolveOptions(o: AnalyticsOptions = {}): ResolvedOptions {
     growthSamples: o.growthSamples ?? 120,
     clock: o.clock ?? systemClock,
     timer: o.timer ?? defaultTimer(),
+    fastStamp: o.clock === undefined && o.timer === undefined && hasPerf ? perf!.timeOrigin! : 0,
     locks: o.locks ?? defaultLocks(),
     pagehideTarget: p === undefined ? defaultPagehideTarget() : p === false ? undefined : p,
     onError: o.onError ?? reportError,
