@@ -1,4 +1,4 @@
-import type { BroadcastFactory, BroadcastPort, Clock } from './ports.js';
+import type { BroadcastFactory, BroadcastPort, Clock, OnlinePort } from './ports.js';
 
 /*
  * Ports for tests — of Stowage and of apps built on it: a clock that moves only when told, and an
@@ -82,3 +82,25 @@ export function memoryBroadcast(): BroadcastFactory {
   };
 }
 
+
+/** An {@link OnlinePort} the test switches by hand, as `navigator.onLine` + `online`/`offline` events would. */
+export interface ManualOnline extends OnlinePort {
+  set(online: boolean): void;
+}
+
+/** Creates a {@link ManualOnline}, initially `online`. */
+export function manualOnline(initial = true): ManualOnline {
+  let online = initial;
+  const listeners = new Set<(online: boolean) => void>();
+  return {
+    isOnline: () => online,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    set(next) {
+      online = next;
+      for (const l of [...listeners]) l(next);
+    },
+  };
+}

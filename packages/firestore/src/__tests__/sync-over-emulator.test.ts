@@ -3,8 +3,7 @@
 // with its fault injection. Real time here (the emulator is real), with small backoffs.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { doc, getDoc } from 'firebase/firestore/lite';
-import { createStorage, memoryDriver, memoryLocks, memoryBroadcast } from '@stowage/core';
-import type { OnlinePort } from '@stowage/core';
+import { createStorage, manualOnline, memoryDriver, memoryLocks, memoryBroadcast } from '@stowage/core';
 import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
 import { createNetworkMonitor, createOfflineQueue, createSync } from '@stowage/sync';
 import type { OfflineQueue, SyncOptions } from '@stowage/sync';
@@ -28,12 +27,6 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-function switchable(initial = true): OnlinePort & { set(v: boolean): void } {
-  let on = initial;
-  const ls = new Set<(v: boolean) => void>();
-  return { isOnline: () => on, subscribe: (l) => (ls.add(l), () => ls.delete(l)), set: (v) => ((on = v), ls.forEach((l) => l(v))) };
-}
-
 function remoteFor(collectionPath: string): FirestoreRemote {
   const remote = emulatorRemote(emulator.host, emulator.port, { collectionPath });
   closers.push(() => remote.close());
@@ -43,7 +36,7 @@ function remoteFor(collectionPath: string): FirestoreRemote {
 function syncClient(collectionPath: string, extra: Partial<SyncOptions> = {}) {
   const remote = remoteFor(collectionPath);
   const storage = createStorage({ driver: memoryDriver(), prefix: 'app', broadcast: false });
-  const online = switchable();
+  const online = manualOnline();
   const sync = createSync({
     storage, remote, locks: memoryLocks(), broadcast: memoryBroadcast(), pullInterval: 0, backoff: BACKOFF, requestTimeout: 2000,
     network: createNetworkMonitor({ online }), ...extra,

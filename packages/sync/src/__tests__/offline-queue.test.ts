@@ -1,23 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryDriver, memoryLocks, StowageError } from '@stowage/core';
-import type { Driver, OnlinePort } from '@stowage/core';
+import { manualOnline, memoryDriver, memoryLocks, StowageError } from '@stowage/core';
+import type { Driver } from '@stowage/core';
 import { fakeClock, memoryBus, settle } from '@stowage/test-utils';
 import type { FakeClock } from '@stowage/test-utils';
 import { createNetworkMonitor, createOfflineQueue, memoryRemote } from '../index.js';
 import type { MemoryRemote, OfflineQueue, OfflineQueueEvent } from '../index.js';
-
-function online(initial = true): OnlinePort & { set(v: boolean): void } {
-  let on = initial;
-  const ls = new Set<(v: boolean) => void>();
-  return { isOnline: () => on, subscribe: (l) => (ls.add(l), () => ls.delete(l)), set: (v) => ((on = v), ls.forEach((l) => l(v))) };
-}
 
 const open: OfflineQueue[] = [];
 afterEach(async () => {
   for (const q of open.splice(0)) await q.close();
 });
 
-function make(remote: MemoryRemote, clock: FakeClock, driver: Driver = memoryDriver(), net = online()) {
+function make(remote: MemoryRemote, clock: FakeClock, driver: Driver = memoryDriver(), net = manualOnline()) {
   const q = createOfflineQueue({ remote, driver, clock, locks: memoryLocks(), broadcast: memoryBus(), network: createNetworkMonitor({ online: net }), random: () => 0.5 });
   open.push(q);
   return { q, net };
@@ -28,14 +22,14 @@ describe('createOfflineQueue', () => {
     const clock = fakeClock();
     const remote = memoryRemote({ clock });
     const driver = memoryDriver();
-    const first = make(remote, clock, driver, online(false));
+    const first = make(remote, clock, driver, manualOnline(false));
     await first.q.add({ type: 'create', collection: 'todos', id: 't1', data: { title: 'a', done: false } });
     await first.q.add({ type: 'update', collection: 'todos', id: 't1', data: { done: true } });
     await first.q.add({ type: 'increment', collection: 'counters', id: 'c', data: { n: 2 } });
     expect(await first.q.size()).toBe(3);
     await first.q.close();
     // "Reload": a new queue on the same driver finds the operations and applies them once online.
-    const second = make(remote, clock, driver, online(false));
+    const second = make(remote, clock, driver, manualOnline(false));
     expect((await second.q.list()).map((o) => `${o.type}:${o.collection}/${o.id}`)).toEqual(['create:todos/t1', 'update:todos/t1', 'increment:counters/c']);
     second.net.set(true);
     await settle(10);

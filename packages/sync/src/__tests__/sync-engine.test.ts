@@ -1,24 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStorage, memoryDriver, memoryLocks, RESERVED, StowageError } from '@stowage/core';
-import type { Driver, DriverOp, OnlinePort, Storage } from '@stowage/core';
+import { createStorage, manualOnline, memoryDriver, memoryLocks, RESERVED, StowageError } from '@stowage/core';
+import type { Driver, DriverOp, ManualOnline, Storage } from '@stowage/core';
 import { fakeClock, memoryBus, settle, xorCodec } from '@stowage/test-utils';
 import type { FakeClock } from '@stowage/test-utils';
 import { createNetworkMonitor, createSync, memoryRemote } from '../index.js';
 import type { MemoryRemote, Sync, SyncEvent, SyncOptions } from '../index.js';
-
-/** A switchable connectivity port, as navigator.onLine + online/offline events would be. */
-function switchableOnline(initial = true): OnlinePort & { set(online: boolean): void } {
-  let online = initial;
-  const listeners = new Set<(o: boolean) => void>();
-  return {
-    isOnline: () => online,
-    subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
-    set(next) {
-      online = next;
-      for (const l of listeners) l(next);
-    },
-  };
-}
 
 /** Counts driver batches and what they contain. */
 function countingDriver(inner: Driver = memoryDriver()): Driver & { batches: DriverOp[][] } {
@@ -38,7 +24,7 @@ interface Client {
   storage: Storage;
   sync: Sync;
   driver: Driver & { batches: DriverOp[][] };
-  online: ReturnType<typeof switchableOnline>;
+  online: ManualOnline;
   events: SyncEvent[];
 }
 
@@ -51,7 +37,7 @@ function client(remote: MemoryRemote, clock: FakeClock, extra: Partial<SyncOptio
   const { encryption, ...syncOptions } = extra;
   const driver = countingDriver();
   const storage = createStorage({ driver, prefix: 'app', clock, broadcast: false, ...(encryption ? { encryption } : {}) });
-  const online = switchableOnline();
+  const online = manualOnline();
   const sync = createSync({
     storage, remote, clock, locks: memoryLocks(), broadcast: memoryBus(), random: Math.random,
     network: createNetworkMonitor({ online }), pullInterval: 0, ...syncOptions,
