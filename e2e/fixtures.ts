@@ -82,6 +82,12 @@ export class Emulator {
     await this.#call('DELETE', '/emulator/faults');
   }
 
+  /** Requests held by a `hang` fault right now. */
+  async hungRequests(): Promise<number> {
+    const snap = (await this.#call('GET', '/emulator/faults')) as { hungRequests?: number };
+    return snap.hungRequests ?? 0;
+  }
+
   /** Request counters (`GET /emulator/stats`). */
   async stats(): Promise<{ total: number; byRpc: Record<string, number> }> {
     return (await this.#call('GET', '/emulator/stats')) as { total: number; byRpc: Record<string, number> };

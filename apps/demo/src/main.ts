@@ -101,10 +101,11 @@ const watch = (app: Stowage): void => {
   });
   syncPanel.attach(app);
   void refresh();
-  void app
-    .ready()
-    .then(() => app.sync?.pull())
-    .catch((err: unknown) => status.error(err, 'start'));
+  app.ready().then(
+    // Catch up with the cloud at start; offline, the reconnect does it. Failures show in the sync panel.
+    () => void (network.state().online ? app.sync?.pull().catch(() => undefined) : undefined),
+    (err: unknown) => status.error(err, 'start'),
+  );
 };
 watch(session.app);
 session.onSwap(watch);

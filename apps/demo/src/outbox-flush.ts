@@ -1,4 +1,4 @@
-import { createStowage, indexedDbDriver } from 'stowage';
+import { createNetworkMonitor, createStowage, indexedDbDriver, type OnlinePort } from 'stowage';
 import { DEMO, demoCloud } from './demo-config.js';
 
 /** What one flush from the service worker did. */
@@ -14,6 +14,10 @@ export interface OutboxFlushResult {
  * needed), flushes, and closes. Web Locks keep it from flushing at the same time as an open tab.
  */
 export async function flushOutbox(): Promise<OutboxFlushResult> {
+  // The browser fires `sync` because it believes the network is back; the worker's navigator.onLine
+  // may lag behind that (and a paused queue would flush nothing). Try: a failed request leaves the
+  // writes pending, the event fails, and the browser schedules another attempt.
+  const alwaysOnline: OnlinePort = { isOnline: () => true, subscribe: () => () => undefined };
   const cloud = demoCloud('demo-sw');
   if (!cloud) return { pending: 0 };
   const app = createStowage({
@@ -22,6 +26,7 @@ export async function flushOutbox(): Promise<OutboxFlushResult> {
     cache: false,
     analytics: false,
     mini: false,
+    network: createNetworkMonitor({ online: alwaysOnline }),
     cloud: { ...cloud, sync: { pullInterval: 0 } },
   });
   try {
@@ -32,5 +37,6 @@ export async function flushOutbox(): Promise<OutboxFlushResult> {
     return { pending };
   } finally {
     await app.close();
+    app.network.close(); // given, not owned: close() leaves it to us
   }
 }

@@ -62,10 +62,12 @@ sw.addEventListener('fetch', (e) => {
   if (manifest.urls.length === 0 || req.method !== 'GET' || new URL(req.url).origin !== sw.location.origin) return;
   if (req.mode === 'navigate') {
     // Network first for the page itself, so a new build shows when online; the shell when not.
-    e.respondWith(fetch(req).catch(async () => (await caches.match('/index.html', { cacheName })) ?? Response.error()));
+    e.respondWith(fetch(req).catch(async () => (await caches.match('/index.html', { cacheName, ignoreVary: true })) ?? Response.error()));
     return;
   }
-  e.respondWith(caches.match(req, { cacheName }).then((hit) => hit ?? fetch(req)));
+  // ignoreVary: servers add `Vary: Origin` (Vite's CORS), and module scripts are requested with an
+  // Origin header the precache requests lacked; the files do not differ by origin.
+  e.respondWith(caches.match(req, { cacheName, ignoreVary: true }).then((hit) => hit ?? fetch(req)));
 });
 
 sw.addEventListener('sync', (e) => {
