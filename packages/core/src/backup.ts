@@ -2,6 +2,7 @@ import { StowageError } from './errors.js';
 
 /** Format tag and version of {@link Backup}. */
 export const BACKUP_FORMAT = 'stowage-backup';
+/** Version of the {@link Backup} layout this code writes; `parseBackup` refuses newer ones. */
 export const BACKUP_VERSION = 1;
 
 /** One key of a backup: either its `value` (JSON) or its encoded `data` (base64) with `codecs`. */
