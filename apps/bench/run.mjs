@@ -5,6 +5,10 @@
 //   (default 3): each figure is the median of the per-run medians, which steadies a busy machine.
 // A full run writes results/latest.json and results/chart.png; a filtered run writes
 // results/partial.json and results/partial-chart.png instead, so it never replaces the full results.
+// --profile records a CPU profile of the page during the runs (V8 sampling profiler over CDP),
+// prints the functions with the most self time and writes results/profile.cpuprofile (open it in
+// Chrome DevTools). Time the profile does not see as JavaScript is idle: IndexedDB, network, I/O.
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +21,7 @@ const root = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const filter = args.find((a) => !a.startsWith('--'));
 const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
+const profile = args.includes('--profile');
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
 
 const median = (xs) => {
@@ -56,7 +61,7 @@ function table(rows) {
 
 function fmt(n, unit) {
   if (n === null || n === undefined) return '—';
-  if (unit === 'bytes') return Math.round(n).toLocaleString('en');
+  if (unit === 'bytes' || unit === 'count') return Math.round(n).toLocaleString('en');
   if (unit === '%') return `${n.toFixed(1)}%`;
   return n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : n.toFixed(0);
 }
@@ -92,12 +97,59 @@ function printGroup(group) {
   if (group.note) console.log(group.note);
 }
 
+/** Self time per function (and per script), largest first, from a V8 CPU profile. */
+function printProfile(cpu) {
+  const dt = new Map(); // node id → ms of samples whose leaf is that node
+  for (let i = 0; i < cpu.samples.length; i++) dt.set(cpu.samples[i], (dt.get(cpu.samples[i]) ?? 0) + (cpu.timeDeltas[i] ?? 0) / 1000);
+  const byFn = new Map();
+  let total = 0;
+  for (const node of cpu.nodes) {
+    const ms = dt.get(node.id) ?? 0;
+    total += ms;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = url.replace(/^https?:\/\/[^/]+\//, '').replace(/\?.*$/, '').replace(/^.*node_modules\/\.vite\/deps\//, 'deps/');
+    const key = `${functionName || '(anonymous)'}  ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
+    byFn.set(key, (byFn.get(key) ?? 0) + ms);
+  }
+  console.log(`\nCPU profile: ${(total / 1000).toFixed(1)} s sampled; functions by self time`);
+  const rows = [['function', 'self ms', '%']];
+  for (const [k, ms] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30)) rows.push([k.slice(0, 110), ms.toFixed(0), `${((100 * ms) / total).toFixed(1)}%`]);
+  console.log(table(rows));
+}
+
 function printTargets(targets) {
   if (targets.length === 0) return;
   console.log('\nTargets (speed factor of Stowage vs the reference peer, same run)');
   const rows = [['target', 'measured', 'reference', 'status']];
   for (const t of targets) rows.push([t.label, t.ratio === null ? '—' : `${t.ratio.toFixed(2)}×`, t.peerCase ?? '—', t.status]);
   console.log(table(rows));
+}
+
+/**
+ * Starts the Firestore emulator CLI on a free loopback port (for the sync group), as the browser
+ * tests do: a child process, ready once it prints its URL.
+ */
+function startEmulator() {
+  const bin = join(root, '..', '..', 'packages', 'firestore-emulator', 'bin', 'stowage-firestore-emulator.mjs');
+  const child = spawn(process.execPath, [bin, '--host', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once('exit', (code) => reject(new Error(`Firestore emulator exited early (code ${code}): ${out}`)));
+  });
+}
+
+function stopEmulator(emulator) {
+  const child = emulator?.child;
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }
 
 const server = await createServer({
@@ -123,10 +175,13 @@ async function runOnce(page, rotate) {
 }
 
 let browser;
+let emulator;
 try {
   await server.listen();
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('Vite did not report a local URL');
+  const local = server.resolvedUrls?.local[0];
+  if (!local) throw new Error('Vite did not report a local URL');
+  emulator = await startEmulator();
+  const url = `${local}?emulator=127.0.0.1:${emulator.port}`;
   browser = await chromium.launch(chromiumLaunchOptions());
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (err) => console.error('page error:', err));
@@ -135,10 +190,22 @@ try {
   });
   await page.goto(url);
   console.log(`Chromium ${browser.version()} — ${url}${filter ? ` — filter "${filter}"` : ''} — ${runs} run(s), figures = median of run medians`);
+  const cdp = profile ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   const reports = [];
   for (let i = 0; i < runs; i++) {
     process.stdout.write(`run ${i + 1}/${runs}…\n`);
     reports.push(await runOnce(page, i));
+  }
+  if (cdp) {
+    const { profile: cpu } = await cdp.send('Profiler.stop');
+    mkdirSync(join(root, 'results'), { recursive: true });
+    writeFileSync(join(root, 'results', 'profile.cpuprofile'), JSON.stringify(cpu));
+    printProfile(cpu);
   }
   const report = combine(reports);
   if (report.groups.length === 0) {
@@ -160,4 +227,5 @@ try {
 } finally {
   await browser?.close();
   await server.close();
+  await stopEmulator(emulator);
 }

@@ -10,7 +10,7 @@ export default defineConfig({
   optimizeDeps: {
     include: [
       'fflate', 'lz-string', 'crypto-js', 'crypto-js/aes', 'crypto-js/pad-nopadding',
-      'idb-keyval', 'localforage', 'dexie', 'lru-cache', 'quick-lru', 'mnemonist',
+      'idb-keyval', 'localforage', 'dexie', 'lru-cache', 'quick-lru', 'mnemonist', 'firebase/app', 'firebase/firestore/lite',
     ],
   },
   server: {

@@ -44,7 +44,20 @@ async function runCase(group: BenchGroup, c: BenchCase, settings: Settings): Pro
   const samples: Record<string, number[]> = {};
   const iterations: Record<string, number> = {};
   try {
+    if (instance.sample) {
+      for (let i = 0; i < settings.warmup; i++) await instance.sample();
+      const runs: Record<string, number>[] = [];
+      for (let r = 0; r < settings.repetitions; r++) runs.push(await instance.sample());
+      for (const m of group.metrics) {
+        const xs = runs.map((x) => x[m.key]).filter((v): v is number => typeof v === 'number');
+        if (xs.length === 0) continue;
+        samples[m.key] = xs;
+        iterations[m.key] = 1;
+        values[m.key] = median(xs);
+      }
+    }
     for (const m of group.metrics) {
+      if (m.key in values) continue;
       const op = instance.timed[m.key];
       if (op) {
         const t = await timeOperation(op, settings);

@@ -22,7 +22,7 @@ declare global {
 
 function format(n: number | null, unit: string): string {
   if (n === null) return '—';
-  if (unit === 'bytes') return Math.round(n).toLocaleString('en');
+  if (unit === 'bytes' || unit === 'count') return Math.round(n).toLocaleString('en');
   if (unit === '%') return `${n.toFixed(1)}%`;
   return n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : n.toFixed(0);
 }

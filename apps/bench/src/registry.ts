@@ -1,17 +1,23 @@
 import { lruCacheGroup } from './groups/cache.js';
+import { analyticsGroup } from './groups/analytics.js';
 import { compressionGroup } from './groups/compression.js';
 import { encryptedStorageGroup } from './groups/encrypted-storage.js';
 import { encryptionGroup, keyDerivationGroup } from './groups/encryption.js';
 import { hydrationGroup } from './groups/hydration.js';
 import { kvGroup } from './groups/kv.js';
 import { syncReadGroup } from './groups/sync-read.js';
+import { syncReplayGroup } from './groups/sync-replay.js';
+import { emulatorTarget } from './emulator.js';
 import type { BenchGroup } from './types.js';
 
 /**
  * Every benchmark group, in run order. To add one, write a `groups/<topic>.ts` returning a
  * {@link BenchGroup} (a list of named cases measured on the same input) and list it here.
- * Group ids are referenced by `targets.ts`.
+ * Group ids are referenced by `targets.ts`. The sync group needs the Firestore emulator that
+ * `run.mjs` starts (page URL `?emulator=host:port`); a page opened without one leaves it out.
  */
+const emulator = emulatorTarget();
+
 export const REGISTRY: readonly BenchGroup[] = [
   kvGroup('kv-2k', 2_000),
   kvGroup('kv-20k', 20_000),
@@ -24,4 +30,6 @@ export const REGISTRY: readonly BenchGroup[] = [
   encryptionGroup('encryption-150k', 150 * 1024),
   encryptedStorageGroup('encrypted-storage-150k', 150 * 1024),
   keyDerivationGroup('key-derivation'),
+  ...(emulator ? [syncReplayGroup('sync-replay', emulator, 10_000, 1_000)] : []),
+  analyticsGroup('analytics-2k', 2_000),
 ];

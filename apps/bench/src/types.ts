@@ -2,7 +2,7 @@
 export interface MetricDef {
   key: string;
   label: string;
-  unit: 'ms' | 'bytes' | '%';
+  unit: 'ms' | 'bytes' | '%' | 'count';
   better: 'lower' | 'higher';
 }
 
@@ -12,6 +12,12 @@ export interface CaseInstance {
   timed: Record<string, () => unknown>;
   /** Figures that need no timing (output size, ratio…), by metric key. */
   facts?: Record<string, number>;
+  /**
+   * One repetition that measures itself, for work that needs untimed preparation every time (a fresh
+   * database, writes made offline before the timed replay): resolves to a figure per metric key. Run
+   * `warmup` + `repetitions` times; the median of each figure is reported.
+   */
+  sample?(): Promise<Record<string, number>>;
   /** Releases what setup took (connections, databases, localStorage), so the next case starts clean. */
   teardown?(): Promise<void> | void;
 }
