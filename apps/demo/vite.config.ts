@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { defaultClientConditions, defineConfig } from 'vite';
 import { precacheManifest } from './precache-plugin.js';
+import { serviceWorkerDev } from './sw-dev-plugin.js';
 
 /**
  * The demo runs the workspace packages from `src/` (their `source` export condition), so editing a
@@ -21,5 +22,5 @@ export default defineConfig({
       output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
     },
   },
-  plugins: [precacheManifest()],
+  plugins: [precacheManifest(), serviceWorkerDev()],
 });

@@ -14,8 +14,8 @@ interface SyncManagerLike {
 }
 
 /**
- * Registers the demo's service worker with workbox-window (`/sw.js` from the build; `/src/sw.ts`
- * through Vite in dev) and mirrors its state on `el` (`data-state`: unsupported | registering |
+ * Registers the demo's service worker with workbox-window (`/sw.js`: the build's, or `src/sw.ts`
+ * served by Vite in dev — see sw-dev-plugin.ts) and mirrors its state on `el` (`data-state`: unsupported | registering |
  * registered | controlling | error).
  */
 export function registerServiceWorker(el: HTMLElement): ServiceWorkerLink {
@@ -27,7 +27,7 @@ export function registerServiceWorker(el: HTMLElement): ServiceWorkerLink {
     show('unsupported', 'service worker: not supported here');
     return { pendingChanged: () => undefined, flushViaWorker: () => Promise.reject(new Error('no service worker')) };
   }
-  const wb = new Workbox(import.meta.env.DEV ? '/src/sw.ts' : '/sw.js', { type: 'module', scope: '/' });
+  const wb = new Workbox('/sw.js', { type: 'module', scope: '/' });
   let registration: ServiceWorkerRegistration | undefined;
   let lastPending = 0;
   const controlling = (): void => show('controlling', 'service worker: controlling this page (app shell cached, outbox flushed in the background)');
