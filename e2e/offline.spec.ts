@@ -66,3 +66,17 @@ test('pending writes of a closed tab are delivered by the service worker (Backgr
   await openDemo(again);
   await expect(pendingBadge(again)).toHaveAttribute('data-count', '0');
 });
+
+test('the service worker flushes the outbox on request (the fallback where Background Sync is missing)', async ({ page, emulator }) => {
+  await openDemo(page);
+  await swControlling(page);
+  // The app switch is off: the page does not push and asks for no Background Sync.
+  await page.getByTestId('online-switch').uncheck();
+  await save(page, { key: 'via-message', value: '"delivered by the worker"' });
+  await expect(pendingBadge(page)).toHaveAttribute('data-count', '1');
+  expect((await emulator.keys()).size).toBe(0);
+  const reply = await page.evaluate(() => window.__stowage.flushViaWorker());
+  expect(reply).toEqual({ ok: true, pending: 0 });
+  expect((await emulator.keys()).get('via-message')?.value).toBe('delivered by the worker');
+  await expect(pendingBadge(page)).toHaveAttribute('data-count', '0');
+});

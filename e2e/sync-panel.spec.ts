@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.js';
-import { load, openDemo, pendingBadge, save, shoot } from './demo.js';
+import { load, openDemo, pendingBadge, save, shoot, unlock } from './demo.js';
 
 test('online: a save reaches the emulator; the switch takes the app offline and back', async ({ page, emulator }) => {
   await openDemo(page);
@@ -102,4 +102,18 @@ test('the offline operation queue counts visits offline and applies each exactly
   await page.getByTestId('online-switch').check();
   await expect(page.getByTestId('ops-badge')).toHaveAttribute('data-count', '0');
   expect(await emulator.counter('visits', 'count')).toBe(3);
+});
+
+test('an encrypted key reaches the cloud as ciphertext only', async ({ page, emulator }) => {
+  const secret = 'correct-horse-7431';
+  await openDemo(page);
+  await unlock(page, 'pass phrase');
+  await save(page, { key: 'secret', value: JSON.stringify({ pin: secret }), encrypt: true });
+  await save(page, { key: 'plain', value: JSON.stringify({ pin: secret }) });
+  await expect.poll(async () => (await emulator.keys()).size).toBe(2);
+  const remote = await emulator.keys();
+  expect(remote.get('plain')?.value).toEqual({ pin: secret }); // control: plaintext is findable
+  expect(remote.get('secret')).toMatchObject({ encrypted: true, value: undefined });
+  const raw = JSON.stringify(Object.fromEntries(await emulator.collection('kv')));
+  expect(raw.split(secret).length - 1).toBe(1); // only the plain key's copy
 });

@@ -21,13 +21,14 @@ declare global {
      * Debugging aid: the live pieces, for the console and for e2e specs that check raw state.
      * Getters, because unlocking replaces the stowage. Not an API: pages must not use it.
      */
-    __stowage: { readonly app: Stowage; readonly storage: Storage; readonly mini: MiniStorage };
+    __stowage: { readonly app: Stowage; readonly storage: Storage; readonly mini: MiniStorage; flushViaWorker(): Promise<unknown> };
   }
 }
 
 const online = createOnlineSwitch();
 const network = createNetworkMonitor({ online });
 const session = createDemoSession({ network });
+const worker = registerServiceWorker(byTestId('sw-state'));
 Object.defineProperty(window, '__stowage', {
   value: Object.freeze({
     get app() {
@@ -39,6 +40,7 @@ Object.defineProperty(window, '__stowage', {
     get mini() {
       return session.app.mini as MiniStorage;
     },
+    flushViaWorker: () => worker.flushViaWorker(),
   }),
 });
 
@@ -46,7 +48,6 @@ const status = createStatusLine(byTestId('status'));
 const usage = byTestId('usage');
 const gauge = byTestId('gauge');
 const lockState = byTestId('lock-state');
-const worker = registerServiceWorker(byTestId('sw-state'));
 
 const editor = mountEditor({
   form: byTestId<HTMLFormElement>('editor'),
