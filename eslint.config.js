@@ -18,4 +18,9 @@ export default tseslint.config(
     files: ['**/__tests__/**', 'e2e/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-sparse-arrays': 'off' },
   },
+  {
+    // Playwright fixtures that need no other fixture are declared as `async ({}, use) => …`.
+    files: ['e2e/**'],
+    rules: { 'no-empty-pattern': 'off' },
+  },
 );

@@ -4,6 +4,7 @@
 // Chromium browser projects) and Playwright e2e against the demo. Exits non-zero if anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { bootstrap } from './bootstrap.mjs';
 
@@ -68,9 +69,25 @@ check('deps', process.execPath, [join(root, 'scripts/check-deps.mjs')]);
 }
 
 const specs = existsSync(join(root, 'e2e')) ? readdirSync(join(root, 'e2e'), { recursive: true }).filter((f) => String(f).endsWith('.spec.ts')) : [];
+/** A TCP port free right now on 127.0.0.1, so e2e servers never collide with something already running. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 if (specs.length > 0) {
   const file = join(out, 'playwright.json');
-  const r = run('e2e', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
+  const ports = {
+    E2E_PORT: process.env.E2E_PORT ?? String(await freePort()),
+    E2E_EMULATOR_PORT: process.env.E2E_EMULATOR_PORT ?? String(await freePort()),
+  };
+  const r = run('e2e', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: file, ...ports });
   const j = readJson(file);
   if (j?.stats) {
     const { expected, unexpected, flaky, skipped } = j.stats;
