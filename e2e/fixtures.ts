@@ -101,7 +101,6 @@ export class Emulator {
 export const test = base.extend<{ emulator: Emulator }>({
   emulator: [
     // Playwright reads a fixture's dependencies from the destructuring pattern: none here.
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const emulator = new Emulator();
       await emulator.reset();
