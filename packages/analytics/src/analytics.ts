@@ -1,11 +1,14 @@
-import { STOWAGE_ERROR_CODES, StowageError, toStowageError } from '@stowage/core';
+import { StowageError, toStowageError } from '@stowage/core';
 import type { Storage, StowageErrorCode } from '@stowage/core';
 import type { Analytics, AnalyticsOptions, AttachCacheOptions, RecordInput } from './analytics-types.js';
 import { CachePoll } from './cache-poller.js';
 import { logToCsv } from './csv.js';
+import { errorCode } from './error-code.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { OperationLog } from './operation-log.js';
-import { checkInteger, checkMethods, checkName, checkNonNegative, checkOptions } from './options.js';
+import { checkInteger, checkMethods, checkName, checkOptions } from './options.js';
+import { checkRecordInput } from './record-input.js';
+import { Repeater } from './repeater.js';
 import { resolveOptions } from './resolve-options.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { CacheSource, SyncEventSource } from './sources.js';
@@ -18,7 +21,6 @@ import { unwrap } from './wrapped.js';
 
 /** Distinct operation names with their own histogram; more share `other`, so memory stays bounded. */
 const MAX_OPS = 64;
-const OUTCOMES: readonly Outcome[] = ['ok', 'hit', 'miss', 'error'];
 
 /**
  * Creates usage analytics. Nothing in the storage, cache or sync packages calls it: it listens to
@@ -42,12 +44,15 @@ export class AnalyticsImpl implements Analytics {
   readonly #o: ResolvedOptions;
   readonly #store: StatsStore;
   readonly #log: OperationLog;
-  readonly #storages = new Map<Storage, { refs: number; off: () => void }>();
+  readonly #storages = new Map<Storage, { refs: number; off: () => void; sinks: Set<(key: string, size: number) => void> }>();
   readonly #caches = new Set<CachePoll>();
   readonly #detachers = new Set<() => void>();
   readonly #onPagehide = (): void => void this.flush().catch((e: unknown) => this.#o.onError(toStowageError(e, 'analytics flush')));
-  #pollTimer: unknown;
-  #growthTimer: unknown;
+  #lastOp = '';
+  #lastOps: Map<string, LatencyHistogram> | undefined;
+  #lastHistogram: LatencyHistogram | undefined;
+  readonly #poller: Repeater;
+  readonly #grower: Repeater;
   #closed = false;
 
   constructor(o: ResolvedOptions) {
@@ -66,6 +71,14 @@ export class AnalyticsImpl implements Analytics {
       clock: o.clock,
       locks: o.locks,
       onError: o.onError,
+    });
+    this.#poller = new Repeater(o.clock, o.pollInterval, () => {
+      this.#pollCaches();
+      return this.#caches.size > 0;
+    });
+    this.#grower = new Repeater(o.clock, o.growthInterval, () => {
+      void this.#sampleGrowth();
+      return this.#storages.size > 0;
     });
     o.pagehideTarget?.addEventListener('pagehide', this.#onPagehide);
   }
@@ -111,25 +124,27 @@ export class AnalyticsImpl implements Analytics {
       if (readKeys) for (const k of readKeys) d.hot.touch(k, false);
       else if (key !== undefined) d.hot.touch(key, false);
     }
-    d.touch(at);
+    if (d.since === undefined) d.since = at;
     this.#store.changed();
   }
 
   record(input: RecordInput): void {
-    checkOptions(input, ['op', 'durationMs', 'key', 'keys', 'size', 'outcome', 'error'], 'record');
-    if (input === undefined) throw new StowageError('invalid-argument', 'record needs { op, durationMs }');
-    checkName(input.op, 'op', 64);
-    checkNonNegative(input.durationMs, 'durationMs');
-    if (input.key !== undefined && typeof input.key !== 'string') throw new StowageError('invalid-argument', 'key must be a string', { details: { option: 'key' } });
-    if (input.keys !== undefined) checkInteger(input.keys, 'keys', 0, Number.MAX_SAFE_INTEGER);
-    if (input.size !== undefined) checkNonNegative(input.size, 'size');
-    if (input.outcome !== undefined && !OUTCOMES.includes(input.outcome)) {
-      throw new StowageError('invalid-argument', `outcome must be one of ${OUTCOMES.join(', ')}`, { details: { option: 'outcome' } });
-    }
-    const outcome: Outcome = input.outcome ?? (input.error !== undefined ? 'error' : 'ok');
+    const outcome = checkRecordInput(input);
     const read = outcome === 'hit' || outcome === 'miss' ? 1 : 0;
     const code = outcome === 'error' ? errorCode(input.error) : undefined;
     this.recordOperation(this.now(), input.op, input.key, input.keys, input.size, input.durationMs, outcome, code, read, outcome === 'hit' ? 1 : 0);
+  }
+
+
+  /** Attaches `storage` and hands the size of every local write to `sink` (for `instrument()`); returns the detach. */
+  watchSizes(storage: Storage, sink: (key: string, size: number) => void): () => void {
+    const detach = this.attachStorage(storage);
+    const sinks = this.#storages.get(unwrap(storage))?.sinks;
+    sinks?.add(sink);
+    return () => {
+      sinks?.delete(sink);
+      detach();
+    };
   }
 
   attachStorage(storage: Storage): () => void {
@@ -139,10 +154,11 @@ export class AnalyticsImpl implements Analytics {
     let a = this.#storages.get(s);
     if (a === undefined) {
       const own = this.#o.storage !== undefined && s.prefix === unwrap(this.#o.storage).prefix;
-      const off = s.subscribe(storageListener(this.#store, () => this.now(), own ? this.#o.persistKey : undefined));
-      this.#storages.set(s, (a = { refs: 0, off }));
+      const sinks = new Set<(key: string, size: number) => void>();
+      const off = s.subscribe(storageListener(this.#store, () => this.now(), own ? this.#o.persistKey : undefined, sinks));
+      this.#storages.set(s, (a = { refs: 0, off, sinks }));
       void this.#sampleGrowth();
-      this.#armGrowth();
+      this.#grower.start();
     }
     a.refs++;
     return this.#detacher(() => {
@@ -161,7 +177,7 @@ export class AnalyticsImpl implements Analytics {
     checkName(name, 'name', 64);
     const poll = new CachePoll(cache, name);
     this.#caches.add(poll);
-    this.#armPoll();
+    this.#poller.start();
     return this.#detacher(() => {
       this.#pollOne(poll);
       this.#caches.delete(poll);
@@ -228,8 +244,8 @@ export class AnalyticsImpl implements Analytics {
     if (this.#closed) return;
     for (const detach of [...this.#detachers]) detach();
     this.#closed = true;
-    this.#o.clock.clearTimeout(this.#pollTimer);
-    this.#o.clock.clearTimeout(this.#growthTimer);
+    this.#poller.stop();
+    this.#grower.stop();
     this.#o.pagehideTarget?.removeEventListener('pagehide', this.#onPagehide);
     await this.#store.flush();
     this.#store.stop();
@@ -253,11 +269,16 @@ export class AnalyticsImpl implements Analytics {
 
   #histogram(op: string): LatencyHistogram {
     const ops = this.#store.delta.ops;
+    // Runs of the same operation skip the lookups (the delta changes after each persisted write).
+    if (op === this.#lastOp && ops === this.#lastOps) return this.#lastHistogram!;
     const names = this.#store.opNames;
     const name = names.has(op) || names.size < MAX_OPS - 1 ? op : 'other';
     names.add(name);
     let h = ops.get(name);
     if (h === undefined) ops.set(name, (h = new LatencyHistogram()));
+    this.#lastOp = op;
+    this.#lastOps = ops;
+    this.#lastHistogram = h;
     return h;
   }
 
@@ -274,26 +295,6 @@ export class AnalyticsImpl implements Analytics {
 
   #pollCaches(): void {
     for (const p of this.#caches) this.#pollOne(p);
-  }
-
-  #armPoll(): void {
-    if (this.#pollTimer !== undefined || this.#closed) return;
-    this.#pollTimer = this.#o.clock.setTimeout(() => {
-      this.#pollTimer = undefined;
-      if (this.#caches.size === 0) return;
-      this.#pollCaches();
-      this.#armPoll();
-    }, this.#o.pollInterval);
-  }
-
-  #armGrowth(): void {
-    if (this.#growthTimer !== undefined || this.#closed) return;
-    this.#growthTimer = this.#o.clock.setTimeout(() => {
-      this.#growthTimer = undefined;
-      if (this.#storages.size === 0) return;
-      void this.#sampleGrowth();
-      this.#armGrowth();
-    }, this.#o.growthInterval);
   }
 
   /** One size sample: the sum of `info().currentSize` over the attached storages. */
@@ -313,10 +314,4 @@ export class AnalyticsImpl implements Analytics {
       this.#o.onError(err);
     }
   }
-}
-
-/** The `StowageError` code of anything thrown (mapped as core maps browser errors). */
-export function errorCode(err: unknown): StowageErrorCode {
-  const code = toStowageError(err, 'operation').code;
-  return STOWAGE_ERROR_CODES.includes(code) ? code : 'internal';
 }

@@ -3,7 +3,8 @@ import type {
   ApplyRecordItem, Backup, CommitHook, CommitOrigin, Driver, EntryInfo, ExportOptions, ImportOptions, ReencodeOptions, SetOptions, Storage,
   StorageConfig, StorageInfo, StorageListener, StorageOp, StoredRecord,
 } from '@stowage/core';
-import { AnalyticsImpl, errorCode } from './analytics.js';
+import { AnalyticsImpl } from './analytics.js';
+import { errorCode } from './error-code.js';
 import type { Analytics } from './analytics-types.js';
 import type { Outcome } from './stats-types.js';
 import { registerWrapper } from './wrapped.js';
@@ -43,18 +44,17 @@ class Instrumented implements Storage {
   readonly #inner: Storage;
   readonly #a: AnalyticsImpl;
   readonly #timer: () => number;
-  /** Keys with a write in flight → stored size from the commit's change event (emitted before the write resolves). */
-  readonly #sizes = new Map<string, { pending: number; size?: number }>();
+  /** Keys with a write in flight → how many such writes. */
+  readonly #pending = new Map<string, number>();
+  /** Stored size of in-flight keys, from the commit's change event (emitted before the write resolves). */
+  readonly #sizes = new Map<string, number>();
 
   constructor(inner: Storage, analytics: AnalyticsImpl) {
     this.#inner = inner;
     this.#a = analytics;
     this.#timer = analytics.timer;
-    analytics.attachStorage(inner);
-    inner.subscribe((e) => {
-      if (e.type !== 'set' || e.source !== 'local') return;
-      const w = this.#sizes.get(e.key);
-      if (w) w.size = e.size;
+    analytics.watchSizes(inner, (key, size) => {
+      if (this.#pending.has(key)) this.#sizes.set(key, size);
     });
   }
 
@@ -71,14 +71,50 @@ class Instrumented implements Storage {
   }
 
   set(key: string, value: unknown, options?: SetOptions): Promise<void> {
-    return this.#write('set', [key], key, () => this.#inner.set(key, value, options));
+    // The hot path, written out: no arrays or closures beyond the two promise handlers.
+    const t0 = this.#timer();
+    this.#begin(key);
+    let p: Promise<void>;
+    try {
+      p = this.#inner.set(key, value, options);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    return p.then(
+      () => this.#record('set', key, undefined, t0, 'ok', undefined, this.#end(key), OK),
+      (e: unknown) => {
+        this.#end(key);
+        this.#record('set', key, undefined, t0, 'error', e, undefined, OK);
+        throw e;
+      },
+    );
   }
 
   get<T = unknown>(key: string): Promise<T | undefined>;
   get<T>(key: string, defaultValue: T): Promise<T>;
   get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
-    // Asked without the default so a miss can be told from a stored value equal to it.
-    return this.#time('get', key, undefined, () => this.#inner.get<T>(key), (v) => (v === undefined ? MISS : HIT), undefined, defaultValue);
+    // The hot path, written out. Asked without the default so a miss can be told from a stored value equal to it.
+    const t0 = this.#timer();
+    let p: Promise<T | undefined>;
+    try {
+      p = this.#inner.get<T>(key);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    return p.then(
+      (v) => {
+        if (v === undefined) {
+          this.#record('get', key, undefined, t0, 'miss', undefined, undefined, MISS);
+          return defaultValue;
+        }
+        this.#record('get', key, undefined, t0, 'hit', undefined, undefined, HIT);
+        return v;
+      },
+      (e: unknown) => {
+        this.#record('get', key, undefined, t0, 'error', e, undefined, OK);
+        throw e;
+      },
+    );
   }
 
   getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
@@ -93,7 +129,7 @@ class Instrumented implements Storage {
     // An iterable can be read once: materialize it, so both the storage and the size lookup see it.
     const list = typeof entries === 'object' && entries !== null && Symbol.iterator in entries ? [...(entries as Iterable<readonly [string, unknown]>)] : entries;
     const keys = Array.isArray(list) ? list.map((e: unknown) => (Array.isArray(e) ? String(e[0]) : '')) : typeof list === 'object' && list !== null ? Object.keys(list) : [];
-    return this.#write('setMany', keys, undefined, () => this.#inner.setMany(list, options));
+    return this.#write('setMany', keys, () => this.#inner.setMany(list, options));
   }
 
   remove(key: string): Promise<void> {
@@ -115,7 +151,7 @@ class Instrumented implements Storage {
   batch(ops: readonly StorageOp[]): Promise<void> {
     const list = Array.isArray(ops) ? ops : [];
     const keys = list.flatMap((op: StorageOp) => (op?.type === 'set' && typeof op.key === 'string' ? [op.key] : []));
-    return this.#write('batch', keys, undefined, () => this.#inner.batch(ops), list.length);
+    return this.#write('batch', keys, () => this.#inner.batch(ops), list.length);
   }
 
   info(): Promise<StorageInfo> {
@@ -185,29 +221,40 @@ class Instrumented implements Storage {
     return this.#inner.close();
   }
 
-  /** A timed write whose log entry carries the stored bytes its change events reported. */
-  #write(op: string, keys: readonly string[], key: string | undefined, run: () => Promise<void>, count: number = keys.length): Promise<void> {
-    for (const k of keys) {
-      const w = this.#sizes.get(k);
-      if (w) w.pending++;
-      else this.#sizes.set(k, { pending: 1 });
+  /** Marks a write of `key` in flight, so its change event's size is kept. */
+  #begin(key: string): void {
+    this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
+  }
+
+  /** Ends a write of `key`; its stored size if a change event reported one. */
+  #end(key: string): number | undefined {
+    const size = this.#sizes.get(key);
+    const n = (this.#pending.get(key) ?? 1) - 1;
+    if (n > 0) this.#pending.set(key, n);
+    else {
+      this.#pending.delete(key);
+      this.#sizes.delete(key);
     }
-    let size: number | undefined;
-    const collect = (): void => {
+    return size;
+  }
+
+  /** A timed multi-key write whose log entry carries the stored bytes its change events reported. */
+  #write(op: string, keys: readonly string[], run: () => Promise<void>, count: number = keys.length): Promise<void> {
+    for (const k of keys) this.#begin(k);
+    const total = (): number | undefined => {
+      let size: number | undefined;
       for (const k of keys) {
-        const w = this.#sizes.get(k);
-        if (!w) continue;
-        if (w.size !== undefined) size = (size ?? 0) + w.size;
-        if (--w.pending === 0) this.#sizes.delete(k);
+        const n = this.#end(k);
+        if (n !== undefined) size = (size ?? 0) + n;
       }
+      return size;
     };
-    return this.#time(op, key, key === undefined ? count : undefined, run, undefined, () => (collect(), size));
+    return this.#time(op, undefined, count, run, undefined, total);
   }
 
   /** Times `run`, records the outcome, and hands back exactly what `run` resolved or rejected with. */
   #time<T>(
     op: string, key: string | undefined, keys: number | undefined, run: () => Promise<T>, done: (v: T) => Done = () => OK, sizeOf?: () => number | undefined,
-    ifUndefined?: T,
   ): Promise<T> {
     const t0 = this.#timer();
     let p: Promise<T>;
@@ -220,7 +267,7 @@ class Instrumented implements Storage {
       (v) => {
         const d = done(v);
         this.#record(op, key, keys, t0, d.outcome, undefined, sizeOf?.(), d);
-        return v === undefined ? (ifUndefined as T) : v;
+        return v;
       },
       (e: unknown) => {
         sizeOf?.();

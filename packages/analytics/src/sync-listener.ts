@@ -53,7 +53,7 @@ export function syncListener(
         other[name] = (other[name] ?? 0) + 1;
       }
     }
-    d.touch(now());
+    if (d.since === undefined) d.since = now();
     store.changed();
   };
 }
