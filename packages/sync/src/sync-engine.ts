@@ -56,6 +56,8 @@ class SyncEngine implements Sync {
   #pullTimer: unknown;
   #pulling: Promise<number> | undefined;
   #applying: Promise<unknown> = Promise.resolve();
+  /** Pushes and pulls take turns: run together they would both meet (and report) one conflict. */
+  #turn: Promise<unknown> = Promise.resolve();
   #pushing = 0;
   #lastSyncAt: number | undefined;
   #lastError: StowageError | undefined;
@@ -205,8 +207,18 @@ class SyncEngine implements Sync {
     return { change: { ...common, deleted: false, value, ...expiry }, updatedAt, encrypted: false };
   }
 
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(fn);
+    this.#turn = run.catch(() => undefined);
+    return run;
+  }
+
   async #push(entries: readonly QueueEntry<OutboxEntry>[], signal: AbortSignal): Promise<QueueOutcome[]> {
     await this.ready();
+    return this.#serial(() => this.#pushBatch(entries, signal));
+  }
+
+  async #pushBatch(entries: readonly QueueEntry<OutboxEntry>[], signal: AbortSignal): Promise<QueueOutcome[]> {
     this.#pushing++;
     try {
       const outcomes: QueueOutcome[] = entries.map(() => ({ status: 'done' }));
@@ -285,6 +297,10 @@ class SyncEngine implements Sync {
 
   async #pullAll(full: boolean, onPage?: (docs: number, remoteKeys: Set<string>) => void): Promise<number> {
     await this.ready();
+    return this.#serial(() => this.#pullPages(full, onPage));
+  }
+
+  async #pullPages(full: boolean, onPage?: (docs: number, remoteKeys: Set<string>) => void): Promise<number> {
     const limit = this.#o.pullLimit ?? 500;
     let checkpoint = full ? undefined : await this.#state.checkpoint();
     let changed = 0;

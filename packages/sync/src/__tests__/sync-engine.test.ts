@@ -308,6 +308,30 @@ describe('createSync: pull and conflicts', () => {
     expect(await a.storage.get('x')).toBe('from b');
   });
 
+  it('a conflict met on reconnect (flush and pull at once) is decided and reported once', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const a = client(remote, clock);
+    const b = client(remote, clock);
+    await a.sync.ready();
+    await b.sync.ready();
+    await a.storage.set('doc', 0);
+    await a.sync.flush();
+    await b.sync.pull();
+    b.online.set(false);
+    await a.storage.set('doc', 'a');
+    await a.sync.flush();
+    await clock.advance(1000);
+    await b.storage.set('doc', 'b (later)');
+    b.online.set(true); // triggers a flush and a pull together
+    await settle(20);
+    await b.sync.flush();
+    await a.sync.pull();
+    expect(await a.storage.get('doc')).toBe('b (later)');
+    expect(await b.storage.get('doc')).toBe('b (later)');
+    expect(b.events.filter((e) => e.type === 'conflict')).toHaveLength(1);
+  });
+
   it('rejects bad options', () => {
     const storage = createStorage({ broadcast: false });
     expect(() => createSync({ storage } as never)).toThrow(StowageError);
