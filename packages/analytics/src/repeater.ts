@@ -21,6 +21,8 @@ export class Repeater {
       this.#armed = false;
       if (this.#tick()) this.start();
     }, this.#interval);
+    // Sampling is background work: in Node it must not keep the process alive (a Timeout has unref).
+    (this.#timer as { unref?: () => void } | null)?.unref?.();
   }
 
   stop(): void {
