@@ -1,24 +1,13 @@
 import { StowageError } from '@stowage/core';
 
-// Core keeps its option checks internal; these are the few analytics needs, with the same messages.
 
 const bad = (message: string, option: string, value?: unknown): StowageError =>
   new StowageError('invalid-argument', message, { details: { option, ...(value === undefined ? {} : { value: describe(value) }) } });
 
 const describe = (v: unknown): string | number | boolean => (typeof v === 'number' || typeof v === 'boolean' ? v : v === null ? 'null' : typeof v);
 
-/** Throws `invalid-argument` when `options` is not a plain object or has a key outside `allowed` (catches typos). */
-export function checkOptions(options: unknown, allowed: readonly string[], where: string): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new StowageError('invalid-argument', `${where}: options must be an object`, { details: { where } });
-  }
-  for (const k of Object.keys(options)) {
-    if (!allowed.includes(k)) {
-      throw new StowageError('invalid-argument', `${where}: unknown option "${k}" (allowed: ${allowed.join(', ')})`, { details: { where, option: k } });
-    }
-  }
-}
+/** Unknown-option check, shared with core. */
+export { checkOptions } from '@stowage/core';
 
 /** A positive finite number (milliseconds). */
 export function checkPositive(value: unknown, name: string): asserts value is number {

@@ -86,7 +86,12 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
-function csvCell(x: unknown): string {
+/**
+ * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break; text starting with
+ * `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so spreadsheets show it instead of running it
+ * (CSV injection). Numbers stay as they are; other values are written as JSON.
+ */
+export function csvCell(x: unknown): string {
   if (x === undefined || x === null) return '';
   const s = typeof x === 'string' ? x : JSON.stringify(x);
   // Quote when needed; prefix formula-looking cells so spreadsheets don't execute them (CSV injection).

@@ -1,4 +1,5 @@
 import type { StowageError } from './errors.js';
+import { reportError } from './report-error.js';
 
 /** Where a change event came from: this storage instance, or another tab / instance on the same store. */
 export type EventSource = 'local' | 'remote';
@@ -31,10 +32,8 @@ export class Emitter<E> {
       try {
         l(event);
       } catch (err) {
-        // Rethrow asynchronously so the bug is visible in the console without aborting the write path.
-        queueMicrotask(() => {
-          throw err;
-        });
+        // Visible in the console (and to error monitoring) without aborting the write path.
+        reportError(err);
       }
     }
   }
