@@ -1,16 +1,8 @@
 /** Deterministic, realistic benchmark data: users with orders, from a seeded PRNG. */
 
-/** mulberry32: small, fast, seeded. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 from core: a tiny seeded PRNG, the same sequence in every run. */
+import { seededRandom as prng } from '@stowage/core';
+export { prng };
 
 const FIRST = ['Ada', 'Grace', 'Linus', 'Zoë', 'Émile', 'Mei', 'Olu', 'Søren', 'Mia', 'Noah', 'Aarav', 'Fatima'];
 const LAST = ['Lovelace', 'Hopper', 'Okafor', 'Müller', 'Tanaka', 'Silva', 'Nguyen', 'Haddad', 'Kowalski'];

@@ -1,3 +1,4 @@
+import { seededRandom } from '@stowage/core';
 // The LRU benchmark, one module for Node and Chromium: builds the workload of issue 3 (1M ops,
 // 90 % get / 10 % set, 10k keys, capacity 1k, Zipf-skewed keys) and measures each contender on the
 // very same op sequence. Bundled by bench/build-bench.mjs and run by lru.bench.mjs (Node); the
@@ -22,17 +23,8 @@ export interface Workload {
   keys: string[];
 }
 
-/** mulberry32: a tiny seeded PRNG, so every run and every environment sees the same ops. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 from core, so every run and every environment sees the same ops. */
+const rng = seededRandom;
 
 export function makeWorkload({ ops = 1_000_000, keyCount = 10_000, capacity = 1_000, getRatio = 0.9, zipfS = 1, seed = 42 } = {}): Workload {
   const rand = rng(seed);

@@ -1,16 +1,8 @@
 /** Deterministic test data: a seeded PRNG and realistic JSON of a requested size. */
 
-/** mulberry32: a tiny seeded PRNG, so every run tests the same "random" inputs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 from core: a tiny seeded PRNG, the same sequence in every run. */
+import { seededRandom as prng } from '@stowage/core';
+export { prng };
 
 /** `n` pseudo-random bytes from `seed`. */
 export function seededBytes(n: number, seed: number): Uint8Array {
