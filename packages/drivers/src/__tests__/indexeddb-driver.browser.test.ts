@@ -108,7 +108,9 @@ describe('indexedDbDriver (Chromium): a real QuotaExceededError', () => {
   }
   afterEach(() => setQuota(undefined));
 
-  it("rejects an over-quota batch with 'quota-exceeded' and stores nothing of it", async () => {
+  // Chromium's quota machinery (CDP override + clearing site data) is asynchronous and has been seen
+  // to stall once under heavy machine load; one retry keeps CI honest without hiding a real failure.
+  it("rejects an over-quota batch with 'quota-exceeded' and stores nothing of it", { retry: 1, timeout: 60_000 }, async () => {
     await setQuota(1024 * 1024);
     const driver = fresh();
     await driver.batch([{ type: 'put', key: 'before', value: 'kept' }]);
