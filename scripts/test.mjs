@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every check and test suite of the repo and ends with one line: "N passed, N failed".
-// Suites: typecheck, lint and the dependency-direction check (one test each), Vitest (unit + real
-// Chromium browser projects) and Playwright e2e against the demo. Exits non-zero if anything failed.
+// Suites: typecheck, lint, the dependency-direction check and the TSDoc check (one test each), Vitest
+// (unit + real Chromium browser projects) and Playwright e2e against the demo. Exits non-zero if
+// anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -50,6 +51,7 @@ const bin = (n) => join(root, 'node_modules', '.bin', n);
 check('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 check('lint', bin('eslint'), ['.', '--max-warnings', '0']);
 check('deps', process.execPath, [join(root, 'scripts/check-deps.mjs')]);
+check('docs', process.execPath, [join(root, 'scripts/check-docs.mjs')]);
 
 {
   const file = join(out, 'vitest.json');
