@@ -108,7 +108,11 @@ function stowageResolver(external = []) {
   };
 }
 
-/** Bundles one entry; resolves to the minified code of its single chunk. */
+/**
+ * Bundles one entry as an app would; resolves to the minified code of its initial load (the entry
+ * chunk and every chunk it imports statically) and of its lazy chunks (`import()` that the app
+ * only downloads when that code path runs, e.g. backups or the fflate fallback), per chunk.
+ */
 async function bundle(entry) {
   const name = `size-entry-${entry.id}.js`; // Vite resolves the lib entry against root: match the file name
   const virtualId = `\0${name}`;
@@ -131,15 +135,30 @@ async function bundle(entry) {
       minify: true,
       sourcemap: false,
       reportCompressedSize: false,
+      modulePreload: false,
       // Not library mode: Vite leaves whitespace in 'es' libraries (to keep pure annotations for a
       // later bundler), which is not what ships. An app build with this module as its entry is.
-      rolldownOptions: { input: name, preserveEntrySignatures: 'strict', output: { format: 'es', codeSplitting: false } },
+      rolldownOptions: { input: name, preserveEntrySignatures: 'strict', output: { format: 'es' } },
     },
   });
   const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output).filter((o) => o.type === 'chunk');
-  // Rendered (pre-minification) length per module: what dominates a bundle, for --why.
-  const modules = chunks.flatMap((c) => Object.entries(c.modules).map(([id, m]) => [id.replace(/^\0/, '').replace(root + '/', '').replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, ''), m.renderedLength]));
-  return { code: chunks.map((c) => c.code).join('\n'), modules };
+  const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+  const initial = new Set();
+  const visit = (c) => {
+    if (!c || initial.has(c)) return;
+    initial.add(c);
+    for (const f of c.imports) visit(byFile.get(f));
+  };
+  for (const c of chunks) if (c.isEntry) visit(c);
+  const lazy = chunks.filter((c) => !initial.has(c));
+  // Rendered (pre-minification) length per module of the initial load: what dominates it, for --why.
+  const modules = [...initial].flatMap((c) => Object.entries(c.modules).map(([id, m]) => [id.replace(/^\0/, '').replace(root + '/', '').replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, ''), m.renderedLength]));
+  const moduleNames = (c) => Object.keys(c.modules).map((id) => id.replace(root + '/', '').replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, ''));
+  return {
+    code: [...initial].map((c) => c.code).join('\n'),
+    lazy: lazy.map((c) => ({ code: c.code, modules: moduleNames(c) })),
+    modules,
+  };
 }
 
 /** Rendered bytes per package (Stowage packages and libraries), largest first. */
@@ -158,19 +177,23 @@ const asKB = (n) => `${(n / KB).toFixed(2)} KB`;
 const outDir = process.argv.find((a) => a.startsWith('--out='))?.slice(6);
 const results = new Map();
 for (const entry of ENTRIES) {
-  const { code, modules } = await bundle(entry);
+  const { code, lazy, modules } = await bundle(entry);
   const gz = gzipSync(code, { level: 9 }).length;
+  const lazyGz = lazy.map((c) => ({ gz: gzipSync(c.code, { level: 9 }).length, modules: c.modules }));
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, `${entry.id}.js`), code);
   }
-  const found = Object.entries(MARKERS).filter(([, marker]) => code.includes(marker)).map(([lib]) => lib);
-  results.set(entry.id, { entry, min: Buffer.byteLength(code), gz, found, modules });
+  // Libraries are looked for in the lazy chunks too: "absent unless imported" means never shipped.
+  const all = [code, ...lazy.map((c) => c.code)].join('\n');
+  const found = Object.entries(MARKERS).filter(([, marker]) => all.includes(marker)).map(([lib]) => lib);
+  results.set(entry.id, { entry, min: Buffer.byteLength(code), gz, lazy: lazyGz, found, modules });
 }
 
-const rows = [['entry', 'min', 'min+gzip', 'measured', 'budget', 'libraries', 'result']];
+const rows = [['entry', 'min', 'min+gzip', 'measured', 'budget', 'lazy chunks (gzip)', 'libraries', 'result']];
 const failures = [];
-for (const { entry, min, gz, found } of results.values()) {
+const lazyTotal = (lazy) => lazy.reduce((n, c) => n + c.gz, 0);
+for (const { entry, min, gz, lazy, found } of results.values()) {
   const base = entry.over ? results.get(entry.over) : undefined;
   const measured = base ? gz - base.gz : gz;
   const problems = [];
@@ -186,24 +209,26 @@ for (const { entry, min, gz, found } of results.values()) {
     asKB(gz),
     base ? `+${asKB(measured)}` : asKB(measured),
     entry.budget === undefined ? '—' : `${base ? '+' : ''}${asKB(entry.budget)}`,
+    lazy.length ? `${lazy.length}: ${asKB(lazyTotal(lazy))}` : '—',
     found.join(', ') || '—',
     problems.length ? 'FAIL' : 'ok',
   ]);
 }
 
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify([...results.values()].map(({ entry, min, gz, found }) => ({ id: entry.id, label: entry.label, min, gzip: gz, budget: entry.budget ?? null, over: entry.over ?? null, libraries: found })), null, 2));
+  console.log(JSON.stringify([...results.values()].map(({ entry, min, gz, lazy, found }) => ({ id: entry.id, label: entry.label, min, gzip: gz, lazyGzip: lazy.map((c) => c.gz), budget: entry.budget ?? null, over: entry.over ?? null, libraries: found })), null, 2));
 } else {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 }
 if (process.argv.includes('--why')) {
-  for (const { entry, modules } of results.values()) {
+  for (const { entry, modules, lazy } of results.values()) {
     const total = modules.reduce((n, [, l]) => n + l, 0);
-    console.log(`\n${entry.label}: rendered bytes before minification, by package`);
+    console.log(`\n${entry.label}: initial load, rendered bytes before minification, by package`);
     for (const [pkg, l] of byPackage(modules)) console.log(`  ${pkg.padEnd(28)} ${String(l).padStart(8)}  ${((100 * l) / total).toFixed(1)}%`);
     const top = [...modules].sort((a, b) => b[1] - a[1]).slice(0, 8);
     console.log('  largest modules: ' + top.map(([id, l]) => `${id} ${(l / KB).toFixed(1)} KB`).join(', '));
+    for (const c of lazy) console.log(`  lazy chunk ${asKB(c.gz)}: ${c.modules.join(', ')}`);
   }
 }
 if (failures.length) {

@@ -1,5 +1,5 @@
 import { StowageError, type Codec } from '@stowage/core';
-import { fflateDeflate, fflateInflate, type DeflateLevel } from './deflate-fflate.js';
+import type { DeflateLevel } from './deflate-fflate.js';
 import { compressionStreamAvailable, streamDeflate, streamInflate } from './deflate-stream.js';
 
 export type { DeflateLevel } from './deflate-fflate.js';
@@ -76,14 +76,16 @@ export function deflateCodec(options: DeflateCodecOptions = {}): Codec {
   const streamEncode = hasStream && implementation !== 'fflate' && level === 6;
   const streamDecode = hasStream && implementation !== 'fflate';
 
+  // fflate is loaded on first use only: where CompressionStream serves level 6 (every current
+  // browser), apps never download it.
   return {
     id: 'deflate',
     kind: 'compression',
-    encode(bytes) {
-      return streamEncode ? streamDeflate(bytes) : fflateDeflate(bytes, level);
+    async encode(bytes) {
+      return streamEncode ? streamDeflate(bytes) : (await import('./deflate-fflate.js')).fflateDeflate(bytes, level);
     },
-    decode(bytes) {
-      return streamDecode ? streamInflate(bytes, maxOutputBytes) : fflateInflate(bytes, maxOutputBytes);
+    async decode(bytes) {
+      return streamDecode ? streamInflate(bytes, maxOutputBytes) : (await import('./deflate-fflate.js')).fflateInflate(bytes, maxOutputBytes);
     },
   };
 }

@@ -15,10 +15,8 @@ import { ENVELOPE_VERSION, isExpired, isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
 import { serializeValue, utf8Length } from './serialize.js';
 import type { SerializedValue } from './serialize.js';
-import * as backup from './storage-backup.js';
 import { adopt, foreignSize, metaOf } from './storage-context.js';
 import type { Change, CommitOrigin, StorageContext } from './storage-context.js';
-import * as rewrites from './storage-rewrite.js';
 import type {
   ApplyRecordItem,
   CommitHook,
@@ -722,32 +720,34 @@ class StorageImpl implements Storage {
 
   // ── backup, migrations, re-encoding (storage-backup.ts, storage-rewrite.ts) ──
 
+  // Loaded on first use (a lazy chunk in app bundles): most apps never back up, migrate eagerly or
+  // re-encode, and should not download that code with every page.
   exportData(options?: ExportOptions): Promise<Backup> {
-    return this.#guard(() => backup.exportData(this.#ctx, options));
+    return this.#guard(async () => (await import('./storage-backup.js')).exportData(this.#ctx, options));
   }
 
   exportCsv(): Promise<string> {
-    return this.#guard(() => backup.exportCsv(this.#ctx));
+    return this.#guard(async () => (await import('./storage-backup.js')).exportCsv(this.#ctx));
   }
 
   importData(input: unknown, options?: ImportOptions): Promise<number> {
-    return this.#guard(() => backup.importData(this.#ctx, input, options));
+    return this.#guard(async () => (await import('./storage-backup.js')).importData(this.#ctx, input, options));
   }
 
   listBackups(): Promise<{ id: string; createdAt: number; count: number }[]> {
-    return this.#guard(() => backup.listBackups(this.#ctx));
+    return this.#guard(async () => (await import('./storage-backup.js')).listBackups(this.#ctx));
   }
 
   restoreBackup(id: string): Promise<number> {
-    return this.#guard(() => backup.restoreBackup(this.#ctx, id));
+    return this.#guard(async () => (await import('./storage-backup.js')).restoreBackup(this.#ctx, id));
   }
 
   migrate(): Promise<number> {
-    return this.#guard(() => rewrites.migrate(this.#ctx));
+    return this.#guard(async () => (await import('./storage-rewrite.js')).migrate(this.#ctx));
   }
 
   reencode(options?: ReencodeOptions): Promise<number> {
-    return this.#guard(() => rewrites.reencode(this.#ctx, options));
+    return this.#guard(async () => (await import('./storage-rewrite.js')).reencode(this.#ctx, options));
   }
 
   // ── raw records, for the sync engine ───────────────────────────────────────

@@ -1,6 +1,7 @@
 import { deflateSync, inflateSync } from 'fflate';
 import * as lzModule from 'lz-string';
-import { deflateCodec, lzStringCodec } from '@stowage/codecs';
+import { deflateCodec } from '@stowage/codecs';
+import { lzStringCodec } from '@stowage/codecs/lz-string';
 import type { Codec } from '@stowage/core';
 import { usersJson } from '../data.js';
 import type { BenchCase, BenchGroup, CaseInstance, MetricDef } from '../types.js';
