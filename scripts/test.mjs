@@ -52,6 +52,7 @@ check('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 check('lint', bin('eslint'), ['.', '--max-warnings', '0']);
 check('deps', process.execPath, [join(root, 'scripts/check-deps.mjs')]);
 check('docs', process.execPath, [join(root, 'scripts/check-docs.mjs')]);
+check('size', process.execPath, [join(root, 'scripts/size-check.mjs')]);
 
 {
   const file = join(out, 'vitest.json');
