@@ -184,9 +184,12 @@ try {
   const url = `${local}?emulator=127.0.0.1:${emulator.port}`;
   browser = await chromium.launch(chromiumLaunchOptions());
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const started = Date.now();
   page.on('pageerror', (err) => console.error('page error:', err));
   page.on('console', (msg) => {
     if (msg.type() === 'error') console.error('page console:', msg.text());
+    // Progress: which case is being measured, with the time since the run started.
+    else if (msg.text().startsWith('[bench] ')) console.error(`  ${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s  ${msg.text().slice(8)}`);
   });
   await page.goto(url);
   console.log(`Chromium ${browser.version()} — ${url}${filter ? ` — filter "${filter}"` : ''} — ${runs} run(s), figures = median of run medians`);

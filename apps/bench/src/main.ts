@@ -67,7 +67,10 @@ window.benchmarkGroups = REGISTRY.map((g) => g.id);
 window.runBenchmarks = async (filter?: string, rotate = 0) => {
   const out = document.getElementById('out') as HTMLElement;
   out.textContent = 'running…';
-  const report = await runGroups(REGISTRY, filter, (msg) => (out.textContent = `running ${msg}…`), rotate);
+  const report = await runGroups(REGISTRY, filter, (msg) => {
+    out.textContent = `running ${msg}…`;
+    console.info(`[bench] ${msg}`); // run.mjs prints these as progress
+  }, rotate);
   window.showReport(report, `${report.startedAt} — ${navigator.userAgent}`);
   return report;
 };

@@ -1,6 +1,6 @@
 import { StowageError } from '@stowage/core';
 import type {
-  ApplyRecordItem, Backup, CommitHook, CommitOrigin, Driver, EntryInfo, ExportOptions, ImportOptions, ReencodeOptions, SetOptions, Storage,
+  ApplyRecordItem, Backup, CommitHook, CommitOrigin, Driver, EntryInfo, ExportOptions, ImportOptions, ReencodeOptions, ScanEntry, SetOptions, Storage,
   StorageConfig, StorageInfo, StorageListener, StorageOp, StoredRecord,
 } from '@stowage/core';
 import { AnalyticsImpl } from './analytics.js';
@@ -162,6 +162,12 @@ class Instrumented implements Storage {
   inspect(): Promise<EntryInfo[]>;
   inspect(key?: string): Promise<EntryInfo | undefined | EntryInfo[]> {
     return this.#time<EntryInfo | undefined | EntryInfo[]>('inspect', key, undefined, () => (key === undefined ? this.#inner.inspect() : this.#inner.inspect(key)));
+  }
+
+  scan<T = unknown>(): Promise<ScanEntry<T>[]> {
+    return this.#time('scan', undefined, undefined, () => this.#inner.scan<T>(), (entries) => ({
+      outcome: 'ok', reads: entries.length, hits: entries.reduce((h: number, e) => (e.error ? h : h + 1), 0), readKeys: entries.map((e) => e.key),
+    }));
   }
 
   cleanExpired(): Promise<number> {

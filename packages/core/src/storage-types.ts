@@ -2,6 +2,7 @@ import type { Backup } from './backup.js';
 import type { Codec } from './codec.js';
 import type { Driver, DriverOp } from './driver.js';
 import type { StoredRecord } from './record.js';
+import type { StowageError } from './errors.js';
 import type { StorageListener } from './events.js';
 import type { BroadcastFactory, Clock, EstimateFn, LockPort } from './ports.js';
 
@@ -108,6 +109,18 @@ export interface EntryInfo {
   schema: number;
 }
 
+/**
+ * One live entry of `scan()`: its value (decoded, migrated) and metadata. A record that cannot be
+ * decoded (wrong key, tampered bytes, missing codec, failing migration) carries `error` and no
+ * `value`, so one bad record never hides the others.
+ */
+export interface ScanEntry<T = unknown> {
+  key: string;
+  value?: T;
+  error?: StowageError;
+  info: EntryInfo;
+}
+
 /** Options of `exportData`. */
 export interface ExportOptions {
   /** Decrypt encrypted values into the backup (plaintext!). @default false */
@@ -199,6 +212,12 @@ export interface Storage {
   /** Metadata of a key, or of every live key when called without one. */
   inspect(key: string): Promise<EntryInfo | undefined>;
   inspect(): Promise<EntryInfo[]>;
+  /**
+   * Every live entry with its value and metadata, from one read of the namespace (one
+   * `getAll`-style scan, not a read per key): the fast way to load a namespace into memory.
+   * Entries come sorted by key.
+   */
+  scan<T = unknown>(): Promise<ScanEntry<T>[]>;
   /** Deletes expired keys; resolves to how many. */
   cleanExpired(): Promise<number>;
   subscribe(listener: StorageListener): () => void;

@@ -25,6 +25,7 @@ import type {
   ImportOptions,
   Migration,
   ReencodeOptions,
+  ScanEntry,
   SetOptions,
   Storage,
   StorageConfig,
@@ -696,16 +697,49 @@ class StorageImpl implements Storage {
         if (raw === undefined) continue;
         const user = k.slice(this.#dp.length);
         const r = isStoredRecord(raw) ? raw : adopt(user, raw);
-        if (isExpired(r, now)) continue;
-        const info: EntryInfo = {
-          key: user, size: r.size, rawSize: r.rawSize, codecs: [...r.codecs], createdAt: r.createdAt, updatedAt: r.updatedAt, schema: r.s,
-          compressed: r.codecs.some((id) => this.#pipeline.codec(id)?.kind === 'compression'),
-          encrypted: r.codecs.length > 0 && this.#pipeline.isEncrypted(r.codecs),
-        };
-        if (r.expiresAt !== undefined) info.expiresAt = r.expiresAt;
-        out.push(info);
+        if (!isExpired(r, now)) out.push(this.#entryInfo(user, r));
       }
       return key === undefined ? out : out[0];
+    });
+  }
+
+  #entryInfo(key: string, r: StoredRecord): EntryInfo {
+    const info: EntryInfo = {
+      key, size: r.size, rawSize: r.rawSize, codecs: [...r.codecs], createdAt: r.createdAt, updatedAt: r.updatedAt, schema: r.s,
+      compressed: r.codecs.some((id) => this.#pipeline.codec(id)?.kind === 'compression'),
+      encrypted: r.codecs.length > 0 && this.#pipeline.isEncrypted(r.codecs),
+    };
+    if (r.expiresAt !== undefined) info.expiresAt = r.expiresAt;
+    return info;
+  }
+
+  async scan<T = unknown>(): Promise<ScanEntry<T>[]> {
+    if (this.#writes.busy) await this.#writes.idle();
+    return this.#call('scan', async (d) => {
+      const now = this.#clock.now();
+      const out: ScanEntry<T>[] = [];
+      const decoding: Promise<void>[] = [];
+      for (const [k, raw] of await d.entries(this.#dp)) {
+        const key = k.slice(this.#dp.length);
+        const r = isStoredRecord(raw) ? raw : adopt(key, raw);
+        if (isExpired(r, now)) continue;
+        const entry: ScanEntry<T> = { key, info: this.#entryInfo(key, r) };
+        out.push(entry);
+        // A current, unencoded record holds its value as stored: no decoding, no promise per entry.
+        if (r.v !== 0 && r.codecs.length === 0 && r.s === this.#schema) entry.value = r.value as T;
+        else {
+          decoding.push(this.#read(key, raw).then(
+            (v) => {
+              if (v !== NONE) entry.value = v as T;
+            },
+            (e: unknown) => {
+              entry.error = toStowageError(e, `read "${key}"`);
+            },
+          ));
+        }
+      }
+      await Promise.all(decoding);
+      return decoding.length > 0 ? out.filter((e) => 'value' in e || e.error) : out; // expired while decoding
     });
   }
 

@@ -1,5 +1,5 @@
 import { serializeValue, toStowageError } from '@stowage/core';
-import type { EntryInfo, Storage } from '@stowage/core';
+import type { EntryInfo, ScanEntry, Storage } from '@stowage/core';
 import type { MirrorEntry } from './mirror.js';
 
 /** From this many keys on, a re-read scans the namespace instead of reading key by key. */
@@ -19,35 +19,41 @@ async function readValues(storage: Storage, keys: string[]): Promise<PromiseSett
   }
 }
 
-function entryOf(info: EntryInfo, read: PromiseSettledResult<unknown>): MirrorEntry | null {
+function entryOf(info: EntryInfo, read: PromiseSettledResult<unknown>, schemaVersion: number): MirrorEntry | null {
   const meta = { size: info.size, encrypted: info.encrypted, ...(info.expiresAt !== undefined ? { expiresAt: info.expiresAt } : {}) };
   if (read.status === 'rejected') return { ...meta, error: toStowageError(read.reason, `read "${info.key}"`) };
   if (read.value === undefined) return null; // removed between the two reads; its event will follow
   try {
-    // Values written before Stowage (foreign records) may hold what JSON cannot: say so on read.
-    return { ...meta, json: serializeValue(read.value, info.key).json };
+    // A record of the current schema holds what Stowage validated when it wrote it: plain
+    // JSON.stringify is exact. Older schemas went through migrations and foreign records (schema 0)
+    // may hold what JSON cannot: those are checked, and a bad one says so on read.
+    const json = info.schema === schemaVersion ? JSON.stringify(read.value) : serializeValue(read.value, info.key).json;
+    return { ...meta, json };
   } catch (e) {
     return { ...meta, error: toStowageError(e, `read "${info.key}"`) };
   }
 }
 
+const settled = (e: ScanEntry): PromiseSettledResult<unknown> => (e.error ? { status: 'rejected', reason: e.error } : { status: 'fulfilled', value: e.value });
+
 /**
  * Reads the current stored state of `keys` (or of the whole namespace with `'all'`) for the
- * mirror: metadata through `inspect` (size, expiry, encryption) and values through `getMany`
- * (decrypted). Absent keys map to `null`. Both reads wait for this instance's earlier writes.
+ * mirror. Many keys: one `scan()` of the namespace (values and metadata in one read, a bad record
+ * isolated in its entry). A few keys: metadata through `inspect(key)` (size, expiry, encryption)
+ * and values through `getMany` (decrypted). Absent keys map to `null`. Both paths wait for this
+ * instance's earlier writes.
  */
 export async function readEntries(storage: Storage, keys: readonly string[] | 'all'): Promise<Map<string, MirrorEntry | null>> {
   const out = new Map<string, MirrorEntry | null>();
-  let infos: EntryInfo[];
-  if (keys === 'all') infos = await storage.inspect();
-  else {
-    for (const k of keys) out.set(k, null);
-    // One scan beats many point reads once a change touched many keys (another tab's big batch).
-    infos = keys.length > SCAN_FROM
-      ? (await storage.inspect()).filter((i) => out.has(i.key))
-      : (await Promise.all(keys.map((k) => storage.inspect(k)))).filter((i): i is EntryInfo => i !== undefined);
+  const schema = storage.config.schemaVersion;
+  if (keys !== 'all') for (const k of keys) out.set(k, null);
+  // One scan beats many point reads once a change touched many keys (another tab's big batch).
+  if (keys === 'all' || keys.length > SCAN_FROM) {
+    for (const e of await storage.scan()) if (keys === 'all' || out.has(e.key)) out.set(e.key, entryOf(e.info, settled(e), schema));
+    return out;
   }
+  const infos = (await Promise.all(keys.map((k) => storage.inspect(k)))).filter((i): i is EntryInfo => i !== undefined);
   const reads = await readValues(storage, infos.map((i) => i.key));
-  infos.forEach((info, i) => out.set(info.key, entryOf(info, reads[i] as PromiseSettledResult<unknown>)));
+  infos.forEach((info, i) => out.set(info.key, entryOf(info, reads[i] as PromiseSettledResult<unknown>, schema)));
   return out;
 }

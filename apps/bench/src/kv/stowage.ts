@@ -32,9 +32,7 @@ export const stowage: KvContender = {
       getMany: (keys) => storage.getMany(keys),
       get: (key) => storage.get(key),
       async scan() {
-        const keys = await storage.keys();
-        const values = await storage.getMany(keys);
-        return keys.map((k, i): [string, unknown] => [k, values[i]]);
+        return (await storage.scan()).map((e): [string, unknown] => [e.key, e.value]);
       },
       async coldLoad(verify) {
         const mini = createMiniStorage({ ...options(name), pagehideTarget: false });

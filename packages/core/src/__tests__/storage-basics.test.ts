@@ -115,6 +115,65 @@ describe('createStorage: basic operations', () => {
     expect(await s.inspect('nope')).toBeUndefined();
   });
 
+  it('scan() returns every live entry with its decoded value and metadata, sorted, in one driver read', async () => {
+    let t = 1000;
+    const clock = { now: () => t, setTimeout: () => 0, clearTimeout: () => undefined };
+    const inner = memoryDriver();
+    const calls: string[] = [];
+    const driver = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          if (prop === 'get' || prop === 'getMany' || prop === 'entries') calls.push(String(prop));
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const s = make({ driver, clock, compression: rleCodec, encryption: xorCipher(7), compressThreshold: 10 });
+    await s.set('plain', { a: 1 });
+    await s.set('big', 'a'.repeat(500), { encrypt: true });
+    await s.set('short', 'gone soon', { ttl: 10 });
+    t = 2000; // 'short' has expired
+    calls.length = 0;
+    const entries = await s.scan();
+    expect(calls).toEqual(['entries']);
+    expect(entries.map((e) => e.key)).toEqual(['big', 'plain']);
+    expect(entries[0]).toMatchObject({ key: 'big', value: 'a'.repeat(500), info: { encrypted: true, compressed: true, rawSize: 502 } });
+    expect(entries[1]).toMatchObject({ key: 'plain', value: { a: 1 }, info: { encrypted: false, codecs: [] } });
+    expect(entries.every((e) => e.error === undefined)).toBe(true);
+    // A copy: changing what scan() returned changes nothing stored.
+    (entries[1]?.value as { a: number }).a = 2;
+    expect(await s.get('plain')).toEqual({ a: 1 });
+  });
+
+  it('scan() isolates a record it cannot decode: that entry carries the error, the others their values', async () => {
+    const driver = memoryDriver();
+    const writer = make({ driver, encryption: xorCipher(7) });
+    await writer.setMany({ a: 1, c: 3 });
+    await writer.set('b', 'secret', { encrypt: true });
+    const reader = make({ driver }); // no 'xor' codec: 'b' cannot be read
+    const entries = await reader.scan();
+    expect(entries.map((e) => [e.key, e.value])).toEqual([['a', 1], ['b', undefined], ['c', 3]]);
+    expect(entries[1]?.error).toBeInstanceOf(StowageError);
+    expect(entries[1]?.error?.code).toBe('decode-failed');
+  });
+
+  it('scan() migrates old-schema records and adopts foreign values like get()', async () => {
+    const driver = memoryDriver();
+    await driver.open();
+    await driver.batch([{ type: 'put', key: 'app:foreign', value: { legacy: true } }]);
+    const v1 = make({ driver, prefix: 'app' });
+    await v1.set('user', { name: 'ada' });
+    const v2 = make({ driver, prefix: 'app', schemaVersion: 2, migrations: { 2: (v) => ({ ...(v as object), migrated: true }) } });
+    const entries = await v2.scan();
+    expect(entries.map((e) => [e.key, e.value])).toEqual([
+      ['foreign', { legacy: true, migrated: true }],
+      ['user', { name: 'ada', migrated: true }],
+    ]);
+    expect(entries.map((e) => e.info.schema)).toEqual([0, 1]);
+  });
+
   it('after close() every call rejects with closed', async () => {
     const s = make();
     await s.set('a', 1);

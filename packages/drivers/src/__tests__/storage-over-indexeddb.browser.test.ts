@@ -23,7 +23,43 @@ async function countWriteTransactions(fn: () => Promise<unknown>): Promise<numbe
   return count;
 }
 
+/** Counts transactions of each mode opened on any IDBDatabase while `fn` runs. */
+async function countTransactions(fn: () => Promise<unknown>): Promise<Record<string, number>> {
+  const original = IDBDatabase.prototype.transaction;
+  const count: Record<string, number> = {};
+  IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    const mode = args[1] ?? 'readonly';
+    count[mode] = (count[mode] ?? 0) + 1;
+    return original.apply(this, args);
+  } as IDBDatabase['transaction'];
+  try {
+    await fn();
+  } finally {
+    IDBDatabase.prototype.transaction = original;
+  }
+  return count;
+}
+
 describe('createStorage over IndexedDB (Chromium)', () => {
+  it('scan() reads 1,000 entries with values and metadata in ONE readonly transaction', async () => {
+    const name = dbName();
+    const s = createStorage({ driver: indexedDbDriver({ dbName: name }), prefix: 'app' });
+    const other = createStorage({ driver: indexedDbDriver({ dbName: name }), prefix: 'other' });
+    await s.setMany(Array.from({ length: 1000 }, (_, i) => [`k${String(i).padStart(4, '0')}`, { i, text: 'x'.repeat(i % 50) }] as const));
+    await other.set('k0000', 'not mine');
+    let entries: Awaited<ReturnType<typeof s.scan>> = [];
+    const tx = await countTransactions(async () => {
+      entries = await s.scan();
+    });
+    expect(tx).toEqual({ readonly: 1 });
+    expect(entries).toHaveLength(1000);
+    expect(entries[0]).toMatchObject({ key: 'k0000', value: { i: 0, text: '' }, info: { encrypted: false } });
+    expect(entries[999]?.value).toEqual({ i: 999, text: 'x'.repeat(49) });
+    expect(entries.every((e, i) => e.key === `k${String(i).padStart(4, '0')}` && e.info.size > 0)).toBe(true);
+    await s.close();
+    await other.close();
+  });
+
   it('200 concurrent set() calls share ONE IndexedDB transaction and all persist', async () => {
     const name = dbName();
     const s = createStorage({ driver: indexedDbDriver({ dbName: name }), prefix: 'app' });

@@ -92,12 +92,18 @@ describe('mirror coherence across tabs (shared store + broadcast)', () => {
   it('a change another tab makes while ready() is reading is not lost', async () => {
     const { a, b } = twoTabs();
     await a.mini.setStorage({ key: 'before', data: 0 });
-    // Hold b's value read: its key list is taken, then a writes, then the values are read.
+    // Hold b's scan after it read the store: its snapshot predates a's write, which b hears about
+    // (broadcast) before the snapshot lands in its mirror.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const getMany = b.driver.getMany;
+    const entries = b.driver.entries.bind(b.driver);
     let held = false;
-    b.driver.getMany = async (ks) => ((held = true), await gate, getMany(ks));
+    b.driver.entries = async (...args) => {
+      const rows = await entries(...args);
+      held = true;
+      await gate;
+      return rows;
+    };
     const ready = b.mini.ready();
     await expect.poll(() => held).toBe(true);
     await a.mini.setStorage({ key: 'during', data: 1 });
