@@ -1,6 +1,7 @@
 import type { Codec, CodecContext } from './codec.js';
 import { isRetryable, StowageError } from './errors.js';
 import { bytesToValue, jsonToBytes } from './serialize.js';
+import type { SerializedValue } from './serialize.js';
 
 /** Which codecs a write asks for. */
 export interface EncodeIntent {
@@ -72,10 +73,12 @@ export class CodecPipeline {
   }
 
   /** Runs the pipeline over a serialized value. */
-  async encode(json: string, jsonBytes: number, plain: unknown, intent: EncodeIntent, key: string): Promise<Encoded> {
+  async encode(s: SerializedValue, intent: EncodeIntent, key: string): Promise<Encoded> {
+    const { json, bytes: jsonBytes } = s;
     const wantCompress =
       this.compression !== undefined && intent.compress !== false && (intent.compress === true || jsonBytes >= this.#threshold);
-    if (!wantCompress && !intent.encrypt) return { value: plain, codecs: [], bytes: jsonBytes };
+    // `s.value` (the parsed snapshot) is read only for records stored unencoded.
+    if (!wantCompress && !intent.encrypt) return { value: s.value, codecs: [], bytes: jsonBytes };
     let bytes = jsonToBytes(json);
     const codecs: string[] = [];
     if (wantCompress && this.compression) {
@@ -95,7 +98,7 @@ export class CodecPipeline {
       bytes = await this.#run(this.encryption, 'encode', bytes, key);
       codecs.push(this.encryption.id);
     }
-    if (codecs.length === 0) return { value: plain, codecs: [], bytes: jsonBytes };
+    if (codecs.length === 0) return { value: s.value, codecs: [], bytes: jsonBytes };
     return { data: bytes, codecs, bytes: bytes.byteLength };
   }
 

@@ -6,10 +6,11 @@ export interface SerializedValue {
   bytes: number;
   /**
    * A snapshot of the value as JSON round-trips it (Dates → ISO strings, undefined properties
-   * dropped). Taken now, so a caller mutating its object after `set()` returns cannot change what
-   * is written later by the batched transaction.
+   * dropped). Fixed when `serializeValue` runs (it is parsed from `json`, on first access: encoded
+   * records never need it), so a caller mutating its object after `set()` returns cannot change
+   * what is written later by the batched transaction.
    */
-  value: unknown;
+  readonly value: unknown;
 }
 
 /**
@@ -25,24 +26,41 @@ export function serializeValue(value: unknown, key: string): SerializedValue {
       details: { key, path: '$', reason: 'undefined' },
     });
   }
-  inspect(value, '$', new Set(), key);
+  if (typeof value === 'object' && value !== null) check(value, [], new Set(), key);
+  else checkPrimitive(value, [], key);
   const json = JSON.stringify(value);
-  return { json, bytes: utf8Length(json), value: typeof value === 'object' && value !== null ? JSON.parse(json) : value };
+  if (typeof value !== 'object' || value === null) return { json, bytes: utf8Length(json), value };
+  let snapshot: unknown;
+  let parsed = false;
+  return {
+    json,
+    bytes: utf8Length(json),
+    get value() {
+      if (!parsed) {
+        snapshot = JSON.parse(json);
+        parsed = true;
+      }
+      return snapshot;
+    },
+  };
 }
 
-function reject(key: string, path: string, reason: string, what: string): never {
-  throw new StowageError('invalid-argument', `value of "${key}" at ${path} ${what}`, { details: { key, path, reason } });
+/** `$.a[2].b` from the path segments (built only when a value is refused). */
+function pathString(path: readonly (string | number)[]): string {
+  return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
 }
 
-/** Walks the value; returns whether JSON normalization changes it (Dates, undefined properties). */
-function inspect(v: unknown, path: string, ancestors: Set<object>, key: string): boolean {
+function reject(key: string, path: readonly (string | number)[], reason: string, what: string): never {
+  const at = pathString(path);
+  throw new StowageError('invalid-argument', `value of "${key}" at ${at} ${what}`, { details: { key, path: at, reason } });
+}
+
+/** Rejects primitives JSON cannot hold as they are. */
+function checkPrimitive(v: unknown, path: (string | number)[], key: string): void {
   switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return false;
     case 'number':
       if (!Number.isFinite(v)) reject(key, path, 'non-finite-number', `is ${v}, which JSON cannot represent`);
-      return false;
+      return;
     case 'undefined':
       return reject(key, path, 'undefined', 'is undefined inside an array (JSON would turn it into null)');
     case 'function':
@@ -52,20 +70,32 @@ function inspect(v: unknown, path: string, ancestors: Set<object>, key: string):
     case 'bigint':
       return reject(key, path, 'bigint', 'is a bigint; store it as a string');
   }
-  if (v === null) return false;
-  const obj = v as object;
+}
+
+/**
+ * Walks an object or array. `path` is a stack of the segments leading here (pushed and popped, so
+ * the hot path builds no strings); `ancestors` the objects above, to refuse cycles.
+ */
+function check(obj: object, path: (string | number)[], ancestors: Set<object>, key: string): void {
   if (obj instanceof Date) {
     if (Number.isNaN(obj.getTime())) reject(key, path, 'invalid-date', 'is an invalid Date');
-    return true;
+    return;
   }
   if (ancestors.has(obj)) reject(key, path, 'cyclic', 'refers back to one of its parents (cyclic value)');
   ancestors.add(obj);
-  let normalize = false;
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
-      // Holes and undefined both become null in JSON: reject rather than change the value.
-      if (!(i in obj)) reject(key, `${path}[${i}]`, 'undefined', 'is an empty array slot');
-      if (inspect(obj[i], `${path}[${i}]`, ancestors, key)) normalize = true;
+      const child: unknown = obj[i];
+      if (typeof child === 'object' && child !== null) {
+        path.push(i);
+        check(child, path, ancestors, key);
+        path.pop();
+      } else if (typeof child !== 'string' && typeof child !== 'boolean' && !(typeof child === 'number' && Number.isFinite(child)) && child !== null) {
+        path.push(i);
+        // Holes and undefined both become null in JSON: reject rather than change the value.
+        if (!(i in obj)) reject(key, path, 'undefined', 'is an empty array slot');
+        checkPrimitive(child, path, key);
+      }
     }
   } else {
     const proto = Object.getPrototypeOf(obj);
@@ -74,21 +104,26 @@ function inspect(v: unknown, path: string, ancestors: Set<object>, key: string):
       reject(key, path, 'unsupported-type', `is a ${name}; only plain objects, arrays and JSON primitives can be stored`);
     }
     if (Object.getOwnPropertySymbols(obj).length > 0) reject(key, path, 'symbol', 'has symbol-keyed properties, which JSON drops');
-    for (const k of Object.keys(obj)) {
+    for (const k in obj) {
+      if (!Object.hasOwn(obj, k)) continue;
       const child = (obj as Record<string, unknown>)[k];
-      const childPath = `${path}.${k}`;
-      if (child === undefined) {
-        normalize = true; // JSON drops the property; the stored value does too.
-        continue;
+      if (typeof child === 'object' && child !== null) {
+        path.push(k);
+        check(child, path, ancestors, key);
+        path.pop();
+      } else if (typeof child === 'number') {
+        if (!Number.isFinite(child)) {
+          path.push(k);
+          checkPrimitive(child, path, key);
+        }
+      } else if (typeof child === 'function' || typeof child === 'symbol' || typeof child === 'bigint') {
+        path.push(k);
+        reject(key, path, typeof child, typeof child === 'bigint' ? 'is a bigint; store it as a string' : `is a ${typeof child}, which cannot be stored`);
       }
-      if (typeof child === 'function' || typeof child === 'symbol') {
-        reject(key, childPath, typeof child, `is a ${typeof child}, which cannot be stored`);
-      }
-      if (inspect(child, childPath, ancestors, key)) normalize = true;
+      // strings, booleans: fine; undefined: JSON drops the property and so does the stored value.
     }
   }
   ancestors.delete(obj);
-  return normalize;
 }
 
 /** UTF-8 byte length of a string without allocating (lone surrogates count 3, as TextEncoder's U+FFFD). */

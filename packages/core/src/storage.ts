@@ -284,7 +284,7 @@ class StorageImpl implements Storage {
 
   /** Builds the record of a checked value (encoding outside any transaction). */
   async #record(key: string, s: SerializedValue, o: SetOptions | undefined, intent: EncodeIntent, times?: Partial<StoredRecord>): Promise<StoredRecord> {
-    const enc = await this.#pipeline.encode(s.json, s.bytes, s.value, intent, key);
+    const enc = await this.#pipeline.encode(s, intent, key);
     const size = utf8Length(key) + enc.bytes;
     this.#checkSize(key, size);
     const now = this.#clock.now();
