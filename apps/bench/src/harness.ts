@@ -76,6 +76,20 @@ async function runCase(group: BenchGroup, c: BenchCase, settings: Settings): Pro
   return { case: c.name, ours: c.ours ?? /stowage/i.test(c.name), values, samples, iterations };
 }
 
+/** One result from a case's rounds: per metric the median of the round figures, every sample kept. */
+function mergeRounds(results: readonly CaseResult[]): CaseResult {
+  const [first] = results as [CaseResult];
+  if (results.length === 1) return first;
+  const values: Record<string, number | null> = {};
+  const samples: Record<string, number[]> = {};
+  for (const key of Object.keys(first.values)) {
+    const xs = results.map((r) => r.values[key]).filter((v): v is number => typeof v === 'number');
+    values[key] = xs.length ? median(xs) : null;
+    samples[key] = results.flatMap((r) => r.samples[key] ?? []);
+  }
+  return { ...first, values, samples };
+}
+
 /** Whether `filter` selects a group (by id) or a case (`groupId/caseName`, substring match). */
 function selected(filter: string | undefined, group: BenchGroup, c?: BenchCase): boolean {
   if (!filter) return true;
@@ -103,13 +117,16 @@ export async function runGroups(registry: readonly BenchGroup[], filter?: string
     const result: GroupResult = { id: group.id, title: group.title, settings, metrics: group.metrics, results: [] };
     if (group.note !== undefined) result.note = group.note;
     const cases = group.cases.filter((c) => selected(filter, group, c));
-    const shift = cases.length === 0 ? 0 : rotate % cases.length;
-    const byCase = new Map<BenchCase, CaseResult>();
-    for (const c of [...cases.slice(shift), ...cases.slice(0, shift)]) {
-      onProgress?.(`${group.id} / ${c.name}`);
-      byCase.set(c, await runCase(group, c, settings));
+    const rounds = Math.max(1, settings.rounds ?? 1);
+    const byCase = new Map<BenchCase, CaseResult[]>(cases.map((c) => [c, []]));
+    for (let round = 0; round < rounds; round++) {
+      const shift = cases.length === 0 ? 0 : (rotate + round) % cases.length;
+      for (const c of [...cases.slice(shift), ...cases.slice(0, shift)]) {
+        onProgress?.(`${group.id} / ${c.name}${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ''}`);
+        byCase.get(c)?.push(await runCase(group, c, settings));
+      }
     }
-    result.results = cases.map((c) => byCase.get(c) as CaseResult); // reported in registry order
+    result.results = cases.map((c) => mergeRounds(byCase.get(c) as CaseResult[])); // reported in registry order
     report.groups.push(result);
   }
   return report;

@@ -52,6 +52,12 @@ export interface Settings {
   repetitions: number;
   /** Fast operations repeat within a repetition until it lasts this long. */
   minRepetitionMs: number;
+  /**
+   * Rounds of the whole group in one run, each with the case order rotated by one; a case's figure
+   * is the median of its rounds. For short groups whose figures depend on JIT and heap state (which
+   * case ran before), so one run already averages over orders. @default 1
+   */
+  rounds?: number;
 }
 
 /** Measured figures of one case. */

@@ -704,10 +704,11 @@ class StorageImpl implements Storage {
   }
 
   #entryInfo(key: string, r: StoredRecord): EntryInfo {
+    const plain = r.codecs.length === 0; // the common case: no lookups, no copies
     const info: EntryInfo = {
-      key, size: r.size, rawSize: r.rawSize, codecs: [...r.codecs], createdAt: r.createdAt, updatedAt: r.updatedAt, schema: r.s,
-      compressed: r.codecs.some((id) => this.#pipeline.codec(id)?.kind === 'compression'),
-      encrypted: r.codecs.length > 0 && this.#pipeline.isEncrypted(r.codecs),
+      key, size: r.size, rawSize: r.rawSize, codecs: plain ? [] : [...r.codecs], createdAt: r.createdAt, updatedAt: r.updatedAt, schema: r.s,
+      compressed: !plain && r.codecs.some((id) => this.#pipeline.codec(id)?.kind === 'compression'),
+      encrypted: !plain && this.#pipeline.isEncrypted(r.codecs),
     };
     if (r.expiresAt !== undefined) info.expiresAt = r.expiresAt;
     return info;

@@ -20,18 +20,22 @@ async function readValues(storage: Storage, keys: string[]): Promise<PromiseSett
 }
 
 function entryOf(info: EntryInfo, read: PromiseSettledResult<unknown>, schemaVersion: number): MirrorEntry | null {
-  const meta = { size: info.size, encrypted: info.encrypted, ...(info.expiresAt !== undefined ? { expiresAt: info.expiresAt } : {}) };
-  if (read.status === 'rejected') return { ...meta, error: toStowageError(read.reason, `read "${info.key}"`) };
+  const entry: MirrorEntry = { size: info.size, encrypted: info.encrypted };
+  if (info.expiresAt !== undefined) entry.expiresAt = info.expiresAt;
+  if (read.status === 'rejected') {
+    entry.error = toStowageError(read.reason, `read "${info.key}"`);
+    return entry;
+  }
   if (read.value === undefined) return null; // removed between the two reads; its event will follow
   try {
     // A record of the current schema holds what Stowage validated when it wrote it: plain
     // JSON.stringify is exact. Older schemas went through migrations and foreign records (schema 0)
     // may hold what JSON cannot: those are checked, and a bad one says so on read.
-    const json = info.schema === schemaVersion ? JSON.stringify(read.value) : serializeValue(read.value, info.key).json;
-    return { ...meta, json };
+    entry.json = info.schema === schemaVersion ? JSON.stringify(read.value) : serializeValue(read.value, info.key).json;
   } catch (e) {
-    return { ...meta, error: toStowageError(e, `read "${info.key}"`) };
+    entry.error = toStowageError(e, `read "${info.key}"`);
   }
+  return entry;
 }
 
 const settled = (e: ScanEntry): PromiseSettledResult<unknown> => (e.error ? { status: 'rejected', reason: e.error } : { status: 'fulfilled', value: e.value });

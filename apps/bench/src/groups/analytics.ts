@@ -71,7 +71,7 @@ export function analyticsGroup(id: string, count: number): BenchGroup {
     id,
     title: `Analytics on vs off: ${count.toLocaleString('en')} values of ~200 B JSON (IndexedDB)`,
     note: 'All three are Stowage; factors are against the fastest of them (analytics off, normally).',
-    settings: { warmup: 2, repetitions: 7 },
+    settings: { warmup: 2, repetitions: 7, rounds: 3 }, // a ratio of ~1: three rotated rounds
     metrics: [
       { key: 'naive', label: 'Promise.all(set) ms', unit: 'ms', better: 'lower' },
       { key: 'getMany', label: 'getMany ms', unit: 'ms', better: 'lower' },

@@ -17,6 +17,8 @@ export function lruCacheGroup(id: string): BenchGroup {
     id,
     title: 'LRU cache: 1M ops, 90 % get / 10 % set, 10k Zipf keys (s=1), capacity 1k',
     metrics: METRICS,
+    // Seconds per round, and the figures swing with JIT and heap state: three rotated rounds.
+    settings: { rounds: 3 },
     cases: allContenders.map((c) => ({
       name: `${c.name} (${c.ttl ? 'TTL' : 'no TTL'})`,
       setup() {

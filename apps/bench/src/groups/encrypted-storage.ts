@@ -40,6 +40,7 @@ export function encryptedStorageGroup(id: string, bytes: number): BenchGroup {
     id,
     title: `Encrypted storage: ${new TextEncoder().encode(text).length.toLocaleString('en')} bytes of JSON written and read back`,
     note: 'Each side includes its JSON and text ↔ bytes steps and the IndexedDB (or localStorage) write/read.',
+    settings: { rounds: 3 }, // short, and sensitive to what ran before (GC of 150 KB strings)
     metrics: [
       { key: 'set', label: 'set ms', unit: 'ms', better: 'lower' },
       { key: 'get', label: 'get ms', unit: 'ms', better: 'lower' },

@@ -21,6 +21,7 @@ export function syncReadGroup(id: string, count: number): BenchGroup {
   return {
     id,
     title: `Synchronous reads: ${count.toLocaleString('en')} values of ~200 B JSON, each key once`,
+    settings: { rounds: 3 },
     metrics: [{ key: 'read', label: `ms per ${count.toLocaleString('en')} reads`, unit: 'ms', better: 'lower' }],
     cases: [
       {
