@@ -27,10 +27,12 @@ const MARKERS = {
   'lz-string': 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$',
   // Firestore's production host, in every build of the SDK.
   firebase: 'firestore.googleapis.com',
+  // localforage's error when no backend works.
+  localforage: 'No available storage method found.',
 };
 
 /** Libraries no entry may contain unless it says so. */
-const NEVER = ['crypto-js', 'lz-string', 'firebase'];
+const NEVER = ['crypto-js', 'lz-string', 'firebase', 'localforage'];
 
 const CORE_IDB = `export { createStorage } from '@stowage/core';\nexport { indexedDbDriver } from '@stowage/drivers/indexeddb';\n`;
 
@@ -80,6 +82,7 @@ const ENTRIES = [
   // Positive controls: the markers must be found where the libraries are imported.
   { id: 'lz-codec', label: 'control: lzStringCodec imports lz-string', code: `export { lzStringCodec } from '@stowage/codecs/lz-string';\n`, require: ['lz-string'] },
   { id: 'crypto-js-legacy', label: 'control: crypto-js-legacy imports crypto-js', code: `export * from '@stowage/codecs/crypto-js-legacy';\n`, require: ['crypto-js'] },
+  { id: 'localforage-driver', label: 'control: localforageDriver imports localforage', code: `export { localforageDriver } from '@stowage/drivers/localforage';\n`, require: ['localforage'] },
   { id: 'firestore', label: 'control: @stowage/firestore imports firebase', code: `export { createFirestoreRemote } from '@stowage/firestore';\n`, require: ['firebase'] },
 ];
 

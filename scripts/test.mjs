@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every check and test suite of the repo and ends with one line: "N passed, N failed".
-// Suites: typecheck, lint, the dependency-direction check and the TSDoc check (one test each), Vitest
+// Suites: typecheck, lint, the dependency-direction, TSDoc and bundle-size checks (one test each), Vitest
 // (unit + real Chromium browser projects) and Playwright e2e against the demo. Exits non-zero if
 // anything failed.
 import { spawnSync } from 'node:child_process';
