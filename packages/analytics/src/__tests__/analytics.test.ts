@@ -40,6 +40,19 @@ describe('counters through instrument()', () => {
     await a.close();
   });
 
+  it('scan() passes through and counts one read per entry, a hit per entry it could decode', async () => {
+    const w = world();
+    const a = w.analytics();
+    const s = instrument(w.storage(), a);
+    await s.setMany({ a: 1, b: 2, c: 3 });
+    const entries = await s.scan();
+    expect(entries.map((e) => [e.key, e.value])).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+    const st = a.getStats();
+    expect(st).toMatchObject({ reads: 3, hits: 3, misses: 0 });
+    expect(st.operations.scan).toMatchObject({ count: 1, errors: 0 });
+    await a.close();
+  });
+
   it('latency percentiles per operation come from the timer', async () => {
     const w = world();
     const timer = scriptedTimer();

@@ -7,22 +7,6 @@ import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 
 let n = 0;
 const dbName = (): string => `storage-idb-${Date.now()}-${n++}`;
-/** Counts readwrite transactions opened on any IDBDatabase while `fn` runs. */
-async function countWriteTransactions(fn: () => Promise<unknown>): Promise<number> {
-  const original = IDBDatabase.prototype.transaction;
-  let count = 0;
-  IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
-    if (args[1] === 'readwrite') count++;
-    return original.apply(this, args);
-  } as IDBDatabase['transaction'];
-  try {
-    await fn();
-  } finally {
-    IDBDatabase.prototype.transaction = original;
-  }
-  return count;
-}
-
 /** Counts transactions of each mode opened on any IDBDatabase while `fn` runs. */
 async function countTransactions(fn: () => Promise<unknown>): Promise<Record<string, number>> {
   const original = IDBDatabase.prototype.transaction;
@@ -38,6 +22,11 @@ async function countTransactions(fn: () => Promise<unknown>): Promise<Record<str
     IDBDatabase.prototype.transaction = original;
   }
   return count;
+}
+
+/** Counts readwrite transactions opened on any IDBDatabase while `fn` runs. */
+async function countWriteTransactions(fn: () => Promise<unknown>): Promise<number> {
+  return (await countTransactions(fn)).readwrite ?? 0;
 }
 
 describe('createStorage over IndexedDB (Chromium)', () => {
