@@ -6,7 +6,7 @@
 // made-up http origin (IndexedDB needs a real origin; nothing goes to the network).
 import { chromium } from 'playwright';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { bundleEntry } from '../../../scripts/bundle-entry.mjs';
 import { chromiumLaunchOptions } from '../../../scripts/chromium.js';
 
 const flag = (name, fallback) => {
@@ -18,18 +18,7 @@ const runs = Number(flag('runs', 7));
 const ops = Number(flag('ops', driver === 'memory' ? 20_000 : 2000));
 const keys = Number(flag('keys', 1000));
 
-const out = await build({
-  configFile: false,
-  logLevel: 'warn',
-  resolve: { conditions: ['source', 'module', 'browser'] },
-  build: {
-    write: false,
-    minify: false,
-    target: 'es2022',
-    lib: { entry: fileURLToPath(new URL('./overhead-workload.ts', import.meta.url)), formats: ['es'], fileName: 'overhead' },
-  },
-});
-const code = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output).find((c) => c.type === 'chunk' && c.isEntry).code;
+const code = await bundleEntry(fileURLToPath(new URL('./overhead-workload.ts', import.meta.url)));
 const origin = 'http://analytics-bench.invalid';
 const browser = await chromium.launch(chromiumLaunchOptions());
 try {

@@ -1,23 +1,9 @@
-// Bundles a benchmark entry (TypeScript, importing the package from src/) into one ES module string
-// with Vite, so Node and Chromium run byte-for-byte the same code without a dev server.
-import { build } from 'vite';
+// Bundles a benchmark entry of this folder with scripts/bundle-entry.mjs (Vite, packages from src/),
+// so Node and Chromium run byte-for-byte the same code without a dev server.
 import { fileURLToPath } from 'node:url';
+import { bundleEntry } from '../../../scripts/bundle-entry.mjs';
 
 /** @param {string} entry path relative to this folder @returns {Promise<string>} the bundle's code */
-export async function bundle(entry) {
-  const out = await build({
-    configFile: false,
-    logLevel: 'warn',
-    resolve: { conditions: ['source', 'module', 'browser'] },
-    build: {
-      write: false,
-      minify: false,
-      target: 'es2022',
-      lib: { entry: fileURLToPath(new URL(entry, import.meta.url)), formats: ['es'], fileName: 'bench' },
-    },
-  });
-  const outputs = Array.isArray(out) ? out : [out];
-  const chunk = outputs.flatMap((o) => o.output).find((c) => c.type === 'chunk' && c.isEntry);
-  if (!chunk) throw new Error(`no bundle produced for ${entry}`);
-  return chunk.code;
+export function bundle(entry) {
+  return bundleEntry(fileURLToPath(new URL(entry, import.meta.url)));
 }
