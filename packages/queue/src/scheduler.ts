@@ -40,6 +40,8 @@ export class FlushScheduler {
   #timer: { handle: unknown; at: number } | undefined;
   #draining = false;
   #resets: Waiter[] = [];
+  /** This tab's own `resetBackoff()` calls holding (or waiting for) the lock. */
+  readonly #ownResets = new Set<Promise<unknown>>();
   #failures = 0;
 
   constructor(options: SchedulerOptions) {
@@ -88,6 +90,9 @@ export class FlushScheduler {
     let handled: number | undefined;
     try {
       await this.#o.ready();
+      // A reset of this tab holds the lock only briefly: wait for it rather than skip as if another
+      // tab were draining (a `flush()` right after reconnecting would otherwise do nothing).
+      while (this.#ownResets.size > 0) await Promise.allSettled([...this.#ownResets]);
       if (this.#o.stopped()) return { ran: false, handled: 0 };
       handled = await locks.tryRequest(lockName, () => this.#drainLocked());
     } catch (err) {
@@ -137,7 +142,13 @@ export class FlushScheduler {
   /** Resets backoff under the lock; inside this tab's own drain it runs between two batches. */
   async resetBackoff(): Promise<void> {
     if (this.#draining) return new Promise<void>((resolve, reject) => this.#resets.push({ resolve, reject }));
-    await this.#o.locks.request(this.#o.lockName, () => this.#o.resetBackoff());
+    const reset = this.#o.locks.request(this.#o.lockName, () => this.#o.resetBackoff());
+    this.#ownResets.add(reset);
+    try {
+      await reset;
+    } finally {
+      this.#ownResets.delete(reset);
+    }
     this.kick();
   }
 

@@ -175,6 +175,20 @@ describe('flush', () => {
     expect(await q.size()).toBe(0);
   });
 
+  test('a flush() issued while this tab\'s own resetBackoff holds the lock waits for it and drains', async () => {
+    w = world();
+    const rec = recordingHandler<string>();
+    const q = w.queue<string>({ handler: rec.handler });
+    await q.enqueue('a');
+    // What a reconnect does: reset the backoff and flush, while the app flushes too.
+    const reset = q.resetBackoff();
+    const report = await q.flush();
+    await reset;
+    expect(report).toEqual({ ran: true, handled: 1 });
+    expect(rec.payloads()).toEqual([['a']]);
+    expect(await q.size()).toBe(0);
+  });
+
   test('resetBackoff called from inside the handler runs between batches instead of deadlocking on the lock', async () => {
     w = world();
     let resetDone: Promise<void> | undefined;
