@@ -8,7 +8,7 @@
 // Exits 1 when a budget (or, where the target is missed, the ceiling) is exceeded, when crypto-js or lz-string is found in a bundle that does not
 // import its codec, or when a positive control does NOT contain its library (a marker that stopped
 // matching would otherwise let every absence check pass silently).
-// Usage: node scripts/size-check.mjs [--json] [--why] [--out=DIR]
+// Usage: node scripts/size-check.mjs [--json] [--why] [--out=DIR] [--try='export { x } from "@stowage/y"']
 //   --why: what each bundle is made of (by package, largest modules); --out: write each bundle to DIR
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -181,8 +181,11 @@ function byPackage(modules) {
 const asKB = (n) => `${(n / KB).toFixed(2)} KB`;
 
 const outDir = process.argv.find((a) => a.startsWith('--out='))?.slice(6);
+// --try='<module code>': measure one ad-hoc entry instead of the budgets (for exploring what costs what).
+const adHoc = process.argv.find((a) => a.startsWith('--try='))?.slice(6);
+const entries = adHoc === undefined ? ENTRIES : [{ id: 'try', label: 'ad hoc', code: `${adHoc.replaceAll(';', ';\n')}\n` }];
 const results = new Map();
-for (const entry of ENTRIES) {
+for (const entry of entries) {
   const { code, lazy, modules } = await bundle(entry);
   const gz = gzipSync(code, { level: 9 }).length;
   const lazyGz = lazy.map((c) => ({ gz: gzipSync(c.code, { level: 9 }).length, modules: c.modules }));
