@@ -7,8 +7,7 @@ import { Emitter } from './events.js';
 import type { StorageEvent, StorageListener } from './events.js';
 import { KeyIndex } from './key-index.js';
 import type { KeyMeta } from './key-index.js';
-import { createMetaStore } from './meta-store.js';
-import { broadcastChannel, browserEstimate, defaultLocks, systemClock } from './ports.js';
+import { broadcastChannel, browserEstimate, systemClock } from './ports.js';
 import type { BroadcastPort, Clock, EstimateFn } from './ports.js';
 import { ENVELOPE_VERSION, isExpired, isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
@@ -127,14 +126,14 @@ class StorageImpl implements Storage {
       }
     }
     this.#backupsToKeep = o.backupsToKeep ?? 3;
-    const locks = o.locks ?? defaultLocks();
-    const ctx = createMetaStore(() => this.#driver(), locks, this.prefix, () => this.#scope);
+    // What codecs get for their metadata (e.g. an encryption salt); built by codec-run.ts on first init.
+    const meta = { driver: () => this.#driver(), ...(o.locks ? { locks: o.locks } : {}), prefix: this.prefix, scope: this.#scope };
     this.#pipeline = new CodecPipeline({
       ...(o.compression ? { compression: o.compression } : {}),
       ...(o.encryption ? { encryption: o.encryption } : {}),
       ...(o.codecs ? { codecs: o.codecs } : {}),
       compressThreshold: o.compressThreshold ?? 1024,
-      ctx,
+      meta,
     });
     this.config = Object.freeze({
       prefix: this.prefix,
