@@ -42,13 +42,13 @@ const CORE_IDB = `export { createStorage } from '@stowage/core';\nexport { index
  * library of {@link NEVER} must be absent.
  */
 const ENTRIES = [
-  { id: 'core+idb', label: 'core + IndexedDB driver', code: CORE_IDB, budget: 5 * KB, ceiling: 12.5 * KB },
+  { id: 'core+idb', label: 'core + IndexedDB driver', code: CORE_IDB, budget: 5 * KB, ceiling: 10.75 * KB },
   {
-    id: 'mini', label: 'mini-program API (over core + IndexedDB)', over: 'core+idb', budget: 2 * KB, ceiling: 5 * KB,
+    id: 'mini', label: 'mini-program API (over core + IndexedDB)', over: 'core+idb', budget: 2 * KB, ceiling: 4.75 * KB,
     code: `${CORE_IDB}export { createMiniStorage } from '@stowage/mini';\n`,
   },
   {
-    id: 'cache', label: 'cache (createLruCache, createCacheManager, withMemoryCache)', budget: 2 * KB, ceiling: 7 * KB,
+    id: 'cache', label: 'cache (createLruCache, createCacheManager, withMemoryCache)', budget: 2 * KB, ceiling: 6.5 * KB,
     code: `export { createLruCache, createCacheManager, withMemoryCache } from '@stowage/cache';\n`,
   },
   {
@@ -60,7 +60,7 @@ const ENTRIES = [
     code: `${CORE_IDB}export { aesGcmCodec, deflateCodec } from '@stowage/codecs';\n`,
   },
   {
-    id: 'everything', label: 'everything except firebase', budget: 20 * KB, ceiling: 52 * KB,
+    id: 'everything', label: 'everything except firebase', budget: 20 * KB, ceiling: 50 * KB,
     code: [
       `export * from '@stowage/core';`,
       `export * from '@stowage/drivers';`,
@@ -119,7 +119,7 @@ function stowageResolver(external = []) {
  * chunk and every chunk it imports statically) and of its lazy chunks (`import()` that the app
  * only downloads when that code path runs, e.g. backups or the fflate fallback), per chunk.
  */
-async function bundle(entry) {
+async function bundle(entry, { vitePreload = false } = {}) {
   const name = `size-entry-${entry.id}.js`; // Vite resolves the lib entry against root: match the file name
   const virtualId = `\0${name}`;
   const output = await build({
@@ -130,6 +130,15 @@ async function bundle(entry) {
     resolve: { conditions: ['source', 'module', 'browser', 'production'] },
     plugins: [
       stowageResolver(entry.external),
+      // Vite wraps every dynamic import() of a client build in its preload runtime (~0.9 KB gz). An
+      // app pays that once, shared with its own lazy routes; it is not Stowage's code, and
+      // size-limit-style measurements (esbuild, rollup) do not include it. Stubbed here and
+      // measured once on its own (printed below the table).
+      ...(vitePreload ? [] : [{
+        name: 'no-vite-preload',
+        enforce: 'pre',
+        load: (id) => (id === '\0vite/preload-helper.js' ? 'export const __vitePreload = (load) => load();' : null),
+      }]),
       {
         name: 'size-entry',
         resolveId: (id) => (id === name || id.endsWith(`/${name}`) ? virtualId : null),
@@ -245,6 +254,13 @@ if (process.argv.includes('--why')) {
     console.log('  largest modules: ' + top.map(([id, l]) => `${id} ${(l / KB).toFixed(1)} KB`).join(', '));
     for (const c of lazy) console.log(`  lazy chunk ${asKB(c.gz)}: ${c.modules.join(', ')}`);
   }
+}
+{
+  // The one-off cost of Vite's preload runtime in an app with a dynamic import (see bundle()).
+  const lazyEntry = { id: 'vite-preload', code: `export const load = () => import('@stowage/core').then((m) => m.createStorage);\n` };
+  const gzOf = async (o) => gzipSync((await bundle(lazyEntry, o)).code, { level: 9 }).length;
+  const runtime = (await gzOf({ vitePreload: true })) - (await gzOf({}));
+  console.log(`\nnot counted above: Vite's preload runtime, ${asKB(runtime)} once per Vite app with any import() (shared with the app's own lazy routes; other bundlers add nothing)`);
 }
 if (missed.length) console.log(`\ntargets missed (held at their ceilings):\n- ${missed.join('\n- ')}`);
 if (failures.length) {
