@@ -19,6 +19,17 @@ const allowed = {
   '@stowage/test-utils': ['*'],
   stowage: ['*'],
 };
+/**
+ * The only modules a package may load with `import()`, and why it is safe there. A service worker
+ * cannot call `import()` (the sync engine and the outbox run in one), so storage, sync and queue
+ * code on the read/write/sync paths must import statically; only code a worker has no reason to
+ * run may be a lazy chunk.
+ */
+const dynamicImports = {
+  'packages/core/src/storage.ts': ['./storage-backup.js', './storage-rewrite.js'], // backup/CSV, migrate/re-encode: explicit admin calls
+  'packages/codecs/src/deflate.ts': ['./deflate-fflate.js'], // only where CompressionStream is missing or a non-default level is asked for
+  'packages/stowage/src/lazy-firestore-remote.ts': ['@stowage/firestore'], // pages only; index.ts exports a static variant for workers
+};
 const problems = [];
 const files = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -41,6 +52,14 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   for (const f of files(src)) {
     const isTest = f.includes('__tests__') || /\.test\.ts$/.test(f);
     const text = readFileSync(f, 'utf8');
+    if (!isTest) {
+      const rel = f.slice(root.length);
+      for (const m of text.matchAll(/(?<![\w.])import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+        if (!(dynamicImports[rel] ?? []).includes(m[1])) {
+          problems.push(`${rel}: import('${m[1]}') is not in the allowed dynamic imports of scripts/check-deps.mjs (service workers cannot import())`);
+        }
+      }
+    }
     for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
       const spec = m[1];
       if (/^(firebase|@firebase)(\/|$)/.test(spec) && pkg.name !== '@stowage/firestore' && !(isTest && pkg.name === '@stowage/firestore-emulator')) {

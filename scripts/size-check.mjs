@@ -42,7 +42,7 @@ const CORE_IDB = `export { createStorage } from '@stowage/core';\nexport { index
  * library of {@link NEVER} must be absent.
  */
 const ENTRIES = [
-  { id: 'core+idb', label: 'core + IndexedDB driver', code: CORE_IDB, budget: 5 * KB, ceiling: 10.75 * KB },
+  { id: 'core+idb', label: 'core + IndexedDB driver', code: CORE_IDB, budget: 5 * KB, ceiling: 11.75 * KB },
   {
     id: 'mini', label: 'mini-program API (over core + IndexedDB)', over: 'core+idb', budget: 2 * KB, ceiling: 4.75 * KB,
     code: `${CORE_IDB}export { createMiniStorage } from '@stowage/mini';\n`,
@@ -60,7 +60,7 @@ const ENTRIES = [
     code: `${CORE_IDB}export { aesGcmCodec, deflateCodec } from '@stowage/codecs';\n`,
   },
   {
-    id: 'everything', label: 'everything except firebase', budget: 20 * KB, ceiling: 50 * KB,
+    id: 'everything', label: 'everything except firebase', budget: 20 * KB, ceiling: 51 * KB,
     code: [
       `export * from '@stowage/core';`,
       `export * from '@stowage/drivers';`,

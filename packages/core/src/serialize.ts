@@ -140,3 +140,20 @@ export function utf8Length(s: string): number {
   }
   return n;
 }
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** JSON text → UTF-8 bytes. */
+export function jsonToBytes(json: string): Uint8Array {
+  return encoder.encode(json);
+}
+
+/** UTF-8 bytes → parsed JSON value; `decode-failed` on invalid UTF-8 or JSON. */
+export function bytesToValue(bytes: Uint8Array, key: string): unknown {
+  try {
+    return JSON.parse(decoder.decode(bytes));
+  } catch (err) {
+    throw new StowageError('decode-failed', `stored bytes of "${key}" are not valid UTF-8 JSON`, { cause: err, details: { key } });
+  }
+}

@@ -5,7 +5,7 @@ import type { Clock } from './ports.js';
 import type { StoredRecord } from './record.js';
 import type { SerializedValue } from './serialize.js';
 import { utf8Length } from './serialize.js';
-import type { CommitOrigin, EntryInfo, SetOptions } from './storage-types.js';
+import type { CommitOrigin, SetOptions } from './storage-types.js';
 
 export type { CommitOrigin };
 
@@ -39,10 +39,6 @@ export interface StorageContext {
   /** The codec intent of new writes (`record` given: the same codecs that record used). */
   intent(o: SetOptions | undefined, record?: StoredRecord): EncodeIntent;
   checkSize(key: string, size: number): void;
-  /** Validates a write (key, value, options) and serializes its value. */
-  checkSet(key: string, value: unknown, o: SetOptions | undefined): SerializedValue;
-  /** Metadata of a live record, as `inspect()` reports it. */
-  entryInfo(key: string, r: StoredRecord): EntryInfo;
   migrateValue(key: string, value: unknown, from: number): Promise<unknown>;
   /** Whether the changes fit the namespace's total limit. */
   fits(changes: readonly Change[]): boolean;

@@ -7,7 +7,9 @@ import { Emitter } from './events.js';
 import type { StorageEvent, StorageListener } from './events.js';
 import { KeyIndex } from './key-index.js';
 import type { KeyMeta } from './key-index.js';
-import { broadcastChannel, browserEstimate, systemClock } from './ports.js';
+import { memoryDriver } from './memory-driver.js';
+import { createMetaStore } from './meta-store.js';
+import { broadcastChannel, browserEstimate, defaultLocks, systemClock } from './ports.js';
 import type { BroadcastPort, Clock, EstimateFn } from './ports.js';
 import { ENVELOPE_VERSION, isExpired, isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
@@ -70,9 +72,7 @@ class StorageImpl implements Storage {
   readonly prefix: string;
   readonly config: StorageConfig;
   readonly #dp: string;
-  /** The driver given; `undefined` until first use when none was (a private memory driver, loaded lazily). */
-  #primary: Driver | undefined;
-  readonly #scope: string;
+  readonly #primary: Driver;
   readonly #fallback: boolean;
   readonly #clock: Clock;
   readonly #estimate: EstimateFn;
@@ -103,8 +103,7 @@ class StorageImpl implements Storage {
     this.prefix = o.prefix ?? 'stowage';
     validatePrefix(this.prefix);
     this.#dp = `${this.prefix}:`;
-    this.#primary = o.driver;
-    this.#scope = o.driver?.scope ?? 'memory:default';
+    this.#primary = o.driver ?? memoryDriver();
     this.#fallback = o.fallbackToMemory ?? true;
     this.#clock = o.clock ?? systemClock;
     this.#estimate = o.estimate ?? browserEstimate;
@@ -126,14 +125,14 @@ class StorageImpl implements Storage {
       }
     }
     this.#backupsToKeep = o.backupsToKeep ?? 3;
-    // What codecs get for their metadata (e.g. an encryption salt); built by codec-run.ts on first init.
-    const meta = { driver: () => this.#driver(), ...(o.locks ? { locks: o.locks } : {}), prefix: this.prefix, scope: this.#scope };
+    const locks = o.locks ?? defaultLocks();
+    const ctx = createMetaStore(() => this.#driver(), locks, this.prefix, () => this.#primary.scope);
     this.#pipeline = new CodecPipeline({
       ...(o.compression ? { compression: o.compression } : {}),
       ...(o.encryption ? { encryption: o.encryption } : {}),
       ...(o.codecs ? { codecs: o.codecs } : {}),
       compressThreshold: o.compressThreshold ?? 1024,
-      meta,
+      ctx,
     });
     this.config = Object.freeze({
       prefix: this.prefix,
@@ -145,7 +144,7 @@ class StorageImpl implements Storage {
       limits: Object.freeze({ maxValueBytes: this.#maxValue, maxTotalBytes: this.#maxTotal, maxKeyLength: this.#maxKeyLength }),
     });
     if (o.broadcast !== false) {
-      this.#bus = (o.broadcast ?? broadcastChannel)(`stowage:${this.#scope}`);
+      this.#bus = (o.broadcast ?? broadcastChannel)(`stowage:${this.#primary.scope}`);
       this.#busOff = this.#bus?.subscribe((m) => this.#onMessage(m as WireMessage));
     }
     this.#ctx = this.#context();
@@ -185,8 +184,6 @@ class StorageImpl implements Storage {
       record: (key, s, o, intent, times) => this.#record(key, s, o, intent, times),
       intent: (o, record) => this.#intent(o, record),
       checkSize: (key, size) => this.#checkSize(key, size),
-      checkSet: (key, value, o) => this.#checkSet(key, value, o),
-      entryInfo: (key, r) => this.#entryInfo(key, r),
       migrateValue: (key, value, from) => this.#migrateValue(key, value, from),
       fits: (changes) => this.#fits(changes),
       write: (d, changes, origin, extra) => this.#write(d, changes, origin, extra),
@@ -212,35 +209,27 @@ class StorageImpl implements Storage {
   }
 
   #driver(): Promise<Driver> {
-    // The memory driver is loaded only when it is needed (no driver given, or the fallback): apps
-    // on IndexedDB never download it.
     this.#driverP ??= (async () => {
-      const primary = (this.#primary ??= (await import('./memory-driver.js')).memoryDriver());
       try {
-        await primary.open();
-        return primary;
+        await this.#primary.open();
+        return this.#primary;
       } catch (e) {
-        const err = toStowageError(e, `open ${primary.name}`);
+        const err = toStowageError(e, `open ${this.#primary.name}`);
         if (!this.#fallback || err.code !== 'unavailable') {
           this.#driverP = undefined; // let a later call try again
           throw err;
         }
-        const mem = (await import('./memory-driver.js')).memoryDriver({ name: `fallback:${this.#scope}` });
+        const mem = memoryDriver({ name: `fallback:${this.#primary.scope}` });
         await mem.open();
         // Another tab's writes are not in our memory, and ours are not in theirs: stop pretending to share.
         this.#busOff?.();
         this.#bus?.close();
         this.#bus = undefined;
-        this.#emit({ type: 'fallback', from: primary.name, to: mem.name, error: err });
+        this.#emit({ type: 'fallback', from: this.#primary.name, to: mem.name, error: err });
         return mem;
       }
     })();
     return this.#driverP;
-  }
-
-  /** The administrative operations (storage-admin.ts), loaded on first use. */
-  #admin(): Promise<typeof import('./storage-admin.js')> {
-    return import('./storage-admin.js');
   }
 
   #emit(e: StorageEvent): void {
@@ -370,7 +359,7 @@ class StorageImpl implements Storage {
       await this.#write(d, [...sweep, ...accepted.flatMap(([, cs]) => cs)], 'local');
     } catch (e) {
       const err = toStowageError(e, 'write');
-      if (err.code === 'quota-exceeded' && firstTry && (await (await this.#admin()).sweepExpired(this.#ctx, d)) > 0) return this.#commit(d, accepted, false);
+      if (err.code === 'quota-exceeded' && firstTry && (await this.#sweepExpired(d)) > 0) return this.#commit(d, accepted, false);
       // One bad unit must not fail its neighbours: retry each alone so every caller gets its own answer.
       if (accepted.length > 1) {
         for (const item of accepted) await this.#commit(d, [item], false);
@@ -482,6 +471,24 @@ class StorageImpl implements Storage {
         this.#emit({ type: 'import', source: 'remote', mode: m.mode, count: m.count });
         return;
     }
+  }
+
+  /** Deletes expired records that are still the ones the index saw (another tab may have rewritten them). */
+  async #sweepExpired(d: Driver): Promise<number> {
+    await this.#hydrate(d);
+    const expired = this.#index.expired(this.#clock.now());
+    if (expired.length === 0) return 0;
+    const current = await d.getMany(expired.map(([k]) => this.#dp + k));
+    const now = this.#clock.now();
+    const changes: Change[] = [];
+    expired.forEach(([key], i) => {
+      const raw = current[i];
+      if (raw === undefined) this.#index.delete(key);
+      else if (isStoredRecord(raw) && isExpired(raw, now)) changes.push({ type: 'delete', key, reason: 'expired' });
+    });
+    if (changes.length === 0) return 0;
+    await this.#write(d, changes, 'local');
+    return changes.length;
   }
 
   /** Queues a background write (lazy expiry, migration write-back); failures become 'error' events. */
@@ -679,13 +686,21 @@ class StorageImpl implements Storage {
 
   inspect(key: string): Promise<EntryInfo | undefined>;
   inspect(): Promise<EntryInfo[]>;
-  inspect(key?: string): Promise<EntryInfo | undefined | EntryInfo[]> {
-    try {
-      if (key !== undefined) validateKey(key, this.#maxKeyLength);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#guard(async () => (await this.#admin()).inspect(this.#ctx, key));
+  async inspect(key?: string): Promise<EntryInfo | undefined | EntryInfo[]> {
+    if (key !== undefined) validateKey(key, this.#maxKeyLength);
+    if (this.#writes.busy) await this.#writes.idle();
+    return this.#call('inspect', async (d) => {
+      const now = this.#clock.now();
+      const rows: [string, unknown][] = key === undefined ? await d.entries(this.#dp) : [[this.#dp + key, await d.get(this.#dp + key)]];
+      const out: EntryInfo[] = [];
+      for (const [k, raw] of rows) {
+        if (raw === undefined) continue;
+        const user = k.slice(this.#dp.length);
+        const r = isStoredRecord(raw) ? raw : adopt(user, raw);
+        if (!isExpired(r, now)) out.push(this.#entryInfo(user, r));
+      }
+      return key === undefined ? out : out[0];
+    });
   }
 
   #entryInfo(key: string, r: StoredRecord): EntryInfo {
@@ -730,7 +745,7 @@ class StorageImpl implements Storage {
   }
 
   cleanExpired(): Promise<number> {
-    return this.#exclusive('cleanExpired', async (d) => (await this.#admin()).sweepExpired(this.#ctx, d));
+    return this.#exclusive('cleanExpired', (d) => this.#sweepExpired(d));
   }
 
   subscribe(listener: StorageListener): () => void {
@@ -741,7 +756,9 @@ class StorageImpl implements Storage {
   // ── backup, migrations, re-encoding (storage-backup.ts, storage-rewrite.ts) ──
 
   // Loaded on first use (a lazy chunk in app bundles): most apps never back up, migrate eagerly or
-  // re-encode, and should not download that code with every page.
+  // re-encode, and should not download that code with every page. Nothing else in core may be
+  // lazy: a service worker cannot import(), and the sync engine runs storages there
+  // (scripts/check-deps.mjs holds the list).
   exportData(options?: ExportOptions): Promise<Backup> {
     return this.#guard(async () => (await import('./storage-backup.js')).exportData(this.#ctx, options));
   }
@@ -782,17 +799,56 @@ class StorageImpl implements Storage {
     };
   }
 
-  getRecord(key: string): Promise<StoredRecord | undefined> {
-    try {
-      validateKey(key, this.#maxKeyLength);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#guard(async () => (await this.#admin()).getRecord(this.#ctx, key));
+  async getRecord(key: string): Promise<StoredRecord | undefined> {
+    validateKey(key, this.#maxKeyLength);
+    return this.#ctx.read('getRecord', async (d) => {
+      const raw = await d.get(this.#dp + key);
+      return raw === undefined ? undefined : isStoredRecord(raw) ? raw : adopt(key, raw);
+    });
   }
 
   applyRecords(items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]> {
-    return this.#guard(async () => (await this.#admin()).applyRecords(this.#ctx, items, options));
+    try {
+      this.#open();
+      if (!Array.isArray(items)) throw new StowageError('invalid-argument', 'applyRecords expects an array');
+      checkOptions(options, ['origin'], 'applyRecords');
+      const origin = options?.origin ?? 'sync';
+      // Validate and encode everything before the exclusive step: a bad item fails the whole call.
+      const built = items.map((it, i): Promise<Change> => {
+        validateKey(it?.key, this.#maxKeyLength);
+        if ('record' in it && it.record !== undefined) {
+          if (!isStoredRecord(it.record)) {
+            throw new StowageError('invalid-argument', `applyRecords item ${i} ("${it.key}") is not a stored record`, { details: { index: i, key: it.key } });
+          }
+          return Promise.resolve({ type: 'put', key: it.key, record: { ...it.record } });
+        }
+        if ('value' in it && it.value !== undefined) {
+          const o: SetOptions = it.expiresAt === undefined ? { ttl: null } : { expiresAt: it.expiresAt };
+          const s = this.#checkSet(it.key, it.value, o);
+          return this.#record(it.key, s, o, this.#intent(undefined)).then((record) => ({ type: 'put', key: it.key, record }));
+        }
+        return Promise.resolve({ type: 'delete', key: it.key, reason: 'removed' });
+      });
+      return Promise.all(built).then((all) =>
+        this.#exclusive('applyRecords', async (d) => {
+          await this.#hydrate(d);
+          const guarded = items.filter((it) => it.expectUpdatedAt !== undefined);
+          const current = guarded.length > 0 ? await d.getMany(guarded.map((it) => this.#dp + it.key)) : [];
+          const stale = new Set<string>();
+          guarded.forEach((it, i) => {
+            const raw = current[i];
+            const at = raw === undefined ? null : isStoredRecord(raw) ? raw.updatedAt : 0;
+            if (at !== it.expectUpdatedAt) stale.add(it.key);
+          });
+          const changes = all.filter((c) => !stale.has(c.key));
+          if (!this.#fits(changes)) throw new StowageError('quota-exceeded', `applying would exceed the size limit of "${this.prefix}"`);
+          if (changes.length > 0) await this.#write(d, changes, origin);
+          return changes.map((c) => c.key);
+        }),
+      );
+    } catch (e) {
+      return Promise.reject(toStowageError(e, 'applyRecords'));
+    }
   }
 
   async driver(): Promise<Driver> {
