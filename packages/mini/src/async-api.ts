@@ -18,7 +18,12 @@ const notFound = (key: string): StowageError => new StowageError('not-found', `n
 /** Parses a mirror entry back into a fresh value; an unreadable record throws its error. */
 export function valueOf(e: MirrorEntry): unknown {
   if (e.error) throw e.error;
-  return JSON.parse(e.json as string);
+  if (e.json === undefined) {
+    // First read of a hydrated value: keep its JSON (the value itself is never handed out).
+    e.json = JSON.stringify(e.stored);
+    delete e.stored;
+  }
+  return JSON.parse(e.json);
 }
 
 /** Info in the platform's units from the mirror. */

@@ -4,6 +4,12 @@ import type { StowageError } from '@stowage/core';
 export interface MirrorEntry {
   /** JSON text, parsed on every read so callers never share (and mutate) the mirror's objects. */
   json?: string;
+  /**
+   * Instead of `json` until the first read: a value as the store returned it (a fresh copy only
+   * the mirror holds), turned into `json` on first read, so hydrating a large namespace does not
+   * stringify values nobody reads. See `valueOf`.
+   */
+  stored?: unknown;
   /** Set instead of `json` when the stored value cannot be read (e.g. a wrong key): reads throw it. */
   error?: StowageError;
   /** Bytes charged against limits: UTF-8 key + payload. */

@@ -27,11 +27,16 @@ function entryOf(info: EntryInfo, read: PromiseSettledResult<unknown>, schemaVer
     return entry;
   }
   if (read.value === undefined) return null; // removed between the two reads; its event will follow
+  // A record of the current schema holds what Stowage validated when it wrote it: it is kept as
+  // read (the object is this read's own copy) and stringified on its first read. Older schemas
+  // went through migrations and foreign records (schema 0) may hold what JSON cannot: those are
+  // checked now, and a bad one says so on read.
+  if (info.schema === schemaVersion) {
+    entry.stored = read.value;
+    return entry;
+  }
   try {
-    // A record of the current schema holds what Stowage validated when it wrote it: plain
-    // JSON.stringify is exact. Older schemas went through migrations and foreign records (schema 0)
-    // may hold what JSON cannot: those are checked, and a bad one says so on read.
-    entry.json = info.schema === schemaVersion ? JSON.stringify(read.value) : serializeValue(read.value, info.key).json;
+    entry.json = serializeValue(read.value, info.key).json;
   } catch (e) {
     entry.error = toStowageError(e, `read "${info.key}"`);
   }

@@ -64,6 +64,23 @@ describe('Sync API over the mirror', () => {
     expect(second.mini.batchGetStorageSync(['b', 'a', 'c'])).toEqual([[1, 2], { n: 1 }, '']);
   });
 
+  it('a hydrated value comes out as a fresh copy on every read; mutating one changes neither the mirror nor the store', async () => {
+    const driver = spyDriver();
+    const first = setup({ driver });
+    await first.mini.setStorage({ key: 'doc', data: { tags: ['a'], n: 1 } });
+    const second = setup({ driver });
+    await second.mini.ready();
+    const one = second.mini.getStorageSync<{ tags: string[]; n: number }>('doc');
+    if (one === '') throw new Error('doc was not hydrated');
+    one.tags.push('mutated');
+    one.n = 99;
+    const two = second.mini.getStorageSync<{ tags: string[]; n: number }>('doc');
+    expect(two).toEqual({ tags: ['a'], n: 1 });
+    expect(two).not.toBe(one);
+    expect(second.mini.batchGetStorageSync(['doc'])).toEqual([{ tags: ['a'], n: 1 }]);
+    expect(await second.mini.getStorage({ key: 'doc' })).toMatchObject({ data: { tags: ['a'], n: 1 } });
+  });
+
   it('getStorageSync of a missing key returns "" (as the platform)', async () => {
     const { mini } = setup();
     await mini.ready();
