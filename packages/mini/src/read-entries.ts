@@ -58,7 +58,16 @@ export async function readEntries(storage: Storage, keys: readonly string[] | 'a
   if (keys !== 'all') for (const k of keys) out.set(k, null);
   // One scan beats many point reads once a change touched many keys (another tab's big batch).
   if (keys === 'all' || keys.length > SCAN_FROM) {
-    for (const e of await storage.scan()) if (keys === 'all' || out.has(e.key)) out.set(e.key, entryOf(e.info, settled(e), schema));
+    for (const e of await storage.scan()) {
+      if (keys !== 'all' && !out.has(e.key)) continue;
+      const { info } = e;
+      if (!e.error && e.value !== undefined && info.schema === schema) {
+        // The common case of a hydration (tens of thousands of entries): no wrapper objects.
+        const entry: MirrorEntry = { stored: e.value, size: info.size, encrypted: info.encrypted };
+        if (info.expiresAt !== undefined) entry.expiresAt = info.expiresAt;
+        out.set(e.key, entry);
+      } else out.set(e.key, entryOf(info, settled(e), schema));
+    }
     return out;
   }
   const infos = (await Promise.all(keys.map((k) => storage.inspect(k)))).filter((i): i is EntryInfo => i !== undefined);
