@@ -4,7 +4,7 @@ import { aesGcmCodec } from '@stowage/codecs/aes-gcm';
 import { createStorage } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { usersJson } from '../data.js';
-import { deleteDb } from '../kv/idb.js';
+import { deleteDb, openKvDb, requestDone, transactionDone } from '../kv/idb.js';
 import { check, sameData } from '../kv/contenders.js';
 import type { BenchCase, BenchGroup } from '../types.js';
 
@@ -63,6 +63,39 @@ export function encryptedStorageGroup(id: string, bytes: number): BenchGroup {
             timed: { set, get, setget: async () => (await set(), get()) },
             async teardown() {
               await storage.close();
+              await deleteDb(name);
+            },
+          };
+        },
+      },
+      {
+        // The floor: what any encrypted IndexedDB store must do at least (JSON, UTF-8, AES-GCM
+        // with a fresh IV, one put / one get), with no validation, envelope or error mapping.
+        name: 'hand-written WebCrypto AES-GCM + raw IndexedDB (floor)',
+        async setup() {
+          const name = `bench-${id}-raw`;
+          await deleteDb(name);
+          const db = await openKvDb(name);
+          const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+          const enc = new TextEncoder();
+          const dec = new TextDecoder();
+          const set = async (): Promise<void> => {
+            const iv = crypto.getRandomValues(new Uint8Array(12));
+            const data = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, enc.encode(JSON.stringify(value))));
+            const tx = db.transaction('kv', 'readwrite');
+            tx.objectStore('kv').put({ iv, data }, KEY);
+            await transactionDone(tx);
+          };
+          const get = async (): Promise<unknown> => {
+            const r = (await requestDone(db.transaction('kv', 'readonly').objectStore('kv').get(KEY))) as { iv: Uint8Array; data: Uint8Array };
+            return JSON.parse(dec.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: r.iv }, key, r.data)));
+          };
+          await set();
+          check(sameData(await get(), value), 'raw AES-GCM + IndexedDB did not round-trip');
+          return {
+            timed: { set, get, setget: async () => (await set(), get()) },
+            async teardown() {
+              db.close();
               await deleteDb(name);
             },
           };
