@@ -79,6 +79,19 @@ const ENTRIES = [
     id: 'stowage', label: 'stowage createStowage (lazy firestore chunk excluded)',
     code: `export { createStowage } from 'stowage';\n`, external: ['@stowage/firestore', /^firebase(\/|$)/, /^@firebase\//],
   },
+  // Reference rows (no budget): named peers, bundled the same way, so each budget can be read
+  // against what people ship instead; `from` = the package whose dependencies they are resolved in.
+  // And the floor of the core budget: pieces every createStorage bundle needs whatever is cut.
+  { id: 'peer-idb-keyval', label: 'peer: idb-keyval (get, set, del, getMany, setMany, entries, createStore)', peer: true, from: 'packages/drivers', code: `export { get, set, del, getMany, setMany, entries, createStore } from 'idb-keyval';\n` },
+  { id: 'peer-localforage', label: 'peer: localforage', peer: true, from: 'packages/drivers', allow: ['localforage'], code: `export { default } from 'localforage';\n` },
+  { id: 'peer-dexie', label: 'peer: Dexie', peer: true, code: `export { default } from 'dexie';\n` },
+  { id: 'peer-lru-cache', label: 'peer: lru-cache (LRUCache)', peer: true, code: `export { LRUCache } from 'lru-cache';\n` },
+  { id: 'peer-quick-lru', label: 'peer: quick-lru', peer: true, code: `export { default } from 'quick-lru';\n` },
+  { id: 'floor-idb', label: 'floor: indexedDbDriver alone', peer: true, code: `export { indexedDbDriver } from '@stowage/drivers/indexeddb';\n` },
+  {
+    id: 'floor-core', label: 'floor: indexedDbDriver + value validation + StowageError', peer: true,
+    code: `export { indexedDbDriver } from '@stowage/drivers/indexeddb';\nexport { serializeValue, validateKey, toStowageError } from '@stowage/core';\n`,
+  },
   // Positive controls: the markers must be found where the libraries are imported.
   { id: 'lz-codec', label: 'control: lzStringCodec imports lz-string', code: `export { lzStringCodec } from '@stowage/codecs/lz-string';\n`, require: ['lz-string'] },
   { id: 'crypto-js-legacy', label: 'control: crypto-js-legacy imports crypto-js', code: `export * from '@stowage/codecs/crypto-js-legacy';\n`, require: ['crypto-js'] },
@@ -141,7 +154,12 @@ async function bundle(entry, { vitePreload = false } = {}) {
       }]),
       {
         name: 'size-entry',
-        resolveId: (id) => (id === name || id.endsWith(`/${name}`) ? virtualId : null),
+        resolveId(id, importer) {
+          if (id === name || id.endsWith(`/${name}`)) return virtualId;
+          // A peer that is a dependency of one package only (pnpm does not hoist it to the root).
+          if (importer === virtualId && entry.from) return this.resolve(id, join(root, entry.from, 'package.json'), { skipSelf: true });
+          return null;
+        },
         load: (id) => (id === virtualId ? entry.code : null),
       },
     ],

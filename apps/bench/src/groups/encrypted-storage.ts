@@ -87,7 +87,7 @@ export function encryptedStorageGroup(id: string, bytes: number): BenchGroup {
             await transactionDone(tx);
           };
           const get = async (): Promise<unknown> => {
-            const r = (await requestDone(db.transaction('kv', 'readonly').objectStore('kv').get(KEY))) as { iv: Uint8Array; data: Uint8Array };
+            const r = (await requestDone(db.transaction('kv', 'readonly').objectStore('kv').get(KEY))) as { iv: Uint8Array<ArrayBuffer>; data: Uint8Array<ArrayBuffer> };
             return JSON.parse(dec.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: r.iv }, key, r.data)));
           };
           await set();
