@@ -94,54 +94,6 @@ describe('indexedDbDriver (Chromium): transactions', () => {
   });
 });
 
-describe('indexedDbDriver (Chromium): entries() in one request', () => {
-  type Proto = { getAllRecords?: unknown };
-  const proto = IDBObjectStore.prototype as unknown as Proto;
-  const seed = async () => {
-    const driver = fresh();
-    await driver.batch([
-      ...Array.from({ length: 30 }, (_, i) => ({ type: 'put' as const, key: `p:${String(i).padStart(2, '0')}`, value: { i } })),
-      { type: 'put', key: 'q:other', value: 'not in the prefix' },
-    ]);
-    return driver;
-  };
-  const expected = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => [`p:${String(from + k).padStart(2, '0')}`, { i: from + k }]);
-
-  it('reads keys and values with getAllRecords where the browser has it (no getAllKeys/getAll pair)', async () => {
-    expect(typeof proto.getAllRecords).toBe('function'); // Chromium ≥ 141: the path under test exists here
-    const driver = await seed();
-    const records = vi.spyOn(IDBObjectStore.prototype as unknown as Required<Proto> & { getAllRecords: (...a: unknown[]) => IDBRequest }, 'getAllRecords');
-    const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
-    try {
-      expect(await driver.entries('p:')).toEqual(expected(0, 30));
-      expect(await driver.entries('p:', { after: 'p:09', limit: 5 })).toEqual(expected(10, 15));
-      expect(records).toHaveBeenCalledTimes(2);
-      expect(getAll).not.toHaveBeenCalled();
-    } finally {
-      records.mockRestore();
-      getAll.mockRestore();
-      await driver.close();
-    }
-  });
-
-  it('falls back to getAllKeys + getAll where getAllRecords is missing, with the same results', async () => {
-    const driver = await seed();
-    const original = Object.getOwnPropertyDescriptor(IDBObjectStore.prototype, 'getAllRecords');
-    delete proto.getAllRecords;
-    const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
-    try {
-      expect('getAllRecords' in IDBObjectStore.prototype).toBe(false);
-      expect(await driver.entries('p:')).toEqual(expected(0, 30));
-      expect(await driver.entries('p:', { after: 'p:09', limit: 5 })).toEqual(expected(10, 15));
-      expect(getAll).toHaveBeenCalledTimes(2);
-    } finally {
-      if (original) Object.defineProperty(IDBObjectStore.prototype, 'getAllRecords', original);
-      getAll.mockRestore();
-      await driver.close();
-    }
-  });
-});
-
 describe('indexedDbDriver (Chromium): a real QuotaExceededError', () => {
   /**
    * Chromium pins an origin's IndexedDB quota once IndexedDB was used in a browser context, so
