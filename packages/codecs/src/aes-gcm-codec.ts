@@ -1,4 +1,4 @@
-import { StowageError, type CodecContext } from '@stowage/core';
+import { isRetryable, StowageError, type CodecContext } from '@stowage/core';
 import { decryptFailed, invalidArgument } from './aes-gcm-errors.js';
 import { isValidKeyId, open, parse, seal } from './aes-gcm-format.js';
 import { assertAesKey, assertIterations, assertPassphrase, createEntry, unlockEntry, type Secret } from './aes-gcm-keys.js';
@@ -21,6 +21,12 @@ export class AesGcmCodecImpl implements AesGcmCodec {
   #meta: AesGcmMeta | undefined;
   #ring = new Map<string, CryptoKey>();
   #initError: unknown;
+  /** Subscribed to other tabs' keyring writes (once, at the first successful init). */
+  #watching = false;
+  /** The re-read of a keyring another tab changed, while it runs: encode/decode wait for it. */
+  #following: Promise<void> | undefined;
+  /** Why this codec could not adopt another tab's keyring (it lacks the new secret): encode refuses. */
+  #behind: StowageError | undefined;
 
   constructor(primary: Secret, secrets: Secret[], iterations: number) {
     this.#primary = primary;
@@ -68,6 +74,39 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     if (created && meta.keys.some((e) => e.id === created?.entry.id)) known.set(created.entry.id, created.key);
     await this.#adopt(meta, known);
     this.#ctx = ctx;
+    if (!this.#watching) {
+      ctx.watchMeta?.(AES_GCM_META, () => this.#follow());
+      this.#watching = true;
+    }
+  }
+
+  /**
+   * Another tab wrote the keyring (rotated, retired). Encrypting on with a key it may retire would
+   * leave records nobody can open after a reload, so the keyring is re-read before the next
+   * encode; when this codec has no secret for the new current key, encode refuses from then on
+   * (`decrypt-failed`, as a reload with the same secrets would).
+   */
+  #follow(): void {
+    // One re-read after another: a late answer to an older message must not undo a newer one.
+    const run: Promise<void> = (this.#following ?? Promise.resolve()).then(() => this.refresh()).catch(
+      (err: unknown) => {
+        const cause = err instanceof StowageError ? err : undefined;
+        this.#behind = new StowageError(cause?.code ?? 'decrypt-failed', `aes-gcm: another tab changed the keyring and this codec cannot follow: ${cause?.message ?? String(err)}`, {
+          cause: err,
+          details: { codec: 'aes-gcm', ...cause?.details, keyringChanged: true },
+        });
+      },
+    );
+    this.#following = run;
+    void run.finally(() => {
+      if (this.#following === run) this.#following = undefined;
+    });
+  }
+
+  /** Waits for a keyring re-read in progress; retries one that failed for a transient reason. */
+  async #caughtUp(): Promise<void> {
+    if (this.#behind && !this.#following && isRetryable(this.#behind.cause)) this.#follow();
+    if (this.#following) await this.#following;
   }
 
   /** The error for use before a successful `init`. */
@@ -81,18 +120,24 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     const raw = await ctx.readMeta(AES_GCM_META);
     if (raw === undefined) return this.init(ctx);
     await this.#adopt(parseMeta(raw), this.#ring);
+    this.#behind = undefined;
   }
 
   async encode(bytes: Uint8Array): Promise<Uint8Array> {
+    if (this.#following || this.#behind) await this.#caughtUp();
+    if (this.#behind) throw this.#behind;
     const meta = this.#meta;
     if (!meta) throw this.#notReady();
     return seal(this.#ring.get(meta.current) as CryptoKey, meta.current, bytes);
   }
 
   async decode(bytes: Uint8Array): Promise<Uint8Array> {
+    if (this.#following || this.#behind) await this.#caughtUp();
     if (!this.#meta) throw this.#notReady();
     const envelope = parse(bytes);
     const key = this.#ring.get(envelope.keyId);
+    // Records under keys this codec still holds stay readable even when it fell behind.
+    if (!key && this.#behind) throw this.#behind;
     if (!key) throw decryptFailed('unknown-key', `no key with id ${JSON.stringify(envelope.keyId)} in the keyring`, { keyId: envelope.keyId });
     return open(key, envelope);
   }

@@ -75,6 +75,15 @@ export function parse(bytes: Uint8Array): Envelope {
   };
 }
 
+/** The key id a ciphertext names; `undefined` when the bytes are not a ciphertext of this format. */
+export function keyIdOf(bytes: Uint8Array): string | undefined {
+  try {
+    return parse(bytes).keyId;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decrypts a parsed ciphertext; `decrypt-failed` (`authentication-failed`) on any mismatch. */
 export async function open(key: CryptoKey, envelope: Envelope): Promise<Uint8Array> {
   try {

@@ -1,5 +1,6 @@
-import type { Storage } from '@stowage/core';
+import type { Storage, StoredRecord } from '@stowage/core';
 import type { AesGcmCodec, AesGcmNextKey } from './aes-gcm.js';
+import { keyIdOf } from './aes-gcm-format.js';
 
 /** The part of a `Storage` a rotation needs. */
 export type ReencodableStorage = Pick<Storage, 'reencode'>;
@@ -31,14 +32,18 @@ export interface RotationResult {
   reencoded: number;
 }
 
-const isEncrypted = (codecIds: readonly string[]): boolean => codecIds.includes('aes-gcm');
+/** Records whose ciphertext is not under key `to` yet (encryption is always the outermost codec). */
+const notUnder = (to: string) => (codecIds: readonly string[], r: StoredRecord): boolean =>
+  codecIds.at(-1) === 'aes-gcm' && (!(r.data instanceof Uint8Array) || keyIdOf(r.data) !== to);
 
 /**
  * Moves every encrypted record of a storage to a new key, so that no record is ever unreadable:
  *
  * 1. `codec.rotate(next)` writes metadata `{ current: new, keys: [old, new], rotation: { from, to } }`
  *    — from then on new writes use the new key and both keys decrypt;
- * 2. `storage.reencode()` rewrites every `aes-gcm` record in batches with the new key;
+ * 2. `storage.reencode()` rewrites, in batches, every `aes-gcm` record whose ciphertext is not
+ *    under the new key yet — then once more, for writes other tabs encoded with the old key
+ *    before they heard of the rotation and committed behind the first pass;
  * 3. `codec.retire(old)` drops the old key from keyring and metadata, clearing `rotation`.
  *
  * If the page dies between 1 and 3, the metadata still says a rotation is in progress. Create the
@@ -46,9 +51,13 @@ const isEncrypted = (codecIds: readonly string[]): boolean => codecIds.includes(
  * {@link resumeRotation}; without the old secret `init` rejects with `decrypt-failed`
  * (`missing-previous-key`) rather than leaving records unreadable.
  *
- * Run it from one tab: another tab still holding the old key would keep writing with it (it
- * fails with `conflict` on its next rotate/retire, and {@link AesGcmCodec.refresh} adopts the new
- * metadata when it has the new secret).
+ * Other tabs hear of each keyring change over the storage's broadcast channel: their codec
+ * re-reads the metadata before its next encode or decode and adopts the new key when one of its
+ * secrets opens it. Otherwise their encrypted writes reject with `decrypt-failed`
+ * (`details.keyringChanged: true`) instead of writing with a key about to be retired — ask for
+ * the new passphrase and create the storage again. Records under keys they still hold stay
+ * readable. Residual gap: a tab that encoded a write with the old key and stays frozen, without
+ * committing it, until after the second pass.
  *
  * @example
  * ```ts
@@ -70,7 +79,10 @@ export async function resumeRotation(options: ResumeRotationOptions): Promise<Ro
 
 async function finish(options: ResumeRotationOptions, rotation: { from: string; to: string }): Promise<RotationResult> {
   const { storage, codec, batchSize = 100, onProgress } = options;
-  const reencoded = await storage.reencode({ filter: isEncrypted, batchSize, ...(onProgress ? { onProgress } : {}) });
+  const filter = notUnder(rotation.to);
+  const first = await storage.reencode({ filter, batchSize, ...(onProgress ? { onProgress } : {}) });
+  const stragglers = await storage.reencode({ filter, batchSize, ...(onProgress ? { onProgress: (n: number) => onProgress(first + n) } : {}) });
+  const reencoded = first + stragglers;
   await codec.retire(rotation.from);
   return { ...rotation, reencoded };
 }

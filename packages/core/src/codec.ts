@@ -14,6 +14,12 @@ export interface CodecContext {
   ensureMeta<T>(name: string, create: () => T | Promise<T>): Promise<T>;
   /** Overwrites a metadata value (under the same lock as `ensureMeta`). */
   writeMeta(name: string, value: unknown): Promise<void>;
+  /**
+   * Calls `listener` when another tab (or another storage over the same store and prefix) has
+   * written metadata value `name` with `writeMeta`, e.g. after a key rotation there. Returns the
+   * removal. Absent where the context cannot hear other tabs (then `listener` is never called).
+   */
+  watchMeta?(name: string, listener: () => void): () => void;
 }
 
 /**

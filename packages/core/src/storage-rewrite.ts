@@ -62,7 +62,7 @@ export function migrate(ctx: StorageContext): Promise<number> {
 export function reencode(ctx: StorageContext, options?: ReencodeOptions): Promise<number> {
   checkOptions(options, ['filter', 'batchSize', 'onProgress'], 'reencode');
   const filter = options?.filter ?? ((ids: readonly string[]) => ids.length > 0);
-  return rewrite(ctx, 'reencode', (r) => r.codecs.length > 0 && filter(r.codecs), async (key, r) => {
+  return rewrite(ctx, 'reencode', (r) => r.codecs.length > 0 && filter(r.codecs, r), async (key, r) => {
     const value = await ctx.pipeline.decode(r, key);
     const next = await ctx.record(key, serializeValue(value, key), undefined, ctx.intent(undefined, r), r);
     next.s = r.s;

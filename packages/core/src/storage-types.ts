@@ -135,8 +135,12 @@ export interface ImportOptions {
 
 /** Options of `reencode`. */
 export interface ReencodeOptions {
-  /** Which records to re-encode, by their codec ids. @default every encoded record */
-  filter?: (codecs: readonly string[]) => boolean;
+  /**
+   * Which records to re-encode, by their codec ids and the stored record (e.g. the key id in its
+   * ciphertext, so a resumed key rotation skips records already on the new key).
+   * @default every encoded record
+   */
+  filter?: (codecs: readonly string[], record: StoredRecord) => boolean;
   /** Records per transaction. @default 100 */
   batchSize?: number;
   onProgress?: (done: number) => void;

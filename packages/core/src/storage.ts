@@ -9,6 +9,7 @@ import { KeyIndex } from './key-index.js';
 import type { KeyMeta } from './key-index.js';
 import { memoryDriver } from './memory-driver.js';
 import { createMetaStore } from './meta-store.js';
+import type { MetaStore } from './meta-store.js';
 import { broadcastChannel, browserEstimate, defaultLocks, systemClock } from './ports.js';
 import type { BroadcastPort, Clock, EstimateFn } from './ports.js';
 import { ENVELOPE_VERSION, isExpired, isStoredRecord } from './record.js';
@@ -54,7 +55,8 @@ interface Unit {
 type WireMessage =
   | { from: string; prefix: string; kind: 'changes'; changes: ({ type: 'put'; key: string; meta: KeyMeta } | { type: 'delete'; key: string; reason: 'removed' | 'expired' })[] }
   | { from: string; prefix: string; kind: 'clear' }
-  | { from: string; prefix: string; kind: 'import'; mode: 'merge' | 'replace'; count: number };
+  | { from: string; prefix: string; kind: 'import'; mode: 'merge' | 'replace'; count: number }
+  | { from: string; prefix: string; kind: 'meta'; name: string };
 
 /**
  * Creates a namespaced storage over a driver: TTL, codec pipeline (serialize → compress → encrypt),
@@ -97,6 +99,7 @@ class StorageImpl implements Storage {
   #closed = false;
   #hooks: CommitHook[] = [];
   readonly #ctx: StorageContext;
+  readonly #meta: MetaStore;
 
   constructor(o: StorageOptions) {
     checkOptions(o, STORAGE_OPTIONS, 'createStorage');
@@ -126,7 +129,10 @@ class StorageImpl implements Storage {
     }
     this.#backupsToKeep = o.backupsToKeep ?? 3;
     const locks = o.locks ?? defaultLocks();
-    const ctx = createMetaStore(() => this.#driver(), locks, this.prefix, () => this.#primary.scope);
+    const ctx = createMetaStore(() => this.#driver(), locks, this.prefix, () => this.#primary.scope, (name) =>
+      this.#post({ from: this.#id, prefix: this.prefix, kind: 'meta', name }),
+    );
+    this.#meta = ctx;
     this.#pipeline = new CodecPipeline({
       ...(o.compression ? { compression: o.compression } : {}),
       ...(o.encryption ? { encryption: o.encryption } : {}),
@@ -469,6 +475,9 @@ class StorageImpl implements Storage {
       case 'import':
         this.#indexed = false; // re-read on next need
         this.#emit({ type: 'import', source: 'remote', mode: m.mode, count: m.count });
+        return;
+      case 'meta':
+        this.#meta.changed(m.name); // e.g. a key rotation: the codec re-reads its keyring
         return;
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStorage, memoryDriver, StowageError } from '@stowage/core';
-import type { Codec } from '@stowage/core';
+import type { Codec, CodecContext } from '@stowage/core';
 import { broadcastHub, rleCodec, spyDriver, xorCipher } from './helpers.js';
 
 const make = (o: Parameters<typeof createStorage>[0] = {}) => createStorage({ broadcast: false, ...o });
@@ -255,6 +255,35 @@ describe('codec pipeline', () => {
     const s = make();
     await expect(s.set('k', 1, { encrypt: true })).rejects.toMatchObject({ code: 'invalid-argument' });
     expect(await s.has('k')).toBe(false);
+  });
+
+  it("a codec hears other tabs' metadata writes (watchMeta), not its own nor another prefix's", async () => {
+    const hub = broadcastHub();
+    const driver = memoryDriver();
+    const contexts = new Map<string, CodecContext>();
+    const capturing = (tab: string): Codec => ({ ...xorCipher(1), init: async (ctx) => void contexts.set(tab, ctx) });
+    const heard: string[] = [];
+    for (const [tab, prefix] of [['a', 'app'], ['b', 'app'], ['c', 'other']] as const) {
+      const s = createStorage({ driver, broadcast: hub, prefix, encryption: capturing(tab) });
+      await s.set('k', 1, { encrypt: true }); // initialises the codec
+      contexts.get(tab)?.watchMeta?.('keys', () => heard.push(tab));
+    }
+    contexts.get('b')?.watchMeta?.('other-name', () => heard.push('b:other-name'));
+    contexts.get('b')?.watchMeta?.('keys', () => {
+      throw new Error('listener bug'); // reported, and does not keep the others from hearing
+    });
+    const reported: unknown[] = [];
+    const original = globalThis.reportError;
+    globalThis.reportError = (e: unknown) => void reported.push(e);
+    try {
+      await contexts.get('a')?.writeMeta('keys', { v: 2 });
+      await new Promise((r) => setTimeout(r, 0));
+    } finally {
+      globalThis.reportError = original;
+    }
+    expect(heard).toEqual(['b']);
+    expect(reported).toMatchObject([{ message: 'listener bug' }]);
+    expect(await contexts.get('b')?.readMeta('keys')).toEqual({ v: 2 });
   });
 
   it('encryptAll encrypts by default; encrypt: false opts out', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createStorage, isStoredRecord, memoryDriver, type Driver, type StoredRecord } from '@stowage/core';
+import { createStorage, isStoredRecord, memoryBroadcast, memoryDriver, type Codec, type Driver, type StoredRecord } from '@stowage/core';
 import { aesGcmCodec, AES_GCM_META, resumeRotation, rotateKey, type AesGcmMeta } from '../../aes-gcm.js';
 import { deflateCodec } from '../../deflate.js';
 import { memoryCodecContext } from '../../memory-codec-context.js';
@@ -161,6 +161,105 @@ export function aesGcmRotationSuite(): void {
       expect((await encryptedRecords(driver, 'app')).every((r) => keyIdOf(r.data as Uint8Array) === to)).toBe(true);
       await expectAllReadable(storage2);
       expect(await resumeRotation({ storage: storage2, codec: codec2 })).toBeUndefined();
+    });
+  });
+
+  describe('aes-gcm key rotation across tabs (two storages over one store and one broadcast bus)', () => {
+    /** One store and one bus; `open` is a tab's storage over them. */
+    function twoTabs(name: string) {
+      const driver = memoryDriver({ name });
+      const broadcast = memoryBroadcast();
+      const open = (encryption: Codec, hears = true) =>
+        createStorage({ driver, prefix: 'app', encryption, compression: deflateCodec(), broadcast: hears ? broadcast : false });
+      const keyIdOfRecord = async (key: string): Promise<string> => {
+        const r = await driver.get(`app:${key}`);
+        if (!isStoredRecord(r)) throw new Error(`no record for ${key}`);
+        return keyIdOf(r.data as Uint8Array);
+      };
+      /** A reload after the rotation: only the new passphrase. */
+      const reloaded = () => createStorage({ driver, prefix: 'app', encryption: aesGcmCodec({ passphrase: NEW }), compression: deflateCodec(), broadcast: false });
+      return { driver, open, keyIdOfRecord, reloaded };
+    }
+
+    test('a tab holding the new secret follows a rotation made in another tab: its later writes use the new key', async () => {
+      const { open, keyIdOfRecord, reloaded } = twoTabs('tabs-follow');
+      const codecA = aesGcmCodec({ passphrase: OLD });
+      const a = open(codecA);
+      await fill(a);
+      const codecB = aesGcmCodec({ passphrase: OLD, previousPassphrases: [NEW] });
+      const b = open(codecB);
+      await expectAllReadable(b);
+      const oldId = codecB.currentKeyId as string;
+
+      const result = await rotateKey({ storage: a, codec: codecA, next: { passphrase: NEW } });
+      await b.set('late', { by: 'b' }, { encrypt: true });
+      expect(codecB.currentKeyId).toBe(result.to);
+      expect(codecB.keyIds).toEqual([result.to]); // it heard the retire too
+      expect(await keyIdOfRecord('late')).not.toBe(oldId);
+      expect(await keyIdOfRecord('late')).toBe(result.to);
+      await expectAllReadable(b);
+
+      const fresh = reloaded();
+      await expectAllReadable(fresh);
+      expect(await fresh.get('late')).toEqual({ by: 'b' });
+    });
+
+    test('a tab without the new secret refuses encrypted writes once another tab rotated, instead of writing under a key about to be retired', async () => {
+      const { driver, open, reloaded } = twoTabs('tabs-behind');
+      const codecA = aesGcmCodec({ passphrase: OLD });
+      const a = open(codecA);
+      await fill(a);
+      const b = open(aesGcmCodec({ passphrase: OLD }));
+      await expectAllReadable(b);
+
+      await rotateKey({ storage: a, codec: codecA, next: { passphrase: NEW } });
+      const refused = await expectStowageError(() => b.set('late', { by: 'b' }, { encrypt: true }), 'decrypt-failed');
+      expect(refused.details).toMatchObject({ codec: 'aes-gcm', reason: 'wrong-passphrase', keyringChanged: true });
+      expect(refused.message).toContain('another tab changed the keyring');
+      expect(await driver.get('app:late')).toBeUndefined();
+      // Unencrypted writes go on; records now under the new key fail the same typed way.
+      await b.set('plain-late', 2);
+      const unreadable = await expectStowageError(() => b.get('a'), 'decrypt-failed');
+      expect(unreadable.details).toMatchObject({ keyringChanged: true });
+
+      const fresh = reloaded();
+      await expectAllReadable(fresh);
+      expect(await fresh.get('plain-late')).toBe(2);
+    });
+
+    test('a write another tab encoded with the old key and committed behind the re-encoding pass is moved to the new key before the old one is retired', async () => {
+      const { open, keyIdOfRecord, reloaded } = twoTabs('tabs-straggler');
+      const codecA = aesGcmCodec({ passphrase: OLD });
+      const a = open(codecA);
+      await fill(a);
+      const b = open(aesGcmCodec({ passphrase: OLD }), false); // has not heard of the rotation yet
+      await expectAllReadable(b);
+      const oldId = codecA.currentKeyId as string;
+
+      let passes = 0;
+      const result = await rotateKey({
+        codec: codecA,
+        next: { passphrase: NEW },
+        batchSize: 2,
+        storage: {
+          reencode: async (options) => {
+            const n = await a.reencode(options);
+            if (++passes === 1) {
+              // Behind the first pass ('a' was in its first page), still under the old key.
+              await b.set('a', { n: 'late' }, { encrypt: true });
+              expect(await keyIdOfRecord('a')).toBe(oldId);
+            }
+            return n;
+          },
+        },
+      });
+      expect(passes).toBe(2);
+      expect(result.reencoded).toBe(8); // 7 records + the straggler; nothing re-encoded twice
+      expect(await keyIdOfRecord('a')).toBe(result.to);
+
+      const fresh = reloaded();
+      expect(await fresh.get('a')).toEqual({ n: 'late' });
+      for (const k of Object.keys(VALUES).filter((k) => k !== 'a')) expect(await fresh.get(k)).toEqual(VALUES[k]);
     });
   });
 }

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStorage, isStoredRecord, StowageError, type Storage } from '@stowage/core';
+import { indexedDbDriver } from '@stowage/drivers/indexeddb';
+import { aesGcmCodec, rotateKey, type AesGcmCodec } from '@stowage/codecs';
+
+// Two storages over one IndexedDB database, each with its own connection and its own real
+// BroadcastChannel: what two tabs of one origin are to each other.
+const OLD = 'the old passphrase, long enough';
+const NEW = 'the new passphrase, also long';
+
+const open: Storage[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+
+function tab(dbName: string, encryption: AesGcmCodec): Storage {
+  const s = createStorage({ driver: indexedDbDriver({ dbName }), prefix: 'app', encryption, encryptAll: true });
+  open.push(s);
+  return s;
+}
+
+/** Key id in the header of every encrypted record, read with the raw IndexedDB API. */
+async function rawKeyIds(dbName: string): Promise<Record<string, string>> {
+  const conn = await new Promise<IDBDatabase>((resolve, reject) => {
+    const r = indexedDB.open(dbName);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  try {
+    const store = conn.transaction('kv', 'readonly').objectStore('kv');
+    const [keys, values] = await Promise.all(
+      [store.getAllKeys(), store.getAll()].map((r) => new Promise<unknown[]>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result as unknown[]);
+        r.onerror = () => reject(r.error);
+      })),
+    );
+    const out: Record<string, string> = {};
+    (keys as string[]).forEach((k, i) => {
+      const r = (values as unknown[])[i];
+      if (isStoredRecord(r) && r.codecs.includes('aes-gcm')) {
+        const bytes = r.data as Uint8Array;
+        out[k] = new TextDecoder().decode(bytes.subarray(2, 2 + (bytes[1] as number)));
+      }
+    });
+    return out;
+  } finally {
+    conn.close();
+  }
+}
+
+describe('key rotation with two tabs over IndexedDB (Chromium, BroadcastChannel)', () => {
+  it('the other tabs follow the new key or refuse to encrypt; after the old key is retired every record opens with the new passphrase alone', async () => {
+    const db = `rotation-tabs-${crypto.randomUUID()}`;
+    const codecA = aesGcmCodec({ passphrase: OLD });
+    const a = tab(db, codecA);
+    for (let i = 0; i < 30; i++) await a.set(`k${i}`, { i, text: 'x'.repeat(i * 40) });
+    const followerCodec = aesGcmCodec({ passphrase: OLD, previousPassphrases: [NEW] });
+    const follower = tab(db, followerCodec);
+    const behind = tab(db, aesGcmCodec({ passphrase: OLD }));
+    expect(await follower.get('k1')).toEqual({ i: 1, text: 'x'.repeat(40) });
+    expect(await behind.get('k2')).toEqual({ i: 2, text: 'x'.repeat(80) });
+    const oldId = codecA.currentKeyId as string;
+    expect(new Set(Object.values(await rawKeyIds(db)))).toEqual(new Set([oldId]));
+
+    const result = await rotateKey({ storage: a, codec: codecA, next: { passphrase: NEW }, batchSize: 7 });
+    expect(result).toMatchObject({ from: oldId, reencoded: 30 });
+
+    await follower.set('from-follower', 'written after the rotation');
+    expect(followerCodec.currentKeyId).toBe(result.to);
+    const refused = await behind.set('from-behind', 'must not land under the old key').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(StowageError);
+    expect(refused).toMatchObject({ code: 'decrypt-failed', details: { keyringChanged: true } });
+
+    const ids = await rawKeyIds(db);
+    expect(Object.keys(ids)).toHaveLength(31);
+    expect(ids['app:from-behind']).toBeUndefined();
+    expect(new Set(Object.values(ids))).toEqual(new Set([result.to]));
+
+    const reloaded = tab(db, aesGcmCodec({ passphrase: NEW }));
+    expect(await reloaded.get('from-follower')).toBe('written after the rotation');
+    for (let i = 0; i < 30; i++) expect(await reloaded.get(`k${i}`)).toEqual({ i, text: 'x'.repeat(i * 40) });
+  });
+});
