@@ -21,8 +21,8 @@ export class AesGcmCodecImpl implements AesGcmCodec {
   #meta: AesGcmMeta | undefined;
   #ring = new Map<string, CryptoKey>();
   #initError: unknown;
-  /** Subscribed to other tabs' keyring writes (once, at the first successful init). */
-  #watching = false;
+  /** The context whose keyring-change announcements this codec follows, and the unsubscription. */
+  #watched: { ctx: CodecContext; stop: (() => void) | undefined } | undefined;
   /** The re-read of a keyring another tab changed, while it runs: encode/decode wait for it. */
   #following: Promise<void> | undefined;
   /** Why this codec could not adopt another tab's keyring (it lacks the new secret): encode refuses. */
@@ -74,9 +74,10 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     if (created && meta.keys.some((e) => e.id === created?.entry.id)) known.set(created.entry.id, created.key);
     await this.#adopt(meta, known);
     this.#ctx = ctx;
-    if (!this.#watching) {
-      ctx.watchMeta?.(AES_GCM_META, () => this.#follow());
-      this.#watching = true;
+    if (this.#watched?.ctx !== ctx) {
+      // A codec reused by a new storage for the same namespace follows that storage's bus.
+      this.#watched?.stop?.();
+      this.#watched = { ctx, stop: ctx.watchMeta?.(AES_GCM_META, () => this.#follow()) };
     }
   }
 
