@@ -4,7 +4,7 @@ import { StowageError } from '@stowage/core';
 import { isValidCollectionPath, type RemoteStore } from '@stowage/sync';
 import { applyOps } from './apply.js';
 import { pullPage } from './pull.js';
-import { purgeTombstones } from './purge.js';
+import { purgeOperations, purgeTombstones } from './purge.js';
 import { pushChanges } from './push.js';
 import type { RemoteContext } from './remote-context.js';
 
@@ -95,6 +95,7 @@ export function createFirestoreRemote(options: FirestoreRemoteOptions): Firestor
     pull: (checkpoint, limit, signal) => pullPage(ctx, checkpoint, limit, signal),
     apply: (ops, signal) => applyOps(ctx, ops, signal),
     purgeTombstones: (before, signal) => purgeTombstones(ctx, before, signal),
+    purgeOperations: (before, signal) => purgeOperations(ctx, before, signal),
     close: async () => {
       if (app) await deleteApp(app);
     },

@@ -38,6 +38,7 @@ export function lazyFirestoreRemote(options: FirestoreRemoteOptions): LazyFirest
     pull: async (checkpoint, limit, signal) => (await load()).pull(checkpoint, limit, signal),
     apply: async (ops, signal) => (await load()).apply(ops, signal),
     purgeTombstones: async (before, signal) => (await load()).purgeTombstones(before, signal),
+    purgeOperations: async (before, signal) => (await load()).purgeOperations(before, signal),
     async close() {
       if (loading) await (await loading.catch(() => undefined))?.close();
     },

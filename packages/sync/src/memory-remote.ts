@@ -7,7 +7,8 @@ import type {
 /** Options of {@link memoryRemote}. */
 export interface MemoryRemoteOptions {
   /**
-   * Wall clock for the write times that {@link RemoteStore.purgeTombstones} compares.
+   * Wall clock for the write times that {@link RemoteStore.purgeTombstones} and
+   * {@link RemoteStore.purgeOperations} compare.
    * @default systemClock
    */
   clock?: Clock;
@@ -27,7 +28,7 @@ export interface MemoryRemoteFaults {
 export interface MemoryRemote extends Required<RemoteStore> {
   readonly faults: MemoryRemoteFaults;
   /** How many times each method was called (faulted calls included). */
-  readonly calls: { push: number; pull: number; apply: number; purgeTombstones: number };
+  readonly calls: { push: number; pull: number; apply: number; purgeTombstones: number; purgeOperations: number };
   /** The current state of a synced key (tombstones included), as pull would return it. */
   peek(key: string): RemoteDoc | undefined;
   /** A copy of a collection document written by `apply`, or `undefined`. */
@@ -41,7 +42,7 @@ interface Entry {
   writtenAt: number;
 }
 
-type Marker = { status: 'applied' } | { status: 'rejected'; error: StowageError };
+type Marker = ({ status: 'applied' } | { status: 'rejected'; error: StowageError }) & { at: number };
 
 const CHECKPOINT = /^mem1:(\d+):([\s\S]+)$/;
 const MAX_PULL_LIMIT = 10_000;
@@ -63,7 +64,7 @@ export function memoryRemote(options: MemoryRemoteOptions = {}): MemoryRemote {
   const entries = new Map<string, Entry>();
   const collections = new Map<string, Map<string, Record<string, unknown>>>();
   const markers = new Map<string, Marker>();
-  const calls = { push: 0, pull: 0, apply: 0, purgeTombstones: 0 };
+  const calls = { push: 0, pull: 0, apply: 0, purgeTombstones: 0, purgeOperations: 0 };
   const failures: StowageError[] = [];
   let lostAcks = 0;
   let tick = 0;
@@ -124,7 +125,7 @@ export function memoryRemote(options: MemoryRemoteOptions = {}): MemoryRemote {
       if (marker) return marker.status === 'applied' ? { status: 'duplicate', id } : { status: 'rejected', id, error: marker.error };
       const error = problem ?? applyOne(op);
       // A rejected operation is remembered too: a retry must not apply it once the document changed.
-      if (!problem) markers.set(id, error ? { status: 'rejected', error } : { status: 'applied' });
+      if (!problem) markers.set(id, error ? { status: 'rejected', error, at: clock.now() } : { status: 'applied', at: clock.now() });
       return error ? { status: 'rejected', id, error } : { status: 'applied', id };
     });
     return acknowledge('apply', outcomes);
@@ -175,8 +176,21 @@ export function memoryRemote(options: MemoryRemoteOptions = {}): MemoryRemote {
     return purged;
   }
 
+  async function purgeOperations(before: number, signal?: AbortSignal): Promise<number> {
+    if (!Number.isFinite(before)) throw new StowageError('invalid-argument', 'purgeOperations expects a finite epoch-ms time');
+    await enter('purgeOperations', signal);
+    let purged = 0;
+    for (const [id, m] of markers) {
+      if (m.at < before) {
+        markers.delete(id);
+        purged++;
+      }
+    }
+    return purged;
+  }
+
   return {
-    push, pull, apply, purgeTombstones, calls,
+    push, pull, apply, purgeTombstones, purgeOperations, calls,
     faults: {
       failNext: (count = 1, error = new StowageError('unavailable', 'injected failure')) => {
         for (let i = 0; i < count; i++) failures.push(error);

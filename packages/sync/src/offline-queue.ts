@@ -1,4 +1,4 @@
-import { defaultLocks, Emitter, randomId, StowageError, systemClock } from '@stowage/core';
+import { checkDuration, defaultLocks, Emitter, randomId, StowageError, systemClock } from '@stowage/core';
 import type { BroadcastFactory, Clock, Driver, IdFactory, LockPort, Storage } from '@stowage/core';
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
@@ -67,6 +67,15 @@ export interface OfflineQueue {
   retryFailed(ids?: readonly string[]): Promise<number>;
   /** Drops refused operations (all, or these dead-letter ids). */
   clear(ids?: readonly string[]): Promise<number>;
+  /**
+   * Deletes the remote's operation markers (what makes a retried operation a duplicate) older than
+   * `retentionMs`; resolves to how many, 0 when the remote keeps none. Run it now and then (say,
+   * daily): markers otherwise accumulate, one per operation ever applied. An operation is retried
+   * after it was applied only when its acknowledgement was lost, so keep `retentionMs` far longer
+   * than any client stays offline with such a retry pending. The whole call runs under
+   * `requestTimeout`; one that times out keeps what it deleted, and the next goes on. @default 30 days
+   */
+  collectGarbage(retentionMs?: number): Promise<number>;
   subscribe(listener: (event: OfflineQueueEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -207,6 +216,14 @@ class OfflineQueueImpl implements OfflineQueue {
   async clear(ids?: readonly string[]): Promise<number> {
     await this.ready();
     return this.#queue.dropDead(ids);
+  }
+
+  async collectGarbage(retentionMs = 30 * 24 * 3600_000): Promise<number> {
+    checkDuration(retentionMs, 'retentionMs');
+    const purge = this.#o.remote.purgeOperations?.bind(this.#o.remote);
+    if (!purge) return 0;
+    const before = this.#clock.now() - retentionMs;
+    return withTimeout(this.#clock, this.#o.requestTimeout ?? 20_000, 'purgeOperations', (s) => purge(before, s));
   }
 
   subscribe(listener: (event: OfflineQueueEvent) => void): () => void {

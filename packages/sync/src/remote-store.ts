@@ -122,4 +122,11 @@ export interface RemoteStore {
   apply(ops: readonly CollectionOp[], signal?: AbortSignal): Promise<ApplyOutcome[]>;
   /** Deletes tombstones whose write is older than `before` (epoch ms); resolves to how many. */
   purgeTombstones?(before: number, signal?: AbortSignal): Promise<number>;
+  /**
+   * Deletes the markers `apply` keeps per operation id that are older than `before` (epoch ms,
+   * server time); resolves to how many. An id whose marker is gone is a new operation again, so
+   * `before` must lie before any retry still possible — a client retries an applied operation only
+   * when its acknowledgement was lost, so a retention of weeks is ample.
+   */
+  purgeOperations?(before: number, signal?: AbortSignal): Promise<number>;
 }

@@ -108,6 +108,22 @@ export function describeRemoteApply(h: CurrentHarness): void {
     expect(await read(c, 'n')).toEqual({ v: 2 });
   });
 
+  it('purgeOperations deletes markers older than the cutoff only; an id whose marker is gone is a new operation', async () => {
+    expect(typeof r().purgeOperations).toBe('function');
+    const c = uniqueCollection();
+    const inc = op('increment', c, 'n', { v: 1 });
+    const refused = op('update', c, 'missing', { v: 1 });
+    expect(statuses(await r().apply([inc, refused]))).toEqual(['applied', 'rejected']);
+    await r().purgeOperations!(Date.now() - 3_600_000); // nothing of this test is that old
+    expect(statuses(await r().apply([inc, refused]))).toEqual(['duplicate', 'rejected']);
+    expect(await read(c, 'n')).toEqual({ v: 1 });
+
+    expect(await r().purgeOperations!(Date.now() + 3_600_000)).toBeGreaterThanOrEqual(2);
+    expect(statuses(await r().apply([inc]))).toEqual(['applied']); // the same id applies again
+    expect(await read(c, 'n')).toEqual({ v: 2 });
+    await expectStowageError(r().purgeOperations!(Number.NaN), 'invalid-argument');
+  });
+
   it('lost acknowledgement: increments retried with the same ids apply once', async () => {
     const c = uniqueCollection();
     const ops = [op('increment', c, 'n', { v: 1 }), op('create', c, 'm', { v: 1 }), op('increment', c, 'n', { v: 10 })];

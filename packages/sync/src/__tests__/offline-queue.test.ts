@@ -107,4 +107,27 @@ describe('createOfflineQueue', () => {
     for (const op of bad) await expect(q.add(op as never)).rejects.toMatchObject({ code: 'invalid-argument' });
     expect(await q.size()).toBe(0);
   });
+
+  it('collectGarbage deletes remote operation markers older than the retention, and only those', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const { q } = make(remote, clock);
+    await q.add({ type: 'increment', collection: 'counters', id: 'old', data: { n: 1 } });
+    await q.flush();
+    await clock.advance(2 * 3600_000);
+    await q.add({ type: 'increment', collection: 'counters', id: 'new', data: { n: 1 } });
+    await q.flush();
+    expect(await q.collectGarbage(3 * 3600_000)).toBe(0);
+    expect(await q.collectGarbage(3600_000)).toBe(1); // the 'old' marker; 'new' is younger than an hour
+    expect(remote.calls.purgeOperations).toBe(2);
+    expect(await q.collectGarbage()).toBe(0); // default 30 days
+    await expect(q.collectGarbage(-1)).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect(remote.readDoc('counters', 'old')).toEqual({ n: 1 }); // documents are untouched
+
+    // A remote that keeps no markers: nothing to do.
+    const { push, pull, apply } = memoryRemote({ clock });
+    const bare = createOfflineQueue({ remote: { push, pull, apply }, driver: memoryDriver(), clock, locks: memoryLocks(), broadcast: memoryBus() });
+    open.push(bare);
+    expect(await bare.collectGarbage()).toBe(0);
+  });
 });
