@@ -20,10 +20,10 @@ export interface MetaStore extends CodecContext {
 
 /**
  * Per-namespace metadata kept in the reserved key space of the same driver as the data (a copy of
- * the database carries it along). Creation
- * runs under a cross-tab lock: two tabs opening the same encrypted namespace at once still agree
- * on one salt. After each `writeMeta`, `announce(name)` tells other tabs (their storage calls
- * {@link MetaStore.changed}), so e.g. a key rotation in one tab reaches the codecs of the others.
+ * the database carries it along). Creation runs under a cross-tab lock: two tabs opening the same
+ * encrypted namespace at once still agree on one salt. After each `writeMeta`, `announce(name)`
+ * tells other tabs (their storage calls {@link MetaStore.changed}), so e.g. a key rotation in one
+ * tab reaches the codecs of the others.
  */
 export function createMetaStore(
   driver: () => Promise<Driver>,
