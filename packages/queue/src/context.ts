@@ -11,6 +11,11 @@ export interface QueueContext<T> {
   readonly index: CoalesceIndex;
   /** Ids handed to the handler whose outcome is not committed yet. */
   readonly inFlight: Set<string>;
+  /**
+   * Entries the next batch may hold: `options.batchSize`, halved after each batch the handler
+   * failed as a whole with a retryable error, doubled back after each batch it took.
+   */
+  batchLimit: number;
   /** Emits a local event to subscribers and (except `error`) to other tabs. */
   emit(event: QueueEvent<T>): void;
 }

@@ -52,7 +52,7 @@ class QueueImpl<T> implements Queue<T> {
   constructor(o: ResolvedOptions<T>) {
     this.#o = o;
     const keys = queueKeys(o.name);
-    this.#ctx = { options: o, keys, seq: new SeqGenerator(o.clock), index: new CoalesceIndex(), inFlight: new Set(), emit: (e) => this.#emit(e) };
+    this.#ctx = { options: o, keys, seq: new SeqGenerator(o.clock), index: new CoalesceIndex(), inFlight: new Set(), batchLimit: o.batchSize, emit: (e) => this.#emit(e) };
     this.#scheduler = new FlushScheduler({
       clock: o.clock,
       locks: o.locks,

@@ -47,10 +47,14 @@ async function deliver<T>(ctx: QueueContext<T>, batch: QueueEntry<T>[], control:
     let resolved: ResolvedOutcomes;
     try {
       resolved = resolveOutcomes(batch, await ctx.options.handler(batch, control.signal));
+      ctx.batchLimit = Math.min(ctx.options.batchSize, ctx.batchLimit * 2);
     } catch (err) {
       // Closing aborted the handler: the entries were not judged, so leave them exactly as they are.
       if (control.signal.aborted) return;
       resolved = outcomesOfThrow(batch.length, err);
+      // A flaky link fails a large call more often (a push of n keys is n + 1 requests): after a
+      // transport failure, try half as many; successes double it back up to batchSize.
+      if (resolved.outcomes[0]?.status === 'retry') ctx.batchLimit = Math.max(1, Math.ceil(batch.length / 2));
     }
     if (resolved.problem) ctx.emit({ type: 'error', operation: 'handler', error: resolved.problem });
     await applyOutcomes(ctx, batch, resolved.outcomes);
@@ -76,7 +80,7 @@ export async function drain<T>(ctx: QueueContext<T>, control: DrainControl): Pro
         driver: ctx.options.driver,
         prefix: ctx.keys.pending,
         now,
-        batchSize: ctx.options.batchSize,
+        batchSize: ctx.batchLimit,
         observe: (e) => ctx.index.note(e),
       });
       // In flight from selection on, so a prepare() in this tab does not coalesce over them meanwhile.

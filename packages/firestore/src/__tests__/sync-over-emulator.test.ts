@@ -90,10 +90,14 @@ describe('sync over Firestore (emulator)', () => {
     await b.sync.pull();
     for (let i = 0; i < 50; i++) expect(await b.storage.get(`k${i}`)).toEqual({ i });
     expect(await b.storage.get('during-hang')).toBe(1);
-    // No storm: 50 keys in batches of 10 need 5 commits; with 30 % failures the retries stay in proportion.
+    // No storm. A push of n keys is n + 1 requests, so at p = 0.3 a 10-key push almost always fails
+    // somewhere (0.7¹¹ ≈ 2 %); the queue halves a batch after each transport failure, which keeps
+    // the total in proportion (768 requests with fixed batches of 10, 219 with halving) at the cost
+    // of more, smaller commits.
     const commits = afterFailures.byRpc.commit ?? 0;
     console.log(`30 % 503s: ${afterFailures.total} requests, ${commits} commits for 50 keys`);
-    expect(commits).toBeLessThan(40);
+    expect(afterFailures.total).toBeLessThan(400);
+    expect(commits).toBeLessThan(60);
   }, 90_000);
 
   it('1,000 writes to 100 keys while offline → reconnect → the cloud holds the last value of each key, in a handful of commits', async () => {

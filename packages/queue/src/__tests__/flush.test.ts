@@ -21,6 +21,49 @@ describe('flush', () => {
     expect(await q.size()).toBe(0);
   });
 
+  test('a batch that fails as a whole with a retryable error is retried in halves; successes grow the batch back to batchSize', async () => {
+    w = world();
+    const sizes: number[] = [];
+    let flaky = true;
+    const q = w.queue<number>({
+      batchSize: 16,
+      random: () => 0,
+      handler: async (entries) => {
+        sizes.push(entries.length);
+        // Like a flaky link, where a call of more requests fails more often: here, any call over 3.
+        if (flaky && entries.length > 3) throw new StowageError('unavailable', 'connection reset');
+        return entries.map(() => ({ status: 'done' as const }));
+      },
+    });
+    for (let i = 0; i < 16; i++) await q.enqueue(i);
+    for (let i = 0; i < 20 && (await q.size()) > 0; i++) {
+      await q.flush();
+      await w.clock.advance(60_000); // past any backoff
+    }
+    expect(await q.size()).toBe(0);
+    expect(sizes.slice(0, 4)).toEqual([16, 8, 4, 2]); // halved after each failure
+    expect(sizes.filter((n) => n <= 3).reduce((a, b) => a + b, 0)).toBe(16); // each entry delivered once
+    expect(Math.max(...sizes.slice(1))).toBeLessThanOrEqual(8);
+
+    // Once calls go through again, the batch doubles back up to batchSize.
+    flaky = false;
+    sizes.length = 0;
+    for (let i = 0; i < 40; i++) await q.enqueue(i);
+    await q.flush();
+    expect(sizes[0]).toBeLessThanOrEqual(8);
+    expect(sizes.at(-2)).toBe(16);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(40);
+  });
+
+  test('a batch refused permanently (dead) does not shrink the next one', async () => {
+    w = world();
+    const rec = recordingHandler<number>((e) => (e.payload < 5 ? { status: 'dead', error: new StowageError('permission-denied', 'no') } : { status: 'done' }));
+    const q = w.queue<number>({ handler: rec.handler, batchSize: 5 });
+    for (let i = 0; i < 15; i++) await q.enqueue(i);
+    await q.flush();
+    expect(rec.payloads().map((b) => b.length)).toEqual([5, 5, 5]);
+  });
+
   test('outcomes: done is removed, retry is rescheduled with backoff, dead moves to the dead-letter list', async () => {
     w = world();
     const verdicts: Record<string, QueueOutcome> = {
