@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createStorage, isStoredRecord, StowageError, type Storage } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { aesGcmCodec, rotateKey, type AesGcmCodec } from '@stowage/codecs';
+import { rawStore } from './helpers.js';
 
 // Two storages over one IndexedDB database, each with its own connection and its own real
 // BroadcastChannel: what two tabs of one origin are to each other.
@@ -21,31 +22,16 @@ function tab(dbName: string, encryption: AesGcmCodec): Storage {
 
 /** Key id in the header of every encrypted record, read with the raw IndexedDB API. */
 async function rawKeyIds(dbName: string): Promise<Record<string, string>> {
-  const conn = await new Promise<IDBDatabase>((resolve, reject) => {
-    const r = indexedDB.open(dbName);
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
+  const { keys, values } = await rawStore(dbName);
+  const out: Record<string, string> = {};
+  keys.forEach((k, i) => {
+    const r = values[i];
+    if (isStoredRecord(r) && r.codecs.includes('aes-gcm')) {
+      const bytes = r.data as Uint8Array;
+      out[k] = new TextDecoder().decode(bytes.subarray(2, 2 + (bytes[1] as number)));
+    }
   });
-  try {
-    const store = conn.transaction('kv', 'readonly').objectStore('kv');
-    const [keys, values] = await Promise.all(
-      [store.getAllKeys(), store.getAll()].map((r) => new Promise<unknown[]>((resolve, reject) => {
-        r.onsuccess = () => resolve(r.result as unknown[]);
-        r.onerror = () => reject(r.error);
-      })),
-    );
-    const out: Record<string, string> = {};
-    (keys as string[]).forEach((k, i) => {
-      const r = (values as unknown[])[i];
-      if (isStoredRecord(r) && r.codecs.includes('aes-gcm')) {
-        const bytes = r.data as Uint8Array;
-        out[k] = new TextDecoder().decode(bytes.subarray(2, 2 + (bytes[1] as number)));
-      }
-    });
-    return out;
-  } finally {
-    conn.close();
-  }
+  return out;
 }
 
 describe('key rotation with two tabs over IndexedDB (Chromium, BroadcastChannel)', () => {

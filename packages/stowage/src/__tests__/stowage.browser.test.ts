@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { memoryRemote } from '@stowage/sync';
 import { createStowage, type Stowage, type StowageOptions } from '../index.js';
-import { quietSync, testNetwork } from './helpers.js';
+import { quietSync, rawStore, testNetwork } from './helpers.js';
 
 const open: Stowage[] = [];
 afterEach(async () => {
@@ -19,21 +19,7 @@ function make(db: string, extra: StowageOptions = {}): Stowage {
 
 /** Every key of the database, read with the raw IndexedDB API (not through Stowage). */
 async function rawKeys(db: string): Promise<string[]> {
-  const conn = await new Promise<IDBDatabase>((resolve, reject) => {
-    const r = indexedDB.open(db);
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-  try {
-    const store = conn.transaction('kv', 'readonly').objectStore('kv');
-    return await new Promise<string[]>((resolve, reject) => {
-      const r = store.getAllKeys();
-      r.onsuccess = () => resolve(r.result.map(String));
-      r.onerror = () => reject(r.error);
-    });
-  } finally {
-    conn.close();
-  }
+  return (await rawStore(db)).keys;
 }
 
 describe('createStowage over IndexedDB (Chromium)', () => {
