@@ -42,13 +42,37 @@ export function assertOps(ops: unknown, context: string): asserts ops is readonl
   ops.forEach((op: unknown, index) => {
     if (typeof op !== 'object' || op === null) throw invalid(context, `ops[${index}] must be an object`, { index });
     const { type, key } = op as { type?: unknown; key?: unknown };
-    if (type !== 'put' && type !== 'delete') {
-      throw invalid(context, `ops[${index}].type must be 'put' or 'delete'`, { index, type });
+    if (type !== 'put' && type !== 'delete' && type !== 'check') {
+      throw invalid(context, `ops[${index}].type must be 'put', 'delete' or 'check'`, { index, type });
     }
     if (typeof key !== 'string') throw invalid(context, `ops[${index}].key must be a string`, { index });
     if (type === 'put' && (op as { value?: unknown }).value === undefined) {
       throw invalid(context, `ops[${index}] puts undefined; delete the key instead`, { index, key });
     }
+    if (type === 'check' && typeof (op as { test?: unknown }).test !== 'function') {
+      throw invalid(context, `ops[${index}].test must be a function`, { index, key });
+    }
+  });
+}
+
+/**
+ * Runs a `check` op's test on the value its key holds (as the batch sees it). Returns the
+ * `conflict` error to reject the batch with, or `undefined` when the check passes. A test that
+ * throws fails the check (its error becomes the cause): a batch must never commit on a guess.
+ */
+export function failedCheck(op: { key: string; test: (value: unknown) => boolean }, value: unknown, context: string, index: number): StowageError | undefined {
+  let ok: boolean;
+  let cause: unknown;
+  try {
+    ok = op.test(value) === true;
+  } catch (err) {
+    ok = false;
+    cause = err;
+  }
+  if (ok) return undefined;
+  return new StowageError('conflict', `${context}: ops[${index}] check of '${op.key}' failed; nothing was written`, {
+    ...(cause === undefined ? {} : { cause }),
+    details: { reason: 'check-failed', key: op.key, index },
   });
 }
 

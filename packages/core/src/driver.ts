@@ -1,7 +1,14 @@
-/** One write inside a {@link Driver.batch}. */
+/**
+ * One step of a {@link Driver.batch}. A `check` writes nothing: it reads `key` as the batch sees
+ * it at that point and, unless `test(value)` returns `true`, the batch rejects with `conflict`
+ * (`details.reason: 'check-failed'`) — where batches are atomic, having written nothing. That makes
+ * read-then-write steps safe against other tabs: "delete this record only if it is still the
+ * expired one I saw", "commit this ciphertext only if its key is still current".
+ */
 export type DriverOp =
   | { readonly type: 'put'; readonly key: string; readonly value: unknown }
-  | { readonly type: 'delete'; readonly key: string };
+  | { readonly type: 'delete'; readonly key: string }
+  | { readonly type: 'check'; readonly key: string; readonly test: (value: unknown) => boolean };
 
 /** What a driver can promise; callers read these instead of guessing from the driver's name. */
 export interface DriverCapabilities {
@@ -35,7 +42,10 @@ export interface Driver {
   get(key: string): Promise<unknown>;
   /** Values aligned with `keys` (`undefined` for absent keys). */
   getMany(keys: readonly string[]): Promise<unknown[]>;
-  /** Applies the ops in order; atomic when `capabilities.atomicBatch`. Resolves once durable. */
+  /**
+   * Applies the ops in order; atomic when `capabilities.atomicBatch` (checks included: a failed
+   * check or write leaves the store as it was). Resolves once durable.
+   */
   batch(ops: readonly DriverOp[]): Promise<void>;
   /** Entries whose key starts with `prefix`, ordered by key (`''` = all). */
   entries(prefix: string, options?: EntriesOptions): Promise<[string, unknown][]>;

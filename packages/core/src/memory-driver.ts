@@ -1,5 +1,5 @@
 import type { Driver, DriverOp, EntriesOptions } from './driver.js';
-import { assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions } from './driver-args.js';
+import { assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, failedCheck } from './driver-args.js';
 import { StowageError, toStowageError } from './errors.js';
 import { pageKeys } from './key-order.js';
 
@@ -63,9 +63,19 @@ class MemoryDriver implements Driver {
     } catch (err) {
       throw toStowageError(err, 'memory batch');
     }
+    // Checks see earlier ops of the same batch; a failed one leaves the store untouched.
+    const overlay = new Map<string, unknown>();
+    staged.forEach(([op, value], index) => {
+      if (op.type !== 'check') overlay.set(op.key, value);
+      else {
+        const current = overlay.has(op.key) ? overlay.get(op.key) : this.#data.get(op.key);
+        const err = failedCheck(op, current === undefined ? undefined : structuredClone(current), 'memory batch', index);
+        if (err) throw err;
+      }
+    });
     for (const [op, value] of staged) {
       if (op.type === 'put') this.#data.set(op.key, value);
-      else this.#data.delete(op.key);
+      else if (op.type === 'delete') this.#data.delete(op.key);
     }
   }
 

@@ -1,4 +1,4 @@
-import { StowageError, toStowageError, prefixUpperBound, assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
+import { StowageError, toStowageError, prefixUpperBound, assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, failedCheck, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
 import { promisifyRequest } from 'idb-keyval';
 import { createIdbStore, type IdbStore } from './idb-store.js';
 
@@ -123,25 +123,40 @@ class IndexedDbDriver implements Driver {
   async batch(ops: readonly DriverOp[]): Promise<void> {
     assertOps(ops, 'indexeddb batch');
     if (ops.length === 0) return this.#check('indexeddb batch');
-    await this.#run('indexeddb batch', 'readwrite', (store) => {
-      const tx = store.transaction;
-      const done = transactionDone(tx);
-      let index = 0;
-      try {
-        for (const op of ops) {
-          if (op.type === 'put') store.put(op.value, op.key);
-          else store.delete(op.key);
-          index++;
+    let failed: StowageError | undefined;
+    try {
+      await this.#run('indexeddb batch', 'readwrite', (store) => {
+        const tx = store.transaction;
+        const done = transactionDone(tx);
+        let index = 0;
+        try {
+          for (const op of ops) {
+            if (op.type === 'put') store.put(op.value, op.key);
+            else if (op.type === 'delete') store.delete(op.key);
+            else {
+              // Requests run in order, so the read sees the ops before it; aborting from its
+              // success handler undoes every request of the transaction, earlier ones included.
+              const at = index;
+              const req = store.get(op.key);
+              req.onsuccess = () => {
+                failed ??= failedCheck(op, req.result, 'indexeddb batch', at);
+                if (failed) tx.abort();
+              };
+            }
+            index++;
+          }
+        } catch (err) {
+          // A synchronous throw (DataCloneError, DataError) leaves earlier requests queued: they
+          // would commit unless the transaction is aborted explicitly.
+          done.catch(() => undefined);
+          tx.abort();
+          throw toStowageError(err, 'indexeddb batch', { index, key: ops[index]?.key });
         }
-      } catch (err) {
-        // A synchronous throw (DataCloneError, DataError) leaves earlier requests queued: they
-        // would commit unless the transaction is aborted explicitly.
-        done.catch(() => undefined);
-        tx.abort();
-        throw toStowageError(err, 'indexeddb batch', { index, key: ops[index]?.key });
-      }
-      return done;
-    });
+        return done;
+      });
+    } catch (err) {
+      throw failed ?? err;
+    }
   }
 
   async entries(prefix: string, options?: EntriesOptions): Promise<[string, unknown][]> {

@@ -1,4 +1,4 @@
-import { StowageError, toStowageError, compareKeys, pageKeys, assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
+import { StowageError, toStowageError, failedCheck, compareKeys, pageKeys, assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
 import localforage from 'localforage';
 import { decodeTagged, encodeTagged } from './tagged-json.js';
 
@@ -97,14 +97,22 @@ class LocalforageDriver implements Driver {
         throw toStowageError(err, `localforage batch: ops[${index}] (key '${op.key}')`, { index, key: op.key, applied: 0 });
       }
     });
-    for (let applied = 0; applied < ops.length; applied++) {
-      const op = ops[applied] as DriverOp;
-      const value = staged[applied];
+    // Not atomic: a check runs just before the ops after it, with no lock against other tabs.
+    let applied = 0;
+    for (const [index, op] of ops.entries()) {
+      if (op.type === 'check') {
+        const raw = await this.#call('localforage batch', () => lf.getItem<unknown>(op.key), { index, key: op.key, applied });
+        const failed = failedCheck(op, unwrap(raw, json, op.key), 'localforage batch', index);
+        if (failed) throw new StowageError('conflict', failed.message, { cause: failed.cause, details: { ...failed.details, applied } });
+        continue;
+      }
+      const value = staged[index];
       await this.#call(
         'localforage batch',
         (): Promise<unknown> => (op.type === 'put' ? lf.setItem(op.key, value) : lf.removeItem(op.key)),
-        { index: applied, key: op.key, applied },
+        { index, key: op.key, applied },
       );
+      applied++;
     }
   }
 

@@ -1,4 +1,4 @@
-import { StowageError, toStowageError, pageKeys, assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
+import { StowageError, isStowageError, toStowageError, failedCheck, pageKeys, assertKey, assertKeys, assertOps, assertPrefix, checkEntriesOptions, type Driver, type DriverOp, type EntriesOptions } from '@stowage/core';
 import { decodeTagged, encodeTagged } from './tagged-json.js';
 
 /** The part of the Web Storage `Storage` interface this driver uses. */
@@ -102,7 +102,7 @@ class WebStorageDriver implements Driver {
     // Serialize everything first: a value we cannot store fails the batch before any write.
     const staged = ops.map((op, index) => {
       try {
-        return { key: this.#prefix + op.key, text: op.type === 'put' ? encodeTagged(op.value) : null };
+        return { op, key: this.#prefix + op.key, text: op.type === 'put' ? encodeTagged(op.value) : null };
       } catch (err) {
         throw toStowageError(err, `web storage batch: ops[${index}] (key '${op.key}')`, { index, key: op.key });
       }
@@ -110,14 +110,21 @@ class WebStorageDriver implements Driver {
     const undo: { key: string; previous: string | null }[] = [];
     let index = 0;
     try {
-      for (const { key, text } of staged) {
-        undo.push({ key, previous: storage.getItem(key) });
-        if (text === null) storage.removeItem(key);
-        else storage.setItem(key, text);
+      // One synchronous run: no other code of this page runs between a check and the writes.
+      for (const { op, key, text } of staged) {
+        if (op.type === 'check') {
+          const failed = failedCheck(op, this.#read(storage, op.key, 'web storage batch'), 'web storage batch', index);
+          if (failed) throw failed;
+        } else {
+          undo.push({ key, previous: storage.getItem(key) });
+          if (text === null) storage.removeItem(key);
+          else storage.setItem(key, text);
+        }
         index++;
       }
     } catch (err) {
       this.#rollBack(storage, undo, err);
+      if (isStowageError(err, 'conflict')) throw err;
       throw toStowageError(err, 'web storage batch', { index, key: ops[index]?.key });
     }
   }

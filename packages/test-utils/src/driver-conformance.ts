@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Driver } from '@stowage/core';
+import { describeChecks } from './driver-conformance-checks.js';
 import { describeOrdering, type Put } from './driver-conformance-ordering.js';
 import { expectBytes, expectStowageError, sampleBytes, type DriverFactory } from './driver-test-helpers.js';
 
@@ -29,6 +30,7 @@ export function describeDriverConformance(name: string, makeDriver: DriverFactor
     describeBasics(() => driver, put, del);
     describeValues(() => driver, put);
     describeOrdering(() => driver, put);
+    describeChecks(() => driver, put);
     describeLifecycle(() => driver, put, makeDriver);
   });
 }

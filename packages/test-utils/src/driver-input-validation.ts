@@ -47,6 +47,8 @@ export function describeDriverInputValidation(name: string, makeDriver: DriverFa
         [{ type: 'put', key: 1, value: 1 }],
         [{ type: 'delete' }],
         [{ type: 'put', key: 'x', value: 1 }, { type: 'put', key: 'y' }],
+        [{ type: 'put', key: 'x', value: 1 }, { type: 'check', key: 'x' }],
+        [{ type: 'check', key: 'x', test: true }],
       ];
       for (const ops of bad) {
         await expectStowageError(driver.batch(ops as DriverOp[]), 'invalid-argument');
