@@ -1,6 +1,6 @@
-import { isRetryable, StowageError, type CodecContext } from '@stowage/core';
+import { isRetryable, StowageError, type CodecContext, type CommitCheck } from '@stowage/core';
 import { decryptFailed, invalidArgument } from './aes-gcm-errors.js';
-import { isValidKeyId, open, parse, seal } from './aes-gcm-format.js';
+import { isValidKeyId, keyIdOf, open, parse, seal } from './aes-gcm-format.js';
 import { assertAesKey, assertIterations, assertPassphrase, createEntry, unlockEntry, type Secret } from './aes-gcm-keys.js';
 import { AES_GCM_META, parseMeta, type AesGcmMeta, type KeyEntry } from './aes-gcm-meta.js';
 import type { AesGcmCodec, AesGcmNextKey } from './aes-gcm-types.js';
@@ -27,6 +27,8 @@ export class AesGcmCodecImpl implements AesGcmCodec {
   #following: Promise<void> | undefined;
   /** Why this codec could not adopt another tab's keyring (it lacks the new secret): encode refuses. */
   #behind: StowageError | undefined;
+  /** One commit check per key id (storages deduplicate checks by identity). */
+  readonly #checks = new Map<string, CommitCheck>();
 
   constructor(primary: Secret, secrets: Secret[], iterations: number) {
     this.#primary = primary;
@@ -130,6 +132,17 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     const meta = this.#meta;
     if (!meta) throw this.#notReady();
     return seal(this.#ring.get(meta.current) as CryptoKey, meta.current, bytes);
+  }
+
+  commitCheck(encoded: Uint8Array): CommitCheck | undefined {
+    const keyId = keyIdOf(encoded);
+    if (keyId === undefined) return undefined;
+    let check = this.#checks.get(keyId);
+    if (!check) {
+      check = { meta: AES_GCM_META, test: (stored) => typeof stored === 'object' && stored !== null && (stored as { current?: unknown }).current === keyId };
+      this.#checks.set(keyId, check);
+    }
+    return check;
   }
 
   async decode(bytes: Uint8Array): Promise<Uint8Array> {

@@ -1,4 +1,4 @@
-import type { Codec, CodecContext } from '@stowage/core';
+import type { Codec, CodecContext, CommitCheck } from '@stowage/core';
 
 /** A caller-managed key and the id recorded in its ciphertexts. */
 export interface AesGcmKeyRef {
@@ -54,4 +54,10 @@ export interface AesGcmCodec extends Codec {
   retire(keyId: string): Promise<void>;
   /** Re-reads the metadata (e.g. after another tab rotated) and adopts it. */
   refresh(): Promise<void>;
+  /**
+   * The condition a storage checks in the transaction that commits `encoded`: the key it is under
+   * is still the namespace's current key. A write encoded just before another tab rotated is
+   * encoded again under the new key instead of committed under one about to be retired.
+   */
+  commitCheck(encoded: Uint8Array): CommitCheck | undefined;
 }

@@ -42,8 +42,10 @@ const notUnder = (to: string) => (codecIds: readonly string[], r: StoredRecord):
  * 1. `codec.rotate(next)` writes metadata `{ current: new, keys: [old, new], rotation: { from, to } }`
  *    — from then on new writes use the new key and both keys decrypt;
  * 2. `storage.reencode()` rewrites, in batches, every `aes-gcm` record whose ciphertext is not
- *    under the new key yet — then once more, for writes other tabs encoded with the old key
- *    before they heard of the rotation and committed behind the first pass;
+ *    under the new key yet. One pass is enough: a storage commits a ciphertext only if, in the
+ *    same transaction, the metadata still names its key as current (`commitCheck`), so a write
+ *    another tab encoded with the old key before it heard of the rotation is encoded again (or,
+ *    when that tab lacks the new secret, refused) instead of landing behind the pass;
  * 3. `codec.retire(old)` drops the old key from keyring and metadata, clearing `rotation`.
  *
  * If the page dies between 1 and 3, the metadata still says a rotation is in progress. Create the
@@ -56,8 +58,8 @@ const notUnder = (to: string) => (codecIds: readonly string[], r: StoredRecord):
  * secrets opens it. Otherwise their encrypted writes reject with `decrypt-failed`
  * (`details.keyringChanged: true`) instead of writing with a key about to be retired — ask for
  * the new passphrase and create the storage again. Records under keys they still hold stay
- * readable. Residual gap: a tab that encoded a write with the old key and stays frozen, without
- * committing it, until after the second pass.
+ * readable. With the localforage driver (batches not atomic) the check and the write are two
+ * steps, so a write racing the metadata write there can still land under the old key.
  *
  * @example
  * ```ts
@@ -80,9 +82,7 @@ export async function resumeRotation(options: ResumeRotationOptions): Promise<Ro
 async function finish(options: ResumeRotationOptions, rotation: { from: string; to: string }): Promise<RotationResult> {
   const { storage, codec, batchSize = 100, onProgress } = options;
   const filter = notUnder(rotation.to);
-  const first = await storage.reencode({ filter, batchSize, ...(onProgress ? { onProgress } : {}) });
-  const stragglers = await storage.reencode({ filter, batchSize, ...(onProgress ? { onProgress: (n: number) => onProgress(first + n) } : {}) });
-  const reencoded = first + stragglers;
+  const reencoded = await storage.reencode({ filter, batchSize, ...(onProgress ? { onProgress } : {}) });
   await codec.retire(rotation.from);
   return { ...rotation, reencoded };
 }

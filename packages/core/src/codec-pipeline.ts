@@ -1,4 +1,4 @@
-import type { Codec, CodecContext } from './codec.js';
+import type { Codec, CodecContext, CommitCheck } from './codec.js';
 import { isRetryable, StowageError } from './errors.js';
 import { bytesToValue, jsonToBytes } from './serialize.js';
 import type { SerializedValue } from './serialize.js';
@@ -17,6 +17,8 @@ export interface Encoded {
   codecs: string[];
   /** Bytes of the stored payload (JSON text, or encoded bytes). */
   bytes: number;
+  /** The outermost codec's condition for committing `data` (see {@link Codec.commitCheck}). */
+  check?: CommitCheck;
 }
 
 /**
@@ -99,7 +101,9 @@ export class CodecPipeline {
       codecs.push(this.encryption.id);
     }
     if (codecs.length === 0) return { value: s.value, codecs: [], bytes: jsonBytes };
-    return { data: bytes, codecs, bytes: bytes.byteLength };
+    const outer = this.#byId.get(codecs.at(-1) as string);
+    const check = outer?.commitCheck?.(bytes);
+    return check ? { data: bytes, codecs, bytes: bytes.byteLength, check } : { data: bytes, codecs, bytes: bytes.byteLength };
   }
 
   /** Decodes a payload written with `codecs` back to the value. */

@@ -22,6 +22,14 @@ export interface CodecContext {
   watchMeta?(name: string, listener: () => void): () => void;
 }
 
+/** A condition on a metadata value under which bytes a codec encoded may be committed. */
+export interface CommitCheck {
+  /** Metadata value name (as in {@link CodecContext.readMeta}). */
+  readonly meta: string;
+  /** Whether the stored metadata value (`undefined` when absent) still allows the commit. */
+  test(value: unknown): boolean;
+}
+
 /**
  * A reversible byte transform. `id` is recorded in every record it encoded, so data stays readable
  * after the configuration changes (a codec that is only registered for reading still decodes it).
@@ -34,4 +42,13 @@ export interface Codec {
   decode(bytes: Uint8Array): Promise<Uint8Array> | Uint8Array;
   /** Called once before first use with the namespace's metadata. */
   init?(ctx: CodecContext): Promise<void>;
+  /**
+   * The condition for committing `encoded` (bytes this codec just produced as the outermost
+   * codec), checked inside the transaction that writes them. For encryption: "the key these bytes
+   * are under is still the current one", so a write encoded just before another tab rotated the
+   * key is not committed under a key about to be retired. When the check fails the storage tells
+   * the codec the metadata changed (as {@link CodecContext.watchMeta} would), encodes the write
+   * again and retries. Return the same object for the same condition: checks are deduplicated.
+   */
+  commitCheck?(encoded: Uint8Array): CommitCheck | undefined;
 }

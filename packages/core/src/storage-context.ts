@@ -1,7 +1,9 @@
 import type { CodecPipeline, EncodeIntent } from './codec-pipeline.js';
+import { StowageError } from './errors.js';
 import type { Driver, DriverOp } from './driver.js';
 import type { KeyIndex, KeyMeta } from './key-index.js';
 import type { Clock } from './ports.js';
+import { isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
 import type { SerializedValue } from './serialize.js';
 import { utf8Length } from './serialize.js';
@@ -44,6 +46,11 @@ export interface StorageContext {
   fits(changes: readonly Change[]): boolean;
   /** One atomic driver batch of `changes` (+ `extra` ops and commit-hook ops), then index, events and other tabs. */
   write(d: Driver, changes: readonly Change[], origin: CommitOrigin, extra?: readonly DriverOp[]): Promise<void>;
+  /**
+   * One driver batch of `ops` guarded by the commit checks of `records` (encoded here): rejects
+   * with `conflict` (`details.reason: 'stale-encoding'`) when their encoding went stale.
+   */
+  batch(d: Driver, ops: readonly DriverOp[], records: Iterable<StoredRecord>): Promise<void>;
   /** Announces an import (events here and in other tabs). */
   imported(mode: 'merge' | 'replace', count: number): void;
 }
@@ -68,4 +75,41 @@ export function foreignSize(raw: unknown): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Whether `err` is a batch that failed a check: a `check` op (`check-failed`) or a commit check of
+ * a codec (`stale-encoding`). Such a batch wrote nothing (atomic drivers); read again and retry.
+ */
+export function checkFailed(err: unknown): err is StowageError & { details: Record<string, unknown> } {
+  return err instanceof StowageError && err.code === 'conflict' && (err.details.reason === 'check-failed' || err.details.reason === 'stale-encoding');
+}
+
+/**
+ * A `check` test: the stored value is still the version `seen` was read as. Rewrites keep
+ * timestamps, so a concurrent logical write shows in `updatedAt`; size and bytes catch another
+ * rewrite of the same record.
+ */
+export function sameVersion(seen: unknown): (value: unknown) => boolean {
+  if (!isStoredRecord(seen)) {
+    const text = foreignText(seen);
+    return (v) => v !== undefined && !isStoredRecord(v) && foreignText(v) === text;
+  }
+  return (v) =>
+    isStoredRecord(v) && v.updatedAt === seen.updatedAt && v.createdAt === seen.createdAt && v.size === seen.size && v.s === seen.s && sameBytes(v.data, seen.data);
+}
+
+function foreignText(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

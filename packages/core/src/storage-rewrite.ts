@@ -3,15 +3,21 @@ import type { KeyMeta } from './key-index.js';
 import { isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
 import { serializeValue } from './serialize.js';
-import { adopt, metaOf } from './storage-context.js';
+import { adopt, checkFailed, metaOf, sameVersion } from './storage-context.js';
 import type { StorageContext } from './storage-context.js';
 import type { ReencodeOptions } from './storage-types.js';
 import { checkDuration, checkOptions } from './validate.js';
 
+/** How often a page is read and rewritten again after another tab wrote into it meanwhile. */
+const PAGE_RETRIES = 5;
+
 /**
  * Rewrites matching records page by page, each page in its own exclusive step and transaction, so
  * writes are never lost and every record stays readable (old and new codecs both decode)
- * throughout. Rewrites are not logical changes: they keep timestamps and run no commit hooks.
+ * throughout. Each rewrite commits only if the record is still the version that was read (another
+ * tab may have written it meanwhile) and, for encrypted records, only if the key is still current;
+ * otherwise the page is read and rewritten again. Rewrites are not logical changes: they keep
+ * timestamps and run no commit hooks.
  */
 async function rewrite(
   ctx: StorageContext,
@@ -24,25 +30,39 @@ async function rewrite(
   checkDuration(batchSize, 'batchSize');
   let after: string | undefined;
   let done = 0;
-  for (;;) {
-    const page = await ctx.exclusive(what, async (d) => {
-      const rows = await d.entries(ctx.dp, { ...(after !== undefined ? { after } : {}), limit: batchSize });
-      const ops: DriverOp[] = [];
-      const metas: [string, KeyMeta][] = [];
-      for (const [k, raw] of rows) {
-        const key = k.slice(ctx.dp.length);
-        const foreign = !isStoredRecord(raw);
-        const r = foreign ? adopt(key, raw) : raw;
-        if (!match(r, foreign)) continue;
-        const next = await transform(key, r);
-        ops.push({ type: 'put', key: k, value: next });
-        metas.push([key, metaOf(next)]);
+  for (let retries = 0; ;) {
+    let page: { last: string | undefined; count: number; full: boolean };
+    try {
+      page = await ctx.exclusive(what, async (d) => {
+        const rows = await d.entries(ctx.dp, { ...(after !== undefined ? { after } : {}), limit: batchSize });
+        const checks: DriverOp[] = [];
+        const ops: DriverOp[] = [];
+        const written: StoredRecord[] = [];
+        const metas: [string, KeyMeta][] = [];
+        for (const [k, raw] of rows) {
+          const key = k.slice(ctx.dp.length);
+          const foreign = !isStoredRecord(raw);
+          const r = foreign ? adopt(key, raw) : raw;
+          if (!match(r, foreign)) continue;
+          const next = await transform(key, r);
+          checks.push({ type: 'check', key: k, test: sameVersion(raw) });
+          ops.push({ type: 'put', key: k, value: next });
+          written.push(next);
+          metas.push([key, metaOf(next)]);
+        }
+        if (ops.length > 0) await ctx.batch(d, [...checks, ...ops], written);
+        await ctx.hydrate(d);
+        for (const [key, meta] of metas) ctx.index.set(key, meta);
+        return { last: rows.at(-1)?.[0], count: ops.length, full: rows.length === batchSize };
+      });
+    } catch (e) {
+      if (checkFailed(e) && retries < PAGE_RETRIES) {
+        retries++;
+        continue;
       }
-      if (ops.length > 0) await d.batch(ops);
-      await ctx.hydrate(d);
-      for (const [key, meta] of metas) ctx.index.set(key, meta);
-      return { last: rows.at(-1)?.[0], count: ops.length, full: rows.length === batchSize };
-    });
+      throw e;
+    }
+    retries = 0;
     done += page.count;
     if (page.count > 0) onProgress?.(done);
     if (!page.full || page.last === undefined) return done;

@@ -1,4 +1,5 @@
 import type { Backup } from './backup.js';
+import type { CommitCheck } from './codec.js';
 import { CodecPipeline } from './codec-pipeline.js';
 import type { EncodeIntent } from './codec-pipeline.js';
 import type { Driver, DriverOp } from './driver.js';
@@ -8,7 +9,7 @@ import type { StorageEvent, StorageListener } from './events.js';
 import { KeyIndex } from './key-index.js';
 import type { KeyMeta } from './key-index.js';
 import { memoryDriver } from './memory-driver.js';
-import { createMetaStore } from './meta-store.js';
+import { createMetaStore, metaKey } from './meta-store.js';
 import type { MetaStore } from './meta-store.js';
 import { broadcastChannel, browserEstimate, defaultLocks, systemClock } from './ports.js';
 import type { BroadcastPort, Clock, EstimateFn } from './ports.js';
@@ -16,7 +17,7 @@ import { ENVELOPE_VERSION, isExpired, isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
 import { serializeValue, utf8Length } from './serialize.js';
 import type { SerializedValue } from './serialize.js';
-import { adopt, foreignSize, metaOf } from './storage-context.js';
+import { adopt, checkFailed, foreignSize, metaOf, sameVersion } from './storage-context.js';
 import type { Change, CommitOrigin, StorageContext } from './storage-context.js';
 import type {
   ApplyRecordItem,
@@ -46,6 +47,8 @@ const STORAGE_OPTIONS = [
 
 /** One caller's write: its changes commit together or not at all. */
 interface Unit {
+  /** Encodes the write; run again when a commit check finds the encoding stale. */
+  prepare: () => Promise<Change[]>;
   prepared: Promise<Change[]>;
   resolve: () => void;
   reject: (err: StowageError) => void;
@@ -100,6 +103,8 @@ class StorageImpl implements Storage {
   #hooks: CommitHook[] = [];
   readonly #ctx: StorageContext;
   readonly #meta: MetaStore;
+  /** The codec's commit condition of each record encoded here (see `Codec.commitCheck`). */
+  readonly #checks = new WeakMap<StoredRecord, CommitCheck>();
 
   constructor(o: StorageOptions) {
     checkOptions(o, STORAGE_OPTIONS, 'createStorage');
@@ -193,6 +198,7 @@ class StorageImpl implements Storage {
       migrateValue: (key, value, from) => this.#migrateValue(key, value, from),
       fits: (changes) => this.#fits(changes),
       write: (d, changes, origin, extra) => this.#write(d, changes, origin, extra),
+      batch: (d, ops, records) => this.#batch(d, ops, records),
       imported: (mode, count) => {
         this.#emit({ type: 'import', source: 'local', mode, count });
         this.#post({ from: this.#id, prefix: this.prefix, kind: 'import', mode, count });
@@ -300,15 +306,45 @@ class StorageImpl implements Storage {
     if (expiresAt !== undefined) r.expiresAt = expiresAt;
     if (enc.codecs.length === 0) r.value = enc.value;
     else r.data = enc.data as Uint8Array;
+    if (enc.check) this.#checks.set(r, enc.check);
     return r;
   }
 
   #submit(prepare: () => Promise<Change[]>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const prepared = prepare();
-      prepared.catch(() => undefined); // settled by #flush; avoid an unhandled-rejection report meanwhile
-      this.#writes.submit({ prepared, resolve, reject });
+      this.#writes.submit({ prepare, prepared: prepared(prepare), resolve, reject });
     });
+  }
+
+  /**
+   * One driver batch of `ops`, preceded by the commit checks of the `records` encoded here, so a
+   * ciphertext under a key another tab has just rotated away is never committed. When such a
+   * check fails, the codec is told its metadata changed and the batch rejects with `conflict`
+   * (`details.reason: 'stale-encoding'`): encode again, then retry.
+   */
+  async #batch(d: Driver, ops: readonly DriverOp[], records: Iterable<StoredRecord>): Promise<void> {
+    const guards = new Map<string, CommitCheck>();
+    const seen = new Set<CommitCheck>();
+    const checks: DriverOp[] = [];
+    for (const r of records) {
+      const check = this.#checks.get(r);
+      if (!check || seen.has(check)) continue;
+      seen.add(check);
+      const key = metaKey(this.prefix, check.meta);
+      guards.set(key, check);
+      checks.push({ type: 'check', key, test: (v) => check.test(v) });
+    }
+    try {
+      await d.batch(checks.length > 0 ? [...checks, ...ops] : ops);
+    } catch (e) {
+      const guard = checkFailed(e) ? guards.get(String(e.details.key)) : undefined;
+      if (!guard) throw e;
+      this.#meta.changed(guard.meta);
+      throw new StowageError('conflict', `storage "${this.prefix}": metadata "${guard.meta}" changed since these values were encoded (another tab rotated the key?); encode again`, {
+        cause: e,
+        details: { reason: 'stale-encoding', meta: guard.meta },
+      });
+    }
   }
 
   async #hydrate(d: Driver): Promise<void> {
@@ -323,7 +359,7 @@ class StorageImpl implements Storage {
 
   // ── the write path ─────────────────────────────────────────────────────────
 
-  async #flush(units: Unit[]): Promise<void> {
+  async #flush(units: Unit[], attempt = 0): Promise<void> {
     const settled = await Promise.allSettled(units.map((u) => u.prepared));
     const ready: [Unit, Change[]][] = [];
     settled.forEach((s, i) => {
@@ -341,11 +377,15 @@ class StorageImpl implements Storage {
       for (const [u] of ready) u.reject(err);
       return;
     }
-    await this.#commit(d, ready, true);
+    await this.#commit(d, ready, true, attempt);
   }
 
-  /** Quota check, one driver batch, then index, events and broadcast. Settles every unit. */
-  async #commit(d: Driver, items: [Unit, readonly Change[]][], firstTry: boolean): Promise<void> {
+  /**
+   * Quota check, one driver batch, then index, events and broadcast. Settles every unit. A batch
+   * that failed a check (stale encoding, a swept record another tab rewrote) is prepared again and
+   * retried, at most {@link RETRIES} times.
+   */
+  async #commit(d: Driver, items: [Unit, readonly Change[]][], firstTry: boolean, attempt = 0): Promise<void> {
     const now = this.#clock.now();
     let { accepted, refused } = this.#fit(items, []);
     let sweep: Change[] = [];
@@ -354,6 +394,7 @@ class StorageImpl implements Storage {
       const touched = new Set(items.flatMap(([, cs]) => cs.map((c) => c.key)));
       sweep = this.#index.expired(now).filter(([k]) => !touched.has(k)).map(([key]) => ({ type: 'delete', key, reason: 'expired' }));
       if (sweep.length > 0) ({ accepted, refused } = this.#fit(items, sweep));
+      if (accepted.length === 0) sweep = [];
     }
     for (const [u, , need] of refused) {
       u.reject(new StowageError('quota-exceeded', `namespace "${this.prefix}" would exceed its ${this.#maxTotal} byte limit`, {
@@ -362,13 +403,20 @@ class StorageImpl implements Storage {
     }
     if (accepted.length === 0) return;
     try {
-      await this.#write(d, [...sweep, ...accepted.flatMap(([, cs]) => cs)], 'local');
+      await this.#write(d, [...sweep, ...accepted.flatMap(([, cs]) => cs)], 'local', this.#stillExpired(sweep, now));
     } catch (e) {
       const err = toStowageError(e, 'write');
-      if (err.code === 'quota-exceeded' && firstTry && (await this.#sweepExpired(d)) > 0) return this.#commit(d, accepted, false);
+      if (checkFailed(err) && attempt < RETRIES) {
+        // Re-encode only when the encoding went stale; a failed sweep check just runs the fit again.
+        const units = accepted.map(([u]) => u);
+        if (err.details.reason === 'stale-encoding') for (const u of units) u.prepared = prepared(u.prepare);
+        else this.#indexed = false; // the index was wrong about a swept record: read it again
+        return this.#flush(units, attempt + 1);
+      }
+      if (err.code === 'quota-exceeded' && firstTry && (await this.#sweepExpired(d)) > 0) return this.#commit(d, accepted, false, attempt);
       // One bad unit must not fail its neighbours: retry each alone so every caller gets its own answer.
       if (accepted.length > 1) {
-        for (const item of accepted) await this.#commit(d, [item], false);
+        for (const item of accepted) await this.#commit(d, [item], false, attempt);
         return;
       }
       for (const [u] of accepted) u.reject(err);
@@ -390,7 +438,7 @@ class StorageImpl implements Storage {
     const logical = changes.filter((c) => c.type === 'put' || c.reason !== 'expired');
     const hookOps = logical.length > 0 ? (await Promise.all(this.#hooks.map((h) => h.ops(logical, origin)))).flat() : [];
     const ops: DriverOp[] = changes.map((c) => (c.type === 'put' ? { type: 'put', key: this.#dp + c.key, value: c.record } : { type: 'delete', key: this.#dp + c.key }));
-    await d.batch([...extra, ...ops, ...hookOps]);
+    await this.#batch(d, [...extra, ...ops, ...hookOps], puts(changes));
     const source = origin === 'sync' ? 'remote' : 'local';
     this.#applied(changes, source);
     this.#post({ from: this.#id, prefix: this.prefix, kind: 'changes', changes: changes.map((c) => (c.type === 'put' ? { type: 'put', key: c.key, meta: metaOf(c.record) } : c)) });
@@ -496,8 +544,18 @@ class StorageImpl implements Storage {
       else if (isStoredRecord(raw) && isExpired(raw, now)) changes.push({ type: 'delete', key, reason: 'expired' });
     });
     if (changes.length === 0) return 0;
-    await this.#write(d, changes, 'local');
+    try {
+      await this.#write(d, changes, 'local', this.#stillExpired(changes, now));
+    } catch (e) {
+      if (checkFailed(e)) return 0; // another tab rewrote one of them meanwhile: sweep again later
+      throw e;
+    }
     return changes.length;
+  }
+
+  /** Checks that make deletes of expired records delete nothing another tab has rewritten since. */
+  #stillExpired(deletes: readonly Change[], now: number): DriverOp[] {
+    return deletes.map((c) => ({ type: 'check', key: this.#dp + c.key, test: (v) => v === undefined || (isStoredRecord(v) && isExpired(v, now)) }));
   }
 
   /** Queues a background write (lazy expiry, migration write-back); failures become 'error' events. */
@@ -515,12 +573,16 @@ class StorageImpl implements Storage {
     if (raw === undefined) return NONE;
     const foreign = !isStoredRecord(raw);
     const record: StoredRecord = foreign ? adopt(key, raw) : raw;
-    if (isExpired(record, this.#clock.now())) {
-      const seen = record.updatedAt;
+    const now = this.#clock.now();
+    if (isExpired(record, now)) {
       this.#background('expire', async (d) => {
-        const cur = await d.get(this.#dp + key);
-        if (!isStoredRecord(cur) || cur.updatedAt !== seen) return;
-        await d.batch([{ type: 'delete', key: this.#dp + key }]);
+        const gone: Change = { type: 'delete', key, reason: 'expired' };
+        try {
+          await d.batch([...this.#stillExpired([gone], now), { type: 'delete', key: this.#dp + key }]);
+        } catch (e) {
+          if (checkFailed(e)) return; // rewritten meanwhile (here or in another tab)
+          throw e;
+        }
         this.#applied([{ type: 'delete', key, reason: 'expired' }], 'local');
         this.#post({ from: this.#id, prefix: this.prefix, kind: 'changes', changes: [{ type: 'delete', key, reason: 'expired' }] });
       });
@@ -531,11 +593,13 @@ class StorageImpl implements Storage {
       value = await this.#migrateValue(key, value, record.s);
       const upgraded = value;
       this.#background('migrate', async (d) => {
-        const cur = await d.get(this.#dp + key);
-        const same = foreign ? cur !== undefined && !isStoredRecord(cur) : isStoredRecord(cur) && cur.updatedAt === record.updatedAt;
-        if (!same) return;
         const next = await this.#record(key, serializeValue(upgraded, key), undefined, this.#intent(undefined, record), record);
-        await d.batch([{ type: 'put', key: this.#dp + key, value: next }]);
+        try {
+          await this.#batch(d, [{ type: 'check', key: this.#dp + key, test: sameVersion(raw) }, { type: 'put', key: this.#dp + key, value: next }], [next]);
+        } catch (e) {
+          if (checkFailed(e)) return; // rewritten meanwhile; the next read upgrades what is there now
+          throw e;
+        }
         this.#index.set(key, metaOf(next));
       });
     }
@@ -822,39 +886,49 @@ class StorageImpl implements Storage {
       if (!Array.isArray(items)) throw new StowageError('invalid-argument', 'applyRecords expects an array');
       checkOptions(options, ['origin'], 'applyRecords');
       const origin = options?.origin ?? 'sync';
-      // Validate and encode everything before the exclusive step: a bad item fails the whole call.
-      const built = items.map((it, i): Promise<Change> => {
+      // Validate everything before the exclusive step: a bad item fails the whole call.
+      const encode = items.map((it, i): (() => Promise<Change>) => {
         validateKey(it?.key, this.#maxKeyLength);
         if ('record' in it && it.record !== undefined) {
           if (!isStoredRecord(it.record)) {
             throw new StowageError('invalid-argument', `applyRecords item ${i} ("${it.key}") is not a stored record`, { details: { index: i, key: it.key } });
           }
-          return Promise.resolve({ type: 'put', key: it.key, record: { ...it.record } });
+          const change: Change = { type: 'put', key: it.key, record: { ...it.record } };
+          return () => Promise.resolve(change);
         }
         if ('value' in it && it.value !== undefined) {
           const o: SetOptions = it.expiresAt === undefined ? { ttl: null } : { expiresAt: it.expiresAt };
           const s = this.#checkSet(it.key, it.value, o);
-          return this.#record(it.key, s, o, this.#intent(undefined)).then((record) => ({ type: 'put', key: it.key, record }));
+          return () => this.#record(it.key, s, o, this.#intent(undefined)).then((record) => ({ type: 'put', key: it.key, record }));
         }
-        return Promise.resolve({ type: 'delete', key: it.key, reason: 'removed' });
+        const change: Change = { type: 'delete', key: it.key, reason: 'removed' };
+        return () => Promise.resolve(change);
       });
-      return Promise.all(built).then((all) =>
-        this.#exclusive('applyRecords', async (d) => {
-          await this.#hydrate(d);
-          const guarded = items.filter((it) => it.expectUpdatedAt !== undefined);
-          const current = guarded.length > 0 ? await d.getMany(guarded.map((it) => this.#dp + it.key)) : [];
-          const stale = new Set<string>();
-          guarded.forEach((it, i) => {
-            const raw = current[i];
-            const at = raw === undefined ? null : isStoredRecord(raw) ? raw.updatedAt : 0;
-            if (at !== it.expectUpdatedAt) stale.add(it.key);
+      const guarded = items.filter((it) => it.expectUpdatedAt !== undefined);
+      const at = (raw: unknown): number | null => (raw === undefined ? null : isStoredRecord(raw) ? raw.updatedAt : 0);
+      const attempt = async (n: number): Promise<string[]> => {
+        const all = await Promise.all(encode.map((e) => e()));
+        try {
+          return await this.#exclusive('applyRecords', async (d) => {
+            await this.#hydrate(d);
+            const current = guarded.length > 0 ? await d.getMany(guarded.map((it) => this.#dp + it.key)) : [];
+            const stale = new Set<string>();
+            guarded.forEach((it, i) => {
+              if (at(current[i]) !== it.expectUpdatedAt) stale.add(it.key);
+            });
+            const changes = all.filter((c) => !stale.has(c.key));
+            if (!this.#fits(changes)) throw new StowageError('quota-exceeded', `applying would exceed the size limit of "${this.prefix}"`);
+            // The expectations hold in the committing transaction too, not only when read above.
+            const expect: DriverOp[] = guarded.filter((it) => !stale.has(it.key)).map((it) => ({ type: 'check', key: this.#dp + it.key, test: (v) => at(v) === it.expectUpdatedAt }));
+            if (changes.length > 0) await this.#write(d, changes, origin, expect);
+            return changes.map((c) => c.key);
           });
-          const changes = all.filter((c) => !stale.has(c.key));
-          if (!this.#fits(changes)) throw new StowageError('quota-exceeded', `applying would exceed the size limit of "${this.prefix}"`);
-          if (changes.length > 0) await this.#write(d, changes, origin);
-          return changes.map((c) => c.key);
-        }),
-      );
+        } catch (e) {
+          if (checkFailed(e) && n < RETRIES) return attempt(n + 1); // another tab wrote meanwhile: decide again
+          throw e;
+        }
+      };
+      return attempt(0);
     } catch (e) {
       return Promise.reject(toStowageError(e, 'applyRecords'));
     }
@@ -877,3 +951,17 @@ class StorageImpl implements Storage {
 }
 
 const NONE = Symbol('none');
+
+/** How often a write whose commit check failed is prepared again before it rejects. */
+const RETRIES = 3;
+
+/** Starts encoding a write; its failure is reported by the flush that awaits it. */
+function prepared(prepare: () => Promise<Change[]>): Promise<Change[]> {
+  const p = prepare();
+  p.catch(() => undefined); // settled by #flush; avoid an unhandled-rejection report meanwhile
+  return p;
+}
+
+function* puts(changes: readonly Change[]): Iterable<StoredRecord> {
+  for (const c of changes) if (c.type === 'put') yield c.record;
+}
