@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStorage, isStoredRecord, StowageError, type Storage } from '@stowage/core';
+import { createStorage, isStoredRecord, StowageError, type Driver, type Storage } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { aesGcmCodec, rotateKey, type AesGcmCodec } from '@stowage/codecs';
 import { rawStore } from './helpers.js';
@@ -14,10 +14,42 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-function tab(dbName: string, encryption: AesGcmCodec): Storage {
-  const s = createStorage({ driver: indexedDbDriver({ dbName }), prefix: 'app', encryption, encryptAll: true });
+function tab(dbName: string, encryption: AesGcmCodec, driver: Driver = indexedDbDriver({ dbName })): Storage {
+  const s = createStorage({ driver, prefix: 'app', encryption, encryptAll: true });
   open.push(s);
   return s;
+}
+
+/**
+ * An IndexedDB driver whose batches writing `key` wait until `release()`: a tab that encoded a
+ * write and then froze (a background tab, a long task) before its transaction reached the database.
+ */
+function frozenBefore(dbName: string, key: string): { driver: Driver; reached: Promise<void>; release: () => void } {
+  const inner = indexedDbDriver({ dbName });
+  let release!: () => void;
+  let arrived!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const reached = new Promise<void>((r) => (arrived = r));
+  const driver: Driver = {
+    name: inner.name,
+    scope: inner.scope,
+    capabilities: inner.capabilities,
+    open: () => inner.open(),
+    get: (k) => inner.get(k),
+    getMany: (ks) => inner.getMany(ks),
+    entries: (p, o) => inner.entries(p, o),
+    keys: (p) => inner.keys(p),
+    clear: (p) => inner.clear(p),
+    close: () => inner.close(),
+    batch: async (ops) => {
+      if (ops.some((op) => op.type === 'put' && op.key === key)) {
+        arrived();
+        await gate;
+      }
+      return inner.batch(ops);
+    },
+  };
+  return { driver, reached, release };
 }
 
 /** Key id in the header of every encrypted record, read with the raw IndexedDB API. */
@@ -68,5 +100,38 @@ describe('key rotation with two tabs over IndexedDB (Chromium, BroadcastChannel)
     const reloaded = tab(db, aesGcmCodec({ passphrase: NEW }));
     expect(await reloaded.get('from-follower')).toBe('written after the rotation');
     for (let i = 0; i < 30; i++) expect(await reloaded.get(`k${i}`)).toEqual({ i, text: 'x'.repeat(i * 40) });
+  });
+
+  it('a write a tab encoded under the old key and froze on until the rotation finished is encoded again under the new key, or refused — never committed under the retired key', async () => {
+    const db = `rotation-frozen-${crypto.randomUUID()}`;
+    const codecA = aesGcmCodec({ passphrase: OLD });
+    const a = tab(db, codecA);
+    for (let i = 0; i < 10; i++) await a.set(`k${i}`, i);
+    const canFollow = frozenBefore(db, 'app:late');
+    const follower = tab(db, aesGcmCodec({ passphrase: OLD, previousPassphrases: [NEW] }), canFollow.driver);
+    const cannot = frozenBefore(db, 'app:lost');
+    const behind = tab(db, aesGcmCodec({ passphrase: OLD }), cannot.driver);
+    expect(await follower.get('k1')).toBe(1);
+    expect(await behind.get('k2')).toBe(2);
+    const oldId = codecA.currentKeyId as string;
+
+    const late = follower.set('late', 'encoded under the old key');
+    const lost = behind.set('lost', 'encoded under the old key too').then(() => undefined, (e: unknown) => e);
+    await Promise.all([canFollow.reached, cannot.reached]); // both encoded (under the old key) and frozen
+
+    const result = await rotateKey({ storage: a, codec: codecA, next: { passphrase: NEW }, batchSize: 4 });
+    expect(result).toMatchObject({ from: oldId, reencoded: 10 });
+    canFollow.release();
+    cannot.release();
+    await late;
+    expect(await lost).toMatchObject({ code: 'decrypt-failed', details: { keyringChanged: true } });
+
+    const ids = await rawKeyIds(db);
+    expect(ids['app:late']).toBe(result.to);
+    expect(ids['app:lost']).toBeUndefined();
+    expect(new Set(Object.values(ids))).toEqual(new Set([result.to]));
+    const reloaded = tab(db, aesGcmCodec({ passphrase: NEW }));
+    expect(await reloaded.get('late')).toBe('encoded under the old key');
+    for (let i = 0; i < 10; i++) expect(await reloaded.get(`k${i}`)).toBe(i);
   });
 });
