@@ -42,7 +42,7 @@ const CORE_IDB = `export { createStorage } from '@stowage/core';\nexport { index
  * library of {@link NEVER} must be absent.
  */
 const ENTRIES = [
-  { id: 'core+idb', label: 'core + IndexedDB driver', code: CORE_IDB, budget: 5 * KB, ceiling: 11.75 * KB },
+  { id: 'core+idb', label: 'core + IndexedDB driver', code: CORE_IDB, budget: 5 * KB, ceiling: 12.55 * KB }, // 11.75 until conditional batches + commit checks (+0.75 KB: no lost update across tabs)
   {
     id: 'mini', label: 'mini-program API (over core + IndexedDB)', over: 'core+idb', budget: 2 * KB, ceiling: 4.75 * KB,
     code: `${CORE_IDB}export { createMiniStorage } from '@stowage/mini';\n`,
@@ -60,7 +60,7 @@ const ENTRIES = [
     code: `${CORE_IDB}export { aesGcmCodec, deflateCodec } from '@stowage/codecs';\n`,
   },
   {
-    id: 'everything', label: 'everything except firebase', budget: 20 * KB, ceiling: 51.5 * KB, // 51 until the cross-tab key-rotation fix (+0.45 KB), marker purging (+0.10 KB), adaptive queue batches (+0.05 KB)
+    id: 'everything', label: 'everything except firebase', budget: 20 * KB, ceiling: 52.25 * KB, // 51 until the cross-tab key-rotation fix (+0.45 KB), marker purging (+0.10 KB), adaptive queue batches (+0.05 KB), conditional batches + commit checks (+0.70 KB)
     code: [
       `export * from '@stowage/core';`,
       `export * from '@stowage/drivers';`,

@@ -70,7 +70,7 @@ export function failedCheck(op: { key: string; test: (value: unknown) => boolean
     cause = err;
   }
   if (ok) return undefined;
-  return new StowageError('conflict', `${context}: ops[${index}] check of '${op.key}' failed; nothing was written`, {
+  return new StowageError('conflict', `${context}: check of '${op.key}' failed`, {
     ...(cause === undefined ? {} : { cause }),
     details: { reason: 'check-failed', key: op.key, index },
   });

@@ -340,7 +340,7 @@ class StorageImpl implements Storage {
       const guard = checkFailed(e) ? guards.get(String(e.details.key)) : undefined;
       if (!guard) throw e;
       this.#meta.changed(guard.meta);
-      throw new StowageError('conflict', `storage "${this.prefix}": metadata "${guard.meta}" changed since these values were encoded (another tab rotated the key?); encode again`, {
+      throw new StowageError('conflict', `metadata "${guard.meta}" changed since encoding (a key rotation?)`, {
         cause: e,
         details: { reason: 'stale-encoding', meta: guard.meta },
       });
@@ -893,16 +893,15 @@ class StorageImpl implements Storage {
           if (!isStoredRecord(it.record)) {
             throw new StowageError('invalid-argument', `applyRecords item ${i} ("${it.key}") is not a stored record`, { details: { index: i, key: it.key } });
           }
-          const change: Change = { type: 'put', key: it.key, record: { ...it.record } };
-          return () => Promise.resolve(change);
+          const record = it.record;
+          return async () => ({ type: 'put', key: it.key, record: { ...record } });
         }
         if ('value' in it && it.value !== undefined) {
           const o: SetOptions = it.expiresAt === undefined ? { ttl: null } : { expiresAt: it.expiresAt };
           const s = this.#checkSet(it.key, it.value, o);
           return () => this.#record(it.key, s, o, this.#intent(undefined)).then((record) => ({ type: 'put', key: it.key, record }));
         }
-        const change: Change = { type: 'delete', key: it.key, reason: 'removed' };
-        return () => Promise.resolve(change);
+        return async () => ({ type: 'delete', key: it.key, reason: 'removed' });
       });
       const guarded = items.filter((it) => it.expectUpdatedAt !== undefined);
       const at = (raw: unknown): number | null => (raw === undefined ? null : isStoredRecord(raw) ? raw.updatedAt : 0);
