@@ -394,7 +394,6 @@ class StorageImpl implements Storage {
       const touched = new Set(items.flatMap(([, cs]) => cs.map((c) => c.key)));
       sweep = this.#index.expired(now).filter(([k]) => !touched.has(k)).map(([key]) => ({ type: 'delete', key, reason: 'expired' }));
       if (sweep.length > 0) ({ accepted, refused } = this.#fit(items, sweep));
-      if (accepted.length === 0) sweep = [];
     }
     for (const [u, , need] of refused) {
       u.reject(new StowageError('quota-exceeded', `namespace "${this.prefix}" would exceed its ${this.#maxTotal} byte limit`, {
