@@ -6,7 +6,7 @@ import { RESERVED } from './meta-store.js';
 import { ENVELOPE_VERSION, isExpired, isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
 import { serializeValue, utf8Length } from './serialize.js';
-import { adopt } from './storage-context.js';
+import { adopt, checkFailed } from './storage-context.js';
 import type { Change, StorageContext } from './storage-context.js';
 import type { ExportOptions, ImportOptions } from './storage-types.js';
 import { checkOptions, validateKey } from './validate.js';
@@ -96,18 +96,26 @@ export async function importData(ctx: StorageContext, input: unknown, options?: 
   checkOptions(options, ['mode'], 'importData');
   const mode = options?.mode ?? 'merge';
   if (mode !== 'merge' && mode !== 'replace') throw new StowageError('invalid-argument', `importData mode must be 'merge' or 'replace'`);
-  const puts = await recordsOf(ctx, parseBackup(input));
-  return ctx.exclusive('importData', async (d) => {
-    await ctx.hydrate(d);
-    const current = await snapshot(ctx, d, false);
-    const incoming = new Set(puts.map((c) => c.key));
-    const deletes: Change[] = mode === 'replace' ? current.entries.filter((e) => !incoming.has(e.key)).map((e) => ({ type: 'delete', key: e.key, reason: 'removed' })) : [];
-    const changes = [...deletes, ...puts];
-    if (!ctx.fits(changes)) throw new StowageError('quota-exceeded', `importing would exceed the size limit of "${ctx.prefix}"`);
-    await ctx.write(d, changes, 'local', await backupOps(ctx, d, current));
-    ctx.imported(mode, puts.length);
-    return puts.length;
-  });
+  const backup = parseBackup(input);
+  for (let attempt = 0; ; attempt++) {
+    const puts = await recordsOf(ctx, backup);
+    try {
+      return await ctx.exclusive('importData', async (d) => {
+        await ctx.hydrate(d);
+        const current = await snapshot(ctx, d, false);
+        const incoming = new Set(puts.map((c) => c.key));
+        const deletes: Change[] = mode === 'replace' ? current.entries.filter((e) => !incoming.has(e.key)).map((e) => ({ type: 'delete', key: e.key, reason: 'removed' })) : [];
+        const changes = [...deletes, ...puts];
+        if (!ctx.fits(changes)) throw new StowageError('quota-exceeded', `importing would exceed the size limit of "${ctx.prefix}"`);
+        await ctx.write(d, changes, 'local', await backupOps(ctx, d, current));
+        ctx.imported(mode, puts.length);
+        return puts.length;
+      });
+    } catch (e) {
+      // Encoded under a key another tab rotated away meanwhile: the codec has re-read it; encode again.
+      if (!checkFailed(e) || attempt >= 3) throw e;
+    }
+  }
 }
 
 /** Automatic pre-import backups, newest first. */

@@ -160,4 +160,23 @@ describe('codec commit checks', () => {
     expect(await store.get('stowage:secret')).toBeUndefined();
     expect(await s.get('plain')).toBe(2);
   });
+
+  it('importData of values encoded just before the key changed encodes them again and imports', async () => {
+    const state = { epoch: 1, encodes: 0, told: 0 };
+    const store = memoryDriver();
+    await store.batch([{ type: 'put', key: META, value: 1 }]);
+    const driver = interloping(store, (ops) => ops.some((op) => op.type === 'put' && op.key === 'stowage:a'), async () => {
+      await store.batch([{ type: 'put', key: META, value: 2 }]);
+      state.epoch = 2;
+    });
+    const s = createStorage({ driver, encryption: epochCodec(state), encryptAll: true, broadcast: false, backupsToKeep: 0 });
+    const source = createStorage({ driver: memoryDriver(), broadcast: false });
+    await source.setMany({ a: 1, b: [2] });
+    const backup = await source.exportData();
+    expect(await s.importData(backup)).toBe(2);
+    expect(driver.ran).toBe(true);
+    expect(state).toMatchObject({ epoch: 2, encodes: 4, told: 1 });
+    expect(await s.getMany(['a', 'b'])).toEqual([1, [2]]);
+    expect(((await store.get('stowage:b')) as { data: Uint8Array }).data[0]).toBe(2);
+  });
 });
