@@ -66,3 +66,60 @@ test('encrypt before unlocking is refused with invalid-argument and stores nothi
   await unlock(page, '');
   await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'invalid-argument');
 });
+
+/** Key id named in the header of an AES-GCM ciphertext (format byte, id length, id). */
+function keyIdOf(data: number[]): string {
+  return Buffer.from(data.slice(2, 2 + (data[1] as number))).toString('utf8');
+}
+
+test('changing the passphrase re-encrypts every encrypted value under a new key; afterwards only the new passphrase opens them', async ({ page }) => {
+  await openDemo(page);
+  await unlock(page, 'the first passphrase');
+  for (const key of ['one', 'two', 'three']) {
+    await save(page, { key, value: JSON.stringify({ key, secret: SECRET }), encrypt: true });
+    await expect(page.getByTestId('status')).toContainText(`saved "${key}"`);
+  }
+  await save(page, { key: 'plain', value: '"not encrypted"' });
+  const encrypted = (raw: Record<string, { codecs: string[]; data: number[] }>) =>
+    Object.entries(raw).filter(([k, r]) => k.startsWith(`${PREFIX}:`) && r.codecs.includes('aes-gcm'));
+  const before = encrypted(await readRawStore(page));
+  expect(before).toHaveLength(3);
+  const oldIds = new Set(before.map(([, r]) => keyIdOf(r.data)));
+  expect(oldIds.size).toBe(1);
+
+  await page.getByTestId('new-passphrase-input').fill('the second passphrase');
+  await page.getByTestId('rekey-button').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ok');
+  await expect(page.getByTestId('status')).toContainText('passphrase changed: 3 values re-encrypted');
+  await expect(page.getByTestId('new-passphrase-input')).toHaveValue('');
+  const after = encrypted(await readRawStore(page));
+  expect(after.map(([k]) => k).sort()).toEqual(before.map(([k]) => k).sort());
+  const newIds = new Set(after.map(([, r]) => keyIdOf(r.data)));
+  expect(newIds.size).toBe(1);
+  expect([...newIds][0]).not.toBe([...oldIds][0]);
+  for (const [, r] of after) expect(Buffer.from(r.data).includes(Buffer.from(SECRET, 'utf8'))).toBe(false);
+
+  // Written after the change: under the new key too.
+  await save(page, { key: 'four', value: '"after"', encrypt: true });
+  expect(keyIdOf((await readRawStore(page))[`${PREFIX}:four`]?.data ?? [])).toBe([...newIds][0]);
+
+  await page.reload();
+  await unlock(page, 'the first passphrase');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'decrypt-failed');
+  await unlock(page, 'the second passphrase');
+  await expect(page.getByTestId('status')).toHaveText('unlocked');
+  for (const key of ['one', 'two', 'three']) {
+    await load(page, key);
+    expect(JSON.parse(await page.getByTestId('value-output').textContent() ?? '')).toEqual({ key, secret: SECRET });
+  }
+  await load(page, 'plain');
+  await expect(page.getByTestId('value-output')).toHaveText('"not encrypted"');
+});
+
+test('changing the passphrase while locked is refused with invalid-argument', async ({ page }) => {
+  await openDemo(page);
+  await page.getByTestId('new-passphrase-input').fill('whatever it is');
+  await page.getByTestId('rekey-button').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'invalid-argument');
+  await expect(page.getByTestId('status')).toContainText('unlock with the current passphrase first');
+});

@@ -139,6 +139,21 @@ byTestId<HTMLFormElement>('unlock-form').addEventListener('submit', (ev) => {
   );
 });
 
+byTestId<HTMLFormElement>('rekey-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const input = byTestId<HTMLInputElement>('new-passphrase-input');
+  const passphrase = input.value;
+  input.value = '';
+  status.busy('re-encrypting under the new passphrase…');
+  session.changePassphrase(passphrase, (done) => status.busy(`re-encrypting under the new passphrase… ${done} done`)).then(
+    (r) => {
+      status.ok(`passphrase changed: ${r.reencoded} values re-encrypted, key ${r.from} retired, key ${r.to} current`);
+      void refresh();
+    },
+    (err: unknown) => status.error(err, 'change passphrase'),
+  );
+});
+
 void mountMiniConsole({
   form: byTestId<HTMLFormElement>('mini-form'),
   mini: () => session.app.mini as MiniStorage,

@@ -1,4 +1,4 @@
-import { aesGcmCodec, createStowage, indexedDbDriver, StowageError, type NetworkMonitor, type Storage, type Stowage } from 'stowage';
+import { aesGcmCodec, createStowage, indexedDbDriver, rotateKey, StowageError, type AesGcmCodec, type NetworkMonitor, type RotationResult, type Storage, type Stowage } from 'stowage';
 import { DEMO, demoCloud } from './demo-config.js';
 
 /** IndexedDB database of the demo (the e2e specs read it raw). */
@@ -24,6 +24,12 @@ export interface DemoSession {
    * previous stowage stays. The passphrase is kept only inside the codec, in memory.
    */
   unlock(passphrase: string): Promise<void>;
+  /**
+   * Re-encrypts every encrypted value under a key derived from `passphrase` (`rotateKey`: the
+   * keyring metadata first, then the records in batches, then the old key is retired). From then
+   * on only the new passphrase unlocks. `onProgress` gets the count re-encrypted so far.
+   */
+  changePassphrase(passphrase: string, onProgress?: (done: number) => void): Promise<RotationResult>;
   /** Calls `listener` with the new stowage after each swap; returns the unsubscribe function. */
   onSwap(listener: (app: Stowage) => void): () => void;
 }
@@ -37,6 +43,7 @@ class Session implements DemoSession {
   readonly #network: NetworkMonitor;
   readonly #listeners = new Set<(app: Stowage) => void>();
   #app: Stowage;
+  #codec: AesGcmCodec | undefined;
   #unlocked = false;
 
   constructor(network: NetworkMonitor) {
@@ -56,12 +63,12 @@ class Session implements DemoSession {
     return this.#unlocked;
   }
 
-  #create(passphrase?: string): Stowage {
+  #create(codec?: AesGcmCodec): Stowage {
     return createStowage({
       prefix: DEMO.prefix,
       driver: indexedDbDriver({ dbName: DEMO.dbName }),
-      // A codec instance rather than { passphrase }: verify() below needs it before the swap.
-      ...(passphrase !== undefined ? { encryption: aesGcmCodec({ passphrase }) } : {}),
+      // A codec instance rather than { passphrase }: changePassphrase() rotates its keyring.
+      ...(codec ? { encryption: codec } : {}),
       mini: { prefix: DEMO.miniPrefix },
       cache: { maxEntries: 50 },
       network: this.#network,
@@ -73,7 +80,8 @@ class Session implements DemoSession {
     if (typeof passphrase !== 'string' || passphrase === '') {
       throw new StowageError('invalid-argument', 'enter a passphrase to unlock');
     }
-    const next = this.#create(passphrase);
+    const codec = aesGcmCodec({ passphrase });
+    const next = this.#create(codec);
     try {
       await next.ready();
       await verify(next.storage);
@@ -85,10 +93,18 @@ class Session implements DemoSession {
     }
     const previous = this.#app;
     this.#app = next;
+    this.#codec = codec;
     this.#unlocked = true;
     // Pending writes of the old stowage finish before its connection closes (close() waits for them).
     await previous.close().catch(() => undefined);
     for (const listener of [...this.#listeners]) listener(next);
+  }
+
+  async changePassphrase(passphrase: string, onProgress?: (done: number) => void): Promise<RotationResult> {
+    const codec = this.#codec;
+    if (!codec) throw new StowageError('invalid-argument', 'unlock with the current passphrase first');
+    if (typeof passphrase !== 'string' || passphrase === '') throw new StowageError('invalid-argument', 'enter a new passphrase');
+    return rotateKey({ storage: this.storage, codec, next: { passphrase }, batchSize: 50, ...(onProgress ? { onProgress } : {}) });
   }
 
   onSwap(listener: (app: Stowage) => void): () => void {

@@ -7,7 +7,7 @@ export type { CloudCommonOptions, CloudOptions, Stowage, StowageOptions } from '
 export { lazyFirestoreRemote, type LazyFirestoreRemote } from './lazy-firestore-remote.js';
 export * from '@stowage/core';
 export { indexedDbDriver } from '@stowage/drivers/indexeddb';
-export { aesGcmCodec } from '@stowage/codecs/aes-gcm';
+export { aesGcmCodec, resumeRotation, rotateKey } from '@stowage/codecs/aes-gcm';
 export { deflateCodec } from '@stowage/codecs/deflate';
 export { createMiniStorage } from '@stowage/mini';
 export { createCacheManager, createLruCache, withMemoryCache } from '@stowage/cache';
@@ -17,7 +17,7 @@ export { createFirestoreRemote } from '@stowage/firestore';
 export { createDataManager, createNetworkMonitor, createOfflineQueue, createSync, memoryRemote } from '@stowage/sync';
 export type { Analytics, AnalyticsOptions, AnalyticsReport, AnalyticsStats, HotDataReport } from '@stowage/analytics';
 export type { CacheManager, CacheManagerOptions, LruCache, LruCacheOptions, MemoryCachedStorage, MemoryCacheOptions } from '@stowage/cache';
-export type { AesGcmCodecOptions } from '@stowage/codecs/aes-gcm';
+export type { AesGcmCodec, AesGcmCodecOptions, RotateKeyOptions, RotationResult } from '@stowage/codecs/aes-gcm';
 export type { FirestoreRemote, FirestoreRemoteOptions } from '@stowage/firestore';
 export type { MiniStorage, MiniStorageOptions } from '@stowage/mini';
 export type {
