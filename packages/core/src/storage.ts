@@ -552,9 +552,12 @@ class StorageImpl implements Storage {
     return changes.length;
   }
 
-  /** Checks that make deletes of expired records delete nothing another tab has rewritten since. */
+  /**
+   * Checks that make deletes of expired records delete nothing another tab has rewritten since
+   * (and announce nothing for a key another tab removed meanwhile).
+   */
   #stillExpired(deletes: readonly Change[], now: number): DriverOp[] {
-    return deletes.map((c) => ({ type: 'check', key: this.#dp + c.key, test: (v) => v === undefined || (isStoredRecord(v) && isExpired(v, now)) }));
+    return deletes.map((c) => ({ type: 'check', key: this.#dp + c.key, test: (v) => isStoredRecord(v) && isExpired(v, now) }));
   }
 
   /** Queues a background write (lazy expiry, migration write-back); failures become 'error' events. */

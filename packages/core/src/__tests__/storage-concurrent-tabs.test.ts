@@ -92,6 +92,18 @@ describe('read-then-write steps against another tab writing in between', () => {
     expect(await store.keys('stowage:')).toEqual(['stowage:k']);
   });
 
+  it('a lazy expiry delete that finds the key already removed by another tab announces nothing of its own', async () => {
+    const { clock, a, b, before } = tabs();
+    await a.set('k', 'short-lived', { ttl: 1000 });
+    await clock.advance(1000);
+    const events: { type: string; source?: string }[] = [];
+    a.subscribe((e) => events.push(e as { type: string; source?: string }));
+    before('k', () => b.remove('k'));
+    expect(await a.get('k')).toBeUndefined();
+    await a.keys(); // waits for the background delete
+    expect(events.filter((e) => e.type === 'remove')).toEqual([expect.objectContaining({ key: 'k', source: 'remote', reason: 'removed' })]);
+  });
+
   it("applyRecords' expectUpdatedAt holds in the committing transaction: a write in between makes the item skipped, not overwritten", async () => {
     const { clock, a, b, before } = tabs();
     await a.set('k', 'base');
