@@ -1,5 +1,5 @@
 import { manualClock, memoryBroadcast } from '@stowage/core';
-import type { Codec, ManualClock } from '@stowage/core';
+import type { Codec, Driver, DriverOp, ManualClock } from '@stowage/core';
 
 /** Lets pending promise chains (memory driver, in-page locks, fake bus) run to completion. */
 export async function settle(rounds = 3): Promise<void> {
@@ -27,6 +27,30 @@ export function xorCodec(keyByte = 0x5a, id = 'test-xor'): Codec {
     decode: (bytes) => {
       if (!marker.every((m, i) => bytes[i] === m)) throw new Error('bad key or not encrypted by this codec');
       return bytes.slice(4).map((b) => b ^ keyByte);
+    },
+  };
+}
+
+/**
+ * `inner`, except that every `batch` first awaits `before(ops)`: a test can let "another tab" write
+ * between a storage's read and its commit, or hold a commit back (a frozen tab). Everything else
+ * is delegated, bound to `inner` (drivers keep state in private fields).
+ */
+export function interceptBatches(inner: Driver, before: (ops: readonly DriverOp[]) => void | Promise<void>): Driver {
+  return {
+    name: inner.name,
+    scope: inner.scope,
+    capabilities: inner.capabilities,
+    open: () => inner.open(),
+    get: (key) => inner.get(key),
+    getMany: (keys) => inner.getMany(keys),
+    entries: (prefix, options) => inner.entries(prefix, options),
+    keys: (prefix) => inner.keys(prefix),
+    clear: (prefix) => inner.clear(prefix),
+    close: () => inner.close(),
+    batch: async (ops) => {
+      await before(ops);
+      return inner.batch(ops);
     },
   };
 }

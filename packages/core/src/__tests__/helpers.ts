@@ -5,11 +5,19 @@ import { manualClock, memoryBroadcast, memoryDriver } from '@stowage/core';
 export const fakeClock = manualClock;
 export const broadcastHub = memoryBroadcast;
 
-/** Wraps a driver, counting batches and letting a test make puts fail. */
-export function spyDriver(inner: Driver = memoryDriver()): Driver & { batches: DriverOp[][]; failWhen?: (ops: readonly DriverOp[]) => Error | undefined } {
-  const spy = Object.create(inner) as Driver & { batches: DriverOp[][]; failWhen?: (ops: readonly DriverOp[]) => Error | undefined };
+type SpyDriver = Driver & {
+  batches: DriverOp[][];
+  failWhen?: (ops: readonly DriverOp[]) => Error | undefined;
+  /** Awaited before each batch reaches the inner driver (e.g. "another tab" writes meanwhile). */
+  before?: (ops: readonly DriverOp[]) => Promise<void>;
+};
+
+/** Wraps a driver, counting batches and letting a test make puts fail or run code before them. */
+export function spyDriver(inner: Driver = memoryDriver()): SpyDriver {
+  const spy = Object.create(inner) as SpyDriver;
   spy.batches = [];
   spy.batch = async (ops) => {
+    await spy.before?.(ops);
     const err = spy.failWhen?.(ops);
     if (err) throw err;
     spy.batches.push([...ops]);

@@ -1,24 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createStorage, memoryDriver, type Codec, type CommitCheck, type Driver, type DriverOp } from '@stowage/core';
-import { broadcastHub, fakeClock, xorCipher } from './helpers.js';
+import { broadcastHub, fakeClock, spyDriver, xorCipher } from './helpers.js';
 
 // Two storages over one store are what two tabs are to each other: each reads, then writes in a
 // later transaction. These tests let "the other tab" write in between and check nothing is lost.
 
 /** `inner`, except that `action` runs once, just before the first batch `when` matches. */
 function interloping(inner: Driver, when: (ops: readonly DriverOp[]) => boolean, action: () => Promise<void>): Driver & { ran: boolean } {
-  const d = Object.create(inner) as Driver & { ran: boolean };
-  d.ran = false;
-  d.batch = async (ops) => {
-    if (!d.ran && when(ops)) {
-      d.ran = true;
-      await action();
-    }
-    return inner.batch(ops);
+  const d = Object.assign(spyDriver(inner), { ran: false });
+  d.before = async (ops) => {
+    if (d.ran || !when(ops)) return;
+    d.ran = true;
+    await action();
   };
-  for (const m of ['open', 'get', 'getMany', 'entries', 'keys', 'clear', 'close'] as const) {
-    (d as unknown as Record<string, unknown>)[m] = (inner[m] as (...a: unknown[]) => unknown).bind(inner);
-  }
   return d;
 }
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createStorage, isStoredRecord, StowageError, type Driver, type Storage } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { aesGcmCodec, rotateKey, type AesGcmCodec } from '@stowage/codecs';
+import { interceptBatches } from '@stowage/test-utils';
 import { rawStore } from './helpers.js';
 
 // Two storages over one IndexedDB database, each with its own connection and its own real
@@ -25,30 +26,15 @@ function tab(dbName: string, encryption: AesGcmCodec, driver: Driver = indexedDb
  * write and then froze (a background tab, a long task) before its transaction reached the database.
  */
 function frozenBefore(dbName: string, key: string): { driver: Driver; reached: Promise<void>; release: () => void } {
-  const inner = indexedDbDriver({ dbName });
   let release!: () => void;
   let arrived!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const reached = new Promise<void>((r) => (arrived = r));
-  const driver: Driver = {
-    name: inner.name,
-    scope: inner.scope,
-    capabilities: inner.capabilities,
-    open: () => inner.open(),
-    get: (k) => inner.get(k),
-    getMany: (ks) => inner.getMany(ks),
-    entries: (p, o) => inner.entries(p, o),
-    keys: (p) => inner.keys(p),
-    clear: (p) => inner.clear(p),
-    close: () => inner.close(),
-    batch: async (ops) => {
-      if (ops.some((op) => op.type === 'put' && op.key === key)) {
-        arrived();
-        await gate;
-      }
-      return inner.batch(ops);
-    },
-  };
+  const driver = interceptBatches(indexedDbDriver({ dbName }), async (ops) => {
+    if (!ops.some((op) => op.type === 'put' && op.key === key)) return;
+    arrived();
+    await gate;
+  });
   return { driver, reached, release };
 }
 
