@@ -1,7 +1,18 @@
-import { isRetryable, StowageError, type CodecContext, type CommitCheck } from '@stowage/core';
+import { fromBase64, isRetryable, StowageError, toBase64, type CodecContext, type CommitCheck } from '@stowage/core';
 import { decryptFailed, invalidArgument } from './aes-gcm-errors.js';
-import { isValidKeyId, keyIdOf, open, parse, seal } from './aes-gcm-format.js';
-import { assertAesKey, assertIterations, assertPassphrase, createEntry, unlockEntry, type Secret } from './aes-gcm-keys.js';
+import { isValidKeyId, keyIdOf, open, parse, seal, type Derivation, type Envelope } from './aes-gcm-format.js';
+import {
+  assertAesKey,
+  assertIterations,
+  assertPassphrase,
+  createEntry,
+  derivePassphraseKey,
+  MAX_PBKDF2_ITERATIONS,
+  MIN_PBKDF2_ITERATIONS,
+  unlockEntry,
+  type Secret,
+  type Unlocked,
+} from './aes-gcm-keys.js';
 import { AES_GCM_META, parseMeta, type AesGcmMeta, type KeyEntry } from './aes-gcm-meta.js';
 import type { AesGcmCodec, AesGcmNextKey } from './aes-gcm-types.js';
 
@@ -19,7 +30,7 @@ export class AesGcmCodecImpl implements AesGcmCodec {
   readonly #iterations: number;
   #ctx: CodecContext | undefined;
   #meta: AesGcmMeta | undefined;
-  #ring = new Map<string, CryptoKey>();
+  #ring = new Map<string, Unlocked>();
   #initError: unknown;
   /** The context whose keyring-change announcements this codec follows, and the unsubscription. */
   #watched: { ctx: CodecContext; stop: (() => void) | undefined } | undefined;
@@ -29,6 +40,14 @@ export class AesGcmCodecImpl implements AesGcmCodec {
   #behind: StowageError | undefined;
   /** One commit check per key id (storages deduplicate checks by identity). */
   readonly #checks = new Map<string, CommitCheck>();
+  /** Salt and iterations of the keyring's passphrase-derived keys, written into their ciphertexts. */
+  #derivations = new Map<string, Derivation>();
+  /**
+   * Keys of ciphertexts made elsewhere (another device, which has its own salt), derived from this
+   * codec's passphrases on first sight — one PBKDF2 per passphrase, not per record — and, once one
+   * of them opened a record, that one alone. Bounded: a cloud full of junk salts cannot grow it.
+   */
+  readonly #foreign = new Map<string, { keys: Promise<CryptoKey[]>; opens?: CryptoKey }>();
 
   constructor(primary: Secret, secrets: Secret[], iterations: number) {
     this.#primary = primary;
@@ -65,7 +84,7 @@ export class AesGcmCodecImpl implements AesGcmCodec {
       // Each namespace has its own salt and keyring; sharing one instance would mix them up.
       throw invalidArgument('one codec instance serves one namespace', { prefix: ctx.prefix, boundTo: this.#ctx.prefix });
     }
-    let created: { entry: KeyEntry; key: CryptoKey } | undefined;
+    let created: { entry: KeyEntry; unlocked: Unlocked } | undefined;
     // ensureMeta runs under a cross-tab lock: two tabs opening a fresh namespace get one salt.
     const raw = await ctx.ensureMeta<AesGcmMeta>(AES_GCM_META, async () => {
       created = await createEntry(this.#primary);
@@ -73,7 +92,7 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     });
     const meta = parseMeta(raw);
     const known = new Map(this.#ring);
-    if (created && meta.keys.some((e) => e.id === created?.entry.id)) known.set(created.entry.id, created.key);
+    if (created && meta.keys.some((e) => e.id === created?.entry.id)) known.set(created.entry.id, created.unlocked);
     await this.#adopt(meta, known);
     this.#ctx = ctx;
     if (this.#watched?.ctx !== ctx) {
@@ -131,7 +150,7 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     if (this.#behind) throw this.#behind;
     const meta = this.#meta;
     if (!meta) throw this.#notReady();
-    return seal(this.#ring.get(meta.current) as CryptoKey, meta.current, bytes);
+    return seal((this.#ring.get(meta.current) as Unlocked).key, meta.current, bytes, this.#derivations.get(meta.current));
   }
 
   commitCheck(encoded: Uint8Array): CommitCheck | undefined {
@@ -149,11 +168,59 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     if (this.#following || this.#behind) await this.#caughtUp();
     if (!this.#meta) throw this.#notReady();
     const envelope = parse(bytes);
-    const key = this.#ring.get(envelope.keyId);
+    const own = this.#ring.get(envelope.keyId);
+    if (own) return open(own.key, envelope);
+    const plain = envelope.derivation && (await this.#openDerived(envelope, envelope.derivation));
+    if (plain) return plain;
     // Records under keys this codec still holds stay readable even when it fell behind.
-    if (!key && this.#behind) throw this.#behind;
-    if (!key) throw decryptFailed('unknown-key', `no key with id ${JSON.stringify(envelope.keyId)} in the keyring`, { keyId: envelope.keyId });
-    return open(key, envelope);
+    if (this.#behind) throw this.#behind;
+    const derived = envelope.derivation ? { derivedFrom: 'passphrase', iterations: envelope.derivation.iterations } : {};
+    const why = envelope.derivation ? ', and none of this codec\'s passphrases opens it' : '';
+    throw decryptFailed('unknown-key', `no key with id ${JSON.stringify(envelope.keyId)} in the keyring${why}`, { keyId: envelope.keyId, ...derived });
+  }
+
+  /**
+   * Opens a ciphertext whose key the keyring does not hold but which says how it was derived
+   * (made on another device with the same passphrase, and synced here). `undefined` when no
+   * passphrase of this codec opens it; `authentication-failed` when the key that opened this
+   * key id's records before fails on this one (tampered).
+   */
+  async #openDerived(envelope: Envelope, d: Derivation): Promise<Uint8Array | undefined> {
+    // A bound on the work a stranger's record can make us do (the ciphertext is not trusted yet).
+    if (d.iterations < MIN_PBKDF2_ITERATIONS || d.iterations > MAX_PBKDF2_ITERATIONS) return undefined;
+    const salt = toBase64(d.salt);
+    // A salt of our own keyring under an id we do not know: one of our keys with a damaged id (its
+    // header no longer authenticates), not another device's key — nothing to derive.
+    for (const e of this.#meta?.keys ?? []) if (e.kdf === 'pbkdf2-sha256' && e.salt === salt) return undefined;
+    const id = `${envelope.keyId}\n${salt}\n${d.iterations}`;
+    let known = this.#foreign.get(id);
+    if (!known) {
+      // The passphrases of this keyring's keys: the same passphrase on every device. A passphrase
+      // whose keys were all retired here opens nothing any more, from this device or another.
+      const passphrases = new Set([...this.#ring.values()].flatMap((u) => (u.passphrase === undefined ? [] : [u.passphrase])));
+      const keys = Promise.all([...passphrases].map((p) => derivePassphraseKey(p, d.salt.slice(), d.iterations)));
+      known = { keys };
+      if (this.#foreign.size >= FOREIGN_KEYS) this.#foreign.delete(this.#foreign.keys().next().value as string);
+      this.#foreign.set(id, known);
+      keys.catch(() => this.#foreign.delete(id));
+    }
+    if (known.opens) return open(known.opens, envelope);
+    let keys: CryptoKey[];
+    try {
+      keys = await known.keys;
+    } catch {
+      return undefined;
+    }
+    for (const key of keys) {
+      try {
+        const plain = await open(key, envelope);
+        known.opens = key;
+        return plain;
+      } catch {
+        // Not this passphrase; try the next.
+      }
+    }
+    return undefined;
   }
 
   async rotate(next: AesGcmNextKey): Promise<{ from: string; to: string }> {
@@ -174,8 +241,8 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     // nothing has been encrypted with a key a reload could not re-derive.
     await ctx.writeMeta(AES_GCM_META, nextMeta);
     this.#secrets.push(secret);
-    this.#ring.set(created.entry.id, created.key);
-    this.#meta = nextMeta;
+    this.#ring.set(created.entry.id, created.unlocked);
+    this.#setMeta(nextMeta);
     return { ...rotation };
   }
 
@@ -192,7 +259,7 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     if (meta.rotation && meta.rotation.from !== keyId) nextMeta.rotation = meta.rotation;
     await ctx.writeMeta(AES_GCM_META, nextMeta);
     this.#ring.delete(keyId);
-    this.#meta = nextMeta;
+    this.#setMeta(nextMeta);
   }
 
   #validateNext(next: AesGcmNextKey, meta: AesGcmMeta): Secret {
@@ -224,11 +291,11 @@ export class AesGcmCodecImpl implements AesGcmCodec {
   }
 
   /** Unlocks every key listed in `meta` (reusing `known` ones), or throws without changing state. */
-  async #adopt(meta: AesGcmMeta, known: ReadonlyMap<string, CryptoKey>): Promise<void> {
-    const ring = new Map<string, CryptoKey>();
+  async #adopt(meta: AesGcmMeta, known: ReadonlyMap<string, Unlocked>): Promise<void> {
+    const ring = new Map<string, Unlocked>();
     for (const entry of meta.keys) {
-      const key = known.get(entry.id) ?? (await unlockEntry(entry, this.#secrets));
-      if (key) ring.set(entry.id, key);
+      const unlocked = known.get(entry.id) ?? (await unlockEntry(entry, this.#secrets));
+      if (unlocked) ring.set(entry.id, unlocked);
     }
     const rotation = meta.rotation ? { rotation: meta.rotation } : {};
     const hint = meta.rotation ? ' (a key rotation is unfinished: pass the new secret, and the old one in previousPassphrases/previousKeys)' : '';
@@ -247,6 +314,22 @@ export class AesGcmCodecImpl implements AesGcmCodec {
       });
     }
     this.#ring = ring;
+    this.#setMeta(meta);
+  }
+
+  /** Adopts `meta` and the derivations its passphrase keys write into their ciphertexts. */
+  #setMeta(meta: AesGcmMeta): void {
+    const derivations = new Map<string, Derivation>();
+    for (const e of meta.keys) {
+      // parseMeta checked the shape; unlockEntry already decoded each salt once without error.
+      if (e.kdf === 'pbkdf2-sha256') derivations.set(e.id, { salt: fromBase64(e.salt), iterations: e.iterations });
+    }
+    this.#derivations = derivations;
     this.#meta = meta;
+    // The keyring's passphrases may have changed: what opened other devices' records may not now.
+    this.#foreign.clear();
   }
 }
+
+/** How many other devices' keys a codec remembers. */
+const FOREIGN_KEYS = 16;

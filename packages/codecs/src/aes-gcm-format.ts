@@ -2,7 +2,7 @@ import { concatBytes, utf8DecodeStrict, utf8Encode } from './bytes.js';
 import { decryptFailed } from './aes-gcm-errors.js';
 
 /**
- * Ciphertext layout, version 1:
+ * Ciphertext layout. Version 1 (caller-managed keys):
  *
  * | bytes | content                                  |
  * |-------|------------------------------------------|
@@ -12,18 +12,35 @@ import { decryptFailed } from './aes-gcm-errors.js';
  * | 12    | random IV                                |
  * | ≥ 16  | AES-256-GCM ciphertext followed by tag   |
  *
+ * Version 2 (passphrase-derived keys) carries, after the key id, how the key is derived: a 16-byte
+ * PBKDF2 salt and the iteration count (uint32, big-endian). So a ciphertext is self-describing:
+ * another device (which made its own keyring, with its own salt) that knows the passphrase can
+ * derive the key and open it — what a synced encrypted record needs.
+ *
  * The header (everything before the ciphertext) is passed as GCM additional data, so flipping any
  * bit of it — not only of the body — fails authentication.
  */
 export const FORMAT_VERSION = 1;
+/** Version of ciphertexts that carry their key derivation (salt, iterations). */
+export const FORMAT_VERSION_DERIVED = 2;
+/** Salt size of passphrase-derived keys. */
+export const SALT_BYTES = 16;
 /** 96-bit IV, the size GCM is specified for. */
 export const IV_BYTES = 12;
 /** 128-bit authentication tag (WebCrypto's default). */
 export const TAG_BYTES = 16;
 
+/** How a passphrase-derived key is derived (PBKDF2-HMAC-SHA256). */
+export interface Derivation {
+  salt: Uint8Array;
+  iterations: number;
+}
+
 /** A parsed ciphertext. */
 export interface Envelope {
   keyId: string;
+  /** Present in version-2 ciphertexts (passphrase-derived keys). */
+  derivation?: Derivation;
   iv: Uint8Array;
   /** The header bytes, authenticated as additional data. */
   header: Uint8Array;
@@ -37,11 +54,21 @@ export function isValidKeyId(keyId: unknown): keyId is string {
   return utf8Encode(keyId).length <= 255;
 }
 
-/** Encrypts `plaintext` with `key`, naming `keyId` in the header. */
-export async function seal(key: CryptoKey, keyId: string, plaintext: Uint8Array): Promise<Uint8Array> {
+/**
+ * Encrypts `plaintext` with `key`, naming `keyId` in the header — and, for a passphrase-derived
+ * key, its `derivation` (version 2).
+ */
+export async function seal(key: CryptoKey, keyId: string, plaintext: Uint8Array, derivation?: Derivation): Promise<Uint8Array> {
   const id = utf8Encode(keyId);
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const header = concatBytes([Uint8Array.of(FORMAT_VERSION, id.length), id, iv]);
+  const parts = [Uint8Array.of(derivation ? FORMAT_VERSION_DERIVED : FORMAT_VERSION, id.length), id];
+  if (derivation) {
+    const n = new Uint8Array(4);
+    new DataView(n.buffer).setUint32(0, derivation.iterations);
+    parts.push(derivation.salt, n);
+  }
+  parts.push(iv);
+  const header = concatBytes(parts);
   const body = await globalThis.crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: header as Uint8Array<ArrayBuffer>, tagLength: TAG_BYTES * 8 },
     key,
@@ -54,25 +81,34 @@ export async function seal(key: CryptoKey, keyId: string, plaintext: Uint8Array)
 export function parse(bytes: Uint8Array): Envelope {
   if (bytes.length < 2) throw decryptFailed('truncated', 'ciphertext is truncated', { length: bytes.length });
   const version = bytes[0] as number;
-  if (version !== FORMAT_VERSION) {
+  if (version !== FORMAT_VERSION && version !== FORMAT_VERSION_DERIVED) {
     throw decryptFailed('unsupported-version', `unsupported ciphertext version ${version}`, { version });
   }
   const idLength = bytes[1] as number;
-  const headerLength = 2 + idLength + IV_BYTES;
+  const idEnd = 2 + idLength;
+  const ivStart = version === FORMAT_VERSION ? idEnd : idEnd + SALT_BYTES + 4;
+  const headerLength = ivStart + IV_BYTES;
   if (idLength === 0) throw decryptFailed('malformed', 'ciphertext has an empty key id');
   if (bytes.length < headerLength + TAG_BYTES) throw decryptFailed('truncated', 'ciphertext is truncated', { length: bytes.length });
   let keyId: string;
   try {
-    keyId = utf8DecodeStrict(bytes.subarray(2, 2 + idLength));
+    keyId = utf8DecodeStrict(bytes.subarray(2, idEnd));
   } catch (err) {
     throw decryptFailed('malformed', 'ciphertext key id is not UTF-8', {}, err);
   }
-  return {
+  const envelope: Envelope = {
     keyId,
-    iv: bytes.subarray(2 + idLength, headerLength),
+    iv: bytes.subarray(ivStart, headerLength),
     header: bytes.subarray(0, headerLength),
     body: bytes.subarray(headerLength),
   };
+  if (version === FORMAT_VERSION_DERIVED) {
+    envelope.derivation = {
+      salt: bytes.subarray(idEnd, idEnd + SALT_BYTES),
+      iterations: new DataView(bytes.buffer, bytes.byteOffset + idEnd + SALT_BYTES, 4).getUint32(0),
+    };
+  }
+  return envelope;
 }
 
 /** The key id a ciphertext names; `undefined` when the bytes are not a ciphertext of this format. */

@@ -1,14 +1,16 @@
 import { StowageError, fromBase64, toBase64 } from '@stowage/core';
 import type { KeyEntry } from './aes-gcm-meta.js';
 import { utf8DecodeStrict, utf8Encode } from './bytes.js';
-import { open, parse, seal } from './aes-gcm-format.js';
+import { open, parse, seal, SALT_BYTES } from './aes-gcm-format.js';
 import { invalidArgument } from './aes-gcm-errors.js';
 
 /** OWASP's 2023 minimum for PBKDF2-HMAC-SHA256; fewer iterations are rejected. */
 export const MIN_PBKDF2_ITERATIONS = 600_000;
-/** Salt size of passphrase-derived keys. */
-export const SALT_BYTES = 16;
-
+/**
+ * Most PBKDF2 iterations accepted (~5–20 s of derivation): a ciphertext from elsewhere names its
+ * own count, and one that asks for more is refused rather than allowed to freeze the page.
+ */
+export const MAX_PBKDF2_ITERATIONS = 10_000_000;
 /** The known constant whose encryption is stored as a key check value. */
 const CHECK_PLAINTEXT = 'stowage:aes-gcm:key-check:v1';
 
@@ -63,11 +65,12 @@ export function assertPassphrase(passphrase: unknown, option: string): asserts p
 
 /** Validates an iteration count. */
 export function assertIterations(iterations: unknown): asserts iterations is number {
-  if (typeof iterations !== 'number' || !Number.isSafeInteger(iterations) || iterations < MIN_PBKDF2_ITERATIONS) {
-    throw invalidArgument(`iterations must be an integer ≥ ${MIN_PBKDF2_ITERATIONS}, got ${String(iterations)}`, {
+  if (typeof iterations !== 'number' || !Number.isSafeInteger(iterations) || iterations < MIN_PBKDF2_ITERATIONS || iterations > MAX_PBKDF2_ITERATIONS) {
+    throw invalidArgument(`iterations must be an integer from ${MIN_PBKDF2_ITERATIONS} to ${MAX_PBKDF2_ITERATIONS}, got ${String(iterations)}`, {
       option: 'iterations',
       value: iterations,
       minimum: MIN_PBKDF2_ITERATIONS,
+      maximum: MAX_PBKDF2_ITERATIONS,
     });
   }
 }
@@ -89,24 +92,33 @@ export function assertAesKey(key: unknown, option: string): asserts key is Crypt
 export type Secret = { passphrase: string; iterations: number } | { key: CryptoKey; keyId: string };
 
 /** Creates a key entry (fresh salt and id for passphrases) and its key. */
-export async function createEntry(secret: Secret): Promise<{ entry: KeyEntry; key: CryptoKey }> {
+export async function createEntry(secret: Secret): Promise<{ entry: KeyEntry; unlocked: Unlocked }> {
   if ('passphrase' in secret) {
     const salt = newSalt();
     const id = newKeyId();
     const key = await derivePassphraseKey(secret.passphrase, salt, secret.iterations);
-    return { key, entry: { id, kdf: 'pbkdf2-sha256', salt: toBase64(salt), iterations: secret.iterations, check: await makeCheck(key, id) } };
+    return {
+      unlocked: { key, passphrase: secret.passphrase },
+      entry: { id, kdf: 'pbkdf2-sha256', salt: toBase64(salt), iterations: secret.iterations, check: await makeCheck(key, id) },
+    };
   }
-  return { key: secret.key, entry: { id: secret.keyId, kdf: 'external', check: await makeCheck(secret.key, secret.keyId) } };
+  return { unlocked: { key: secret.key }, entry: { id: secret.keyId, kdf: 'external', check: await makeCheck(secret.key, secret.keyId) } };
+}
+
+/** A key of the keyring, and the passphrase it was derived from (none for caller keys). */
+export interface Unlocked {
+  key: CryptoKey;
+  passphrase?: string;
 }
 
 /**
  * Finds the secret that opens `entry` (verified against its check value) and returns its key,
  * `undefined` when none does. Passphrases cost one PBKDF2 derivation each.
  */
-export async function unlockEntry(entry: KeyEntry, secrets: readonly Secret[]): Promise<CryptoKey | undefined> {
+export async function unlockEntry(entry: KeyEntry, secrets: readonly Secret[]): Promise<Unlocked | undefined> {
   if (entry.kdf === 'external') {
     for (const s of secrets) {
-      if ('key' in s && s.keyId === entry.id && (await verifyCheck(s.key, entry.check))) return s.key;
+      if ('key' in s && s.keyId === entry.id && (await verifyCheck(s.key, entry.check))) return { key: s.key };
     }
     return undefined;
   }
@@ -121,7 +133,7 @@ export async function unlockEntry(entry: KeyEntry, secrets: readonly Secret[]): 
     if (!('passphrase' in s) || tried.has(s.passphrase)) continue;
     tried.add(s.passphrase);
     const key = await derivePassphraseKey(s.passphrase, salt, entry.iterations);
-    if (await verifyCheck(key, entry.check)) return key;
+    if (await verifyCheck(key, entry.check)) return { key, passphrase: s.passphrase };
   }
   return undefined;
 }

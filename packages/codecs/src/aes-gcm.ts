@@ -8,7 +8,7 @@ export type * from './aes-gcm-types.js';
 export type { AesGcmFailureReason } from './aes-gcm-errors.js';
 export type { AesGcmMeta, KeyEntry } from './aes-gcm-meta.js';
 export { AES_GCM_META } from './aes-gcm-meta.js';
-export { MIN_PBKDF2_ITERATIONS } from './aes-gcm-keys.js';
+export { MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from './aes-gcm-keys.js';
 export { FORMAT_VERSION as AES_GCM_FORMAT_VERSION } from './aes-gcm-format.js';
 export {
   rotateKey,
@@ -26,9 +26,11 @@ function assertKeyId(keyId: unknown, option: string): void {
 /**
  * AES-256-GCM encryption over WebCrypto, codec id `'aes-gcm'`. Each ciphertext is
  * `version · key id · random 96-bit IV · ciphertext+tag` (header authenticated), so every record
- * names the key that encrypted it. Keys come from a passphrase (PBKDF2-HMAC-SHA256, ≥ 600 000
- * iterations, random salt in the namespace's metadata) or from the caller (`key` + `keyId`), and
- * are never extractable when derived here. A wrong passphrase is detected at `init` through a key
+ * names the key that encrypted it. Keys come from a passphrase (PBKDF2-HMAC-SHA256, 600 000 to
+ * 10 000 000 iterations, random salt in the namespace's metadata) or from the caller (`key` +
+ * `keyId`), and are never extractable when derived here. Ciphertexts of passphrase keys also carry
+ * salt and iterations, so another device with the same passphrase (its own keyring, its own salt)
+ * opens records synced from this one: one PBKDF2 derivation per such key, then cached. A wrong passphrase is detected at `init` through a key
  * check value stored in metadata. Every failure rejects with `decrypt-failed`; `details.reason`
  * says why ({@link AesGcmFailureReason}). Bad options throw `invalid-argument`.
  *

@@ -1,7 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { defaultLocks } from '@stowage/core';
-import { aesGcmCodec, AES_GCM_META, MIN_PBKDF2_ITERATIONS, type AesGcmMeta } from '../../aes-gcm.js';
+import { aesGcmCodec, AES_GCM_META, MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS, type AesGcmMeta } from '../../aes-gcm.js';
 import { derivePassphraseKey } from '../../aes-gcm-keys.js';
+import { seal } from '../../aes-gcm-format.js';
 import { memoryCodecContext } from '../../memory-codec-context.js';
 import { codecConformance } from './codec-conformance.js';
 import { flipBit, realisticJsonBytes, seededBytes } from './fixtures.js';
@@ -38,15 +39,39 @@ export function aesGcmSuite(): void {
   codecConformance({ name: 'aes-gcm (caller key)', codec: keyed, kind: 'encryption', garbageCode: 'decrypt-failed' });
 
   describe('aesGcmCodec', () => {
-    test('ciphertext = version · key id · 96-bit IV · ciphertext+tag', async () => {
+    test('caller key: ciphertext = version 1 · key id · 96-bit IV · ciphertext+tag', async () => {
+      const codec = await keyed();
+      const plain = realisticJsonBytes(1_000);
+      const out = await codec.encode(plain);
+      expect(out[0]).toBe(1);
+      expect(out[1]).toBe('device-key-1'.length);
+      expect(new TextDecoder().decode(out.subarray(2, 2 + 12))).toBe('device-key-1');
+      expect(out.length).toBe(2 + 12 + 12 + plain.length + 16);
+    });
+
+    test('passphrase key: ciphertext = version 2 · key id · salt · iterations · 96-bit IV · ciphertext+tag', async () => {
       const codec = await shared();
       const plain = realisticJsonBytes(1_000);
       const out = await codec.encode(plain);
       const keyId = codec.currentKeyId as string;
-      expect(out[0]).toBe(1);
+      const entry = (sharedStore.get(AES_GCM_META) as AesGcmMeta).keys[0] as { salt: string; iterations: number };
+      expect(out[0]).toBe(2);
       expect(out[1]).toBe(keyId.length);
-      expect(new TextDecoder().decode(out.subarray(2, 2 + keyId.length))).toBe(keyId);
-      expect(out.length).toBe(2 + keyId.length + 12 + plain.length + 16);
+      const idEnd = 2 + keyId.length;
+      expect(new TextDecoder().decode(out.subarray(2, idEnd))).toBe(keyId);
+      expect(btoa(String.fromCharCode(...out.subarray(idEnd, idEnd + 16)))).toBe(entry.salt);
+      expect(new DataView(out.buffer, out.byteOffset + idEnd + 16, 4).getUint32(0)).toBe(entry.iterations);
+      expect(out.length).toBe(idEnd + 16 + 4 + 12 + plain.length + 16);
+    });
+
+    test('ciphertexts written before version 2 (key id only) still decode', async () => {
+      const codec = await shared();
+      const entry = (sharedStore.get(AES_GCM_META) as AesGcmMeta).keys[0] as { id: string; salt: string; iterations: number };
+      const key = await derivePassphraseKey(PASSPHRASE, Uint8Array.from(atob(entry.salt), (c) => c.charCodeAt(0)), entry.iterations);
+      const plain = realisticJsonBytes(500);
+      const v1 = await seal(key, entry.id, plain);
+      expect(v1[0]).toBe(1);
+      expectSameBytes(await codec.decode(v1), plain);
     });
 
     test('two encryptions of the same plaintext differ (random IV)', async () => {
@@ -54,17 +79,17 @@ export function aesGcmSuite(): void {
       const plain = new TextEncoder().encode('same plaintext');
       const seen = new Set<string>();
       const ivs = new Set<string>();
-      const idEnd = 2 + (codec.currentKeyId as string).length;
+      const ivStart = 2 + (codec.currentKeyId as string).length + 16 + 4;
       for (let i = 0; i < 20; i++) {
         const out = await codec.encode(plain);
         seen.add(Array.from(out).join(','));
-        ivs.add(Array.from(out.subarray(idEnd, idEnd + 12)).join(','));
+        ivs.add(Array.from(out.subarray(ivStart, ivStart + 12)).join(','));
       }
       expect(seen.size).toBe(20);
       expect(ivs.size).toBe(20);
     });
 
-    test('every single-bit flip (header, key id, IV, body, tag) → decrypt-failed', async () => {
+    test('every single-bit flip (header, key id, salt, iterations, IV, body, tag) → decrypt-failed', async () => {
       const codec = await shared();
       const out = await codec.encode(realisticJsonBytes(100, 2).subarray(0, 100));
       const reasons = new Set<unknown>();
@@ -154,13 +179,14 @@ export function aesGcmSuite(): void {
       expect(err.details.reason).toBe('wrong-key');
     });
 
-    test('iterations below 600 000 are rejected with invalid-argument', async () => {
-      for (const iterations of [599_999, 100_000, 1, 0, -1, 600_000.5, Number.NaN, '600000']) {
+    test('iterations below 600 000 or above 10 000 000 are rejected with invalid-argument', async () => {
+      for (const iterations of [599_999, 100_000, 1, 0, -1, 600_000.5, Number.NaN, '600000', MAX_PBKDF2_ITERATIONS + 1, 2 ** 32]) {
         const err = await expectStowageError(() => aesGcmCodec({ passphrase: 'p', iterations: iterations as number }), 'invalid-argument');
         expect(err.details.option).toBe('iterations');
       }
       expect(aesGcmCodec({ passphrase: 'p', iterations: 600_000 }).id).toBe('aes-gcm');
       expect(aesGcmCodec({ passphrase: 'p', iterations: 1_000_000 }).kind).toBe('encryption');
+      expect(aesGcmCodec({ passphrase: 'p', iterations: MAX_PBKDF2_ITERATIONS }).kind).toBe('encryption');
     });
 
     test('other bad options → invalid-argument', async () => {
@@ -210,6 +236,99 @@ export function aesGcmSuite(): void {
       const plain = realisticJsonBytes(3_000);
       expectSameBytes(await tabB.decode(await tabA.encode(plain)), plain);
       expectSameBytes(await tabA.decode(await tabB.encode(plain)), plain);
+    });
+  });
+
+  describe('aesGcmCodec across devices (each has its own keyring and salt, records arrive by sync)', () => {
+    // Device A and device B: separate metadata stores, so each codec creates its own key entry.
+    const deviceA = lazy(async () => {
+      const codec = aesGcmCodec({ passphrase: PASSPHRASE });
+      await codec.init(memoryCodecContext({ prefix: 'notes' }));
+      return codec;
+    });
+    let derivations: ReturnType<typeof vi.spyOn> | undefined;
+    afterEach(() => {
+      derivations?.mockRestore();
+      derivations = undefined;
+    });
+    /** Counts PBKDF2 derivations from now on. */
+    const countDerivations = () => (derivations = vi.spyOn(globalThis.crypto.subtle, 'deriveKey'));
+
+    test('a device with the same passphrase opens what another wrote, deriving the key once for all records', async () => {
+      const a = await deviceA();
+      const plains = [0, 1, 2, 3, 4].map((i) => realisticJsonBytes(800, i));
+      const synced = await Promise.all(plains.map((p) => a.encode(p)));
+      const b = aesGcmCodec({ passphrase: PASSPHRASE });
+      await b.init(memoryCodecContext({ prefix: 'notes' }));
+      expect(b.currentKeyId).not.toBe(a.currentKeyId);
+      const spy = countDerivations();
+      const opened = await Promise.all(synced.map((c) => b.decode(c)));
+      opened.forEach((o, i) => expectSameBytes(o, plains[i] as Uint8Array));
+      expect(spy).toHaveBeenCalledTimes(1);
+      // And back: A opens what B writes.
+      expectSameBytes(await a.decode(await b.encode(plains[0] as Uint8Array)), plains[0] as Uint8Array);
+      // B's own keyring is unchanged: A's key is a read-only foreign key.
+      expect(b.keyIds).toEqual([b.currentKeyId]);
+    });
+
+    test('a device with a different passphrase gets unknown-key, and tries each passphrase only once', async () => {
+      const a = await deviceA();
+      const c1 = await a.encode(Uint8Array.of(1, 2, 3));
+      const c2 = await a.encode(Uint8Array.of(4, 5, 6));
+      const b = aesGcmCodec({ passphrase: 'another passphrase entirely' });
+      await b.init(memoryCodecContext({ prefix: 'notes' }));
+      const spy = countDerivations();
+      for (const c of [c1, c2, c1]) {
+        const err = await expectStowageError(() => b.decode(c), 'decrypt-failed');
+        expect(err.details).toMatchObject({ reason: 'unknown-key', keyId: a.currentKeyId, derivedFrom: 'passphrase' });
+      }
+      expect(spy).toHaveBeenCalledTimes(1);
+    });
+
+    test('the passphrases tried are those of the keyring: mid-rotation old and new; after retiring, the new one only', async () => {
+      const a = await deviceA();
+      const plainA = realisticJsonBytes(300, 9);
+      const fromA = await a.encode(plainA);
+      const c = aesGcmCodec({ passphrase: 'old one' });
+      await c.init(memoryCodecContext({ prefix: 'notes' }));
+      const fromC = await c.encode(Uint8Array.of(7, 7, 7));
+
+      const b = aesGcmCodec({ passphrase: 'old one' });
+      await b.init(memoryCodecContext({ prefix: 'notes' }));
+      expectSameBytes(await b.decode(fromC), Uint8Array.of(7, 7, 7));
+      await expectStowageError(() => b.decode(fromA), 'decrypt-failed');
+
+      const { from } = await b.rotate({ passphrase: PASSPHRASE });
+      expectSameBytes(await b.decode(fromA), plainA);
+      expectSameBytes(await b.decode(fromC), Uint8Array.of(7, 7, 7));
+
+      await b.retire(from);
+      expectSameBytes(await b.decode(fromA), plainA);
+      const err = await expectStowageError(() => b.decode(fromC), 'decrypt-failed');
+      expect(err.details).toMatchObject({ reason: 'unknown-key', keyId: c.currentKeyId });
+    });
+
+    test('a tampered record from another device: authentication-failed once its key is known', async () => {
+      const a = await deviceA();
+      const good = await a.encode(realisticJsonBytes(200, 3));
+      const b = aesGcmCodec({ passphrase: PASSPHRASE });
+      await b.init(memoryCodecContext({ prefix: 'notes' }));
+      await b.decode(good);
+      const err = await expectStowageError(() => b.decode(flipBit(good, good.length * 8 - 3)), 'decrypt-failed');
+      expect(err.details.reason).toBe('authentication-failed');
+    });
+
+    test('a record asking for an absurd iteration count is refused without deriving anything', async () => {
+      const key = await newAesKey();
+      const b = aesGcmCodec({ passphrase: PASSPHRASE });
+      await b.init(memoryCodecContext({ prefix: 'notes' }));
+      const spy = countDerivations();
+      for (const iterations of [MAX_PBKDF2_ITERATIONS + 1, 2 ** 32 - 1, 1000]) {
+        const hostile = await seal(key, 'k-hostile', Uint8Array.of(1), { salt: new Uint8Array(16), iterations });
+        const err = await expectStowageError(() => b.decode(hostile), 'decrypt-failed');
+        expect(err.details).toMatchObject({ reason: 'unknown-key', iterations });
+      }
+      expect(spy).not.toHaveBeenCalled();
     });
   });
 }
