@@ -52,6 +52,39 @@ describe('createStowage with cloud: { firebaseOptions, emulator, collectionPath 
     expect(await b.storage.get('big')).toBe('compressible text '.repeat(400));
   });
 
+  it('an encrypted key travels as ciphertext and opens on another device with the same passphrase only', async () => {
+    const a = client({ encryption: { passphrase: 'correct horse battery staple' } });
+    const b = client({ encryption: { passphrase: 'correct horse battery staple' } });
+    const stranger = client({ encryption: { passphrase: 'a different passphrase' } });
+    await Promise.all([a.ready(), b.ready(), stranger.ready()]);
+    await a.storage.set('diary', { entry: 'met the spy at noon' }, { encrypt: true });
+    await a.sync!.flush();
+
+    // What the server holds has no plaintext in it.
+    const res = await fetch(`${emulator.url}/v1/projects/demo-stowage-unit/databases/(default)/documents/users/u1:runQuery`, {
+      method: 'POST',
+      body: JSON.stringify({ structuredQuery: { from: [{ collectionId: 'kv' }] } }),
+    });
+    const listing = await res.text();
+    expect(listing).toContain('diary');
+    expect(listing).not.toContain('spy at noon');
+
+    // Each device made its own keyring (own salt, own key id); the ciphertext says how its key is derived.
+    expect(await b.sync!.pull()).toBe(1);
+    expect(await b.storage.get('diary')).toEqual({ entry: 'met the spy at noon' });
+    expect(await stranger.sync!.pull()).toBe(1);
+    const err = await stranger.storage.get('diary').then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StowageError);
+    expect((err as StowageError).code).toBe('decrypt-failed');
+    expect((err as StowageError).details).toMatchObject({ reason: 'unknown-key', derivedFrom: 'passphrase' });
+
+    // And back: B's own write opens on A.
+    await b.storage.set('diary', { entry: 'the spy was late' }, { encrypt: true });
+    await b.sync!.flush();
+    expect(await a.sync!.pull()).toBe(1);
+    expect(await a.storage.get('diary')).toEqual({ entry: 'the spy was late' });
+  }, 60_000);
+
   it('the offline queue applies an increment exactly once through Firestore', async () => {
     const a = client();
     await a.ready();
