@@ -117,3 +117,29 @@ test('an encrypted key reaches the cloud as ciphertext only', async ({ page, emu
   const raw = JSON.stringify(Object.fromEntries(await emulator.collection('kv')));
   expect(raw.split(secret).length - 1).toBe(1); // only the plain key's copy
 });
+
+test('another device with the same passphrase opens a synced encrypted key; one with another passphrase cannot', async ({ browser, page, emulator }) => {
+  const secret = 'launch-window-0412';
+  const other = await browser.newContext();
+  const device = await other.newPage();
+  await openDemo(device);
+  await unlock(device, 'shared pass phrase');
+  await save(device, { key: 'secret', value: JSON.stringify({ pin: secret }), encrypt: true });
+  await expect.poll(async () => (await emulator.keys()).get('secret')?.encrypted).toBe(true);
+  await other.close();
+
+  // This device has its own IndexedDB and so its own keyring (own salt): it derives the key from the
+  // passphrase and the derivation the ciphertext carries.
+  await openDemo(page);
+  await page.getByTestId('full-sync').click();
+  await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-done', 'true');
+  await unlock(page, 'a different pass phrase');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'decrypt-failed');
+  await load(page, 'secret');
+  await expect(page.getByTestId('value-output')).toHaveText('');
+
+  await unlock(page, 'shared pass phrase');
+  await expect(page.getByTestId('status')).toHaveText('unlocked');
+  await load(page, 'secret');
+  expect(JSON.parse((await page.getByTestId('value-output').textContent()) ?? '')).toEqual({ pin: secret });
+});

@@ -40,6 +40,10 @@ export class AesGcmCodecImpl implements AesGcmCodec {
   #behind: StowageError | undefined;
   /** One commit check per key id (storages deduplicate checks by identity). */
   readonly #checks = new Map<string, CommitCheck>();
+  /** The keyring `init` made where the namespace had none, until its first ciphertext writes it. */
+  #unsaved: { entry: KeyEntry; unlocked: Unlocked } | undefined;
+  /** That write, while it runs: concurrent encodes wait for the same one. */
+  #saving: Promise<void> | undefined;
   /** Salt and iterations of the keyring's passphrase-derived keys, written into their ciphertexts. */
   #derivations = new Map<string, Derivation>();
   /**
@@ -84,16 +88,21 @@ export class AesGcmCodecImpl implements AesGcmCodec {
       // Each namespace has its own salt and keyring; sharing one instance would mix them up.
       throw invalidArgument('one codec instance serves one namespace', { prefix: ctx.prefix, boundTo: this.#ctx.prefix });
     }
-    let created: { entry: KeyEntry; unlocked: Unlocked } | undefined;
-    // ensureMeta runs under a cross-tab lock: two tabs opening a fresh namespace get one salt.
-    const raw = await ctx.ensureMeta<AesGcmMeta>(AES_GCM_META, async () => {
-      created = await createEntry(this.#primary);
-      return { v: 1, current: created.entry.id, keys: [created.entry] };
-    });
-    const meta = parseMeta(raw);
+    const raw = await ctx.readMeta(AES_GCM_META);
     const known = new Map(this.#ring);
-    if (created && meta.keys.some((e) => e.id === created?.entry.id)) known.set(created.entry.id, created.unlocked);
+    let meta: AesGcmMeta;
+    if (raw === undefined) {
+      // No keyring yet: one is made now but written only with the first ciphertext (#save). A
+      // passphrase that is tried and refused (it opens none of the records synced from another
+      // device) must leave nothing behind, or the right one could never unlock this device.
+      const fresh = (this.#unsaved ??= await createEntry(this.#primary));
+      known.set(fresh.entry.id, fresh.unlocked);
+      meta = keyringOf(fresh.entry);
+    } else {
+      meta = parseMeta(raw);
+    }
     await this.#adopt(meta, known);
+    if (raw !== undefined) this.#unsaved = undefined;
     this.#ctx = ctx;
     if (this.#watched?.ctx !== ctx) {
       // A codec reused by a new storage for the same namespace follows that storage's bus.
@@ -142,12 +151,33 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     const raw = await ctx.readMeta(AES_GCM_META);
     if (raw === undefined) return this.init(ctx);
     await this.#adopt(parseMeta(raw), this.#ring);
+    this.#unsaved = undefined;
     this.#behind = undefined;
+  }
+
+  /**
+   * Writes the keyring `init` made (its first use for encryption). `ensureMeta` runs under a
+   * cross-tab lock: when another tab (or device restore) wrote a keyring first, that one is
+   * adopted instead — two tabs opening a fresh namespace still end with one salt.
+   */
+  #save(): Promise<void> {
+    const fresh = this.#unsaved;
+    const ctx = this.#ctx;
+    if (!fresh || !ctx) return Promise.resolve();
+    const run = (this.#saving ??= (async () => {
+      const raw = await ctx.ensureMeta<AesGcmMeta>(AES_GCM_META, () => keyringOf(fresh.entry));
+      await this.#adopt(parseMeta(raw), new Map([[fresh.entry.id, fresh.unlocked]]));
+      this.#unsaved = undefined;
+    })().finally(() => {
+      this.#saving = undefined;
+    }));
+    return run;
   }
 
   async encode(bytes: Uint8Array): Promise<Uint8Array> {
     if (this.#following || this.#behind) await this.#caughtUp();
     if (this.#behind) throw this.#behind;
+    if (this.#unsaved) await this.#save();
     const meta = this.#meta;
     if (!meta) throw this.#notReady();
     return seal((this.#ring.get(meta.current) as Unlocked).key, meta.current, bytes, this.#derivations.get(meta.current));
@@ -225,8 +255,10 @@ export class AesGcmCodecImpl implements AesGcmCodec {
 
   async rotate(next: AesGcmNextKey): Promise<{ from: string; to: string }> {
     const ctx = this.#ctx;
+    if (!ctx || !this.#meta) throw this.#notReady();
+    // A rotation is recorded against the stored keyring (or the one another tab stored first).
+    if (this.#unsaved) await this.#save();
     const meta = this.#meta;
-    if (!ctx || !meta) throw this.#notReady();
     const secret = this.#validateNext(next, meta);
     if (meta.rotation) {
       throw new StowageError('conflict', `aes-gcm: rotation ${meta.rotation.from} → ${meta.rotation.to} is unfinished; call resumeRotation first`, {
@@ -329,6 +361,11 @@ export class AesGcmCodecImpl implements AesGcmCodec {
     // The keyring's passphrases may have changed: what opened other devices' records may not now.
     this.#foreign.clear();
   }
+}
+
+/** A keyring of one key. */
+function keyringOf(entry: KeyEntry): AesGcmMeta {
+  return { v: 1, current: entry.id, keys: [entry] };
 }
 
 /** How many other devices' keys a codec remembers. */

@@ -150,7 +150,7 @@ export function aesGcmSuite(): void {
     });
 
     test('metadata holds salt, iterations and a check value, never the key or passphrase', async () => {
-      await shared();
+      await (await shared()).encode(Uint8Array.of(1));
       const meta = sharedStore.get(AES_GCM_META) as AesGcmMeta;
       expect(meta.v).toBe(1);
       expect(meta.keys).toHaveLength(1);
@@ -221,7 +221,7 @@ export function aesGcmSuite(): void {
       await expectStowageError(() => codec.init(memoryCodecContext({ prefix: 'b' })), 'invalid-argument');
     });
 
-    test('two codecs initialised concurrently on one metadata store agree on one salt', async () => {
+    test('two codecs initialised and encrypting concurrently on one metadata store agree on one salt', async () => {
       // Two "tabs": separate contexts over the same store and the same lock (Web Locks in Chromium).
       const store = new Map<string, unknown>();
       const locks = defaultLocks();
@@ -231,11 +231,42 @@ export function aesGcmSuite(): void {
         tabA.init(memoryCodecContext({ prefix: 'tabs', store, locks })),
         tabB.init(memoryCodecContext({ prefix: 'tabs', store, locks })),
       ]);
-      expect(tabA.currentKeyId).toBe(tabB.currentKeyId);
-      expect((store.get(AES_GCM_META) as AesGcmMeta).keys).toHaveLength(1);
       const plain = realisticJsonBytes(3_000);
-      expectSameBytes(await tabB.decode(await tabA.encode(plain)), plain);
-      expectSameBytes(await tabA.decode(await tabB.encode(plain)), plain);
+      const [fromA, fromB] = await Promise.all([tabA.encode(plain), tabB.encode(plain)]);
+      const meta = store.get(AES_GCM_META) as AesGcmMeta;
+      expect(meta.keys).toHaveLength(1);
+      expect(tabA.currentKeyId).toBe(meta.current);
+      expect(tabB.currentKeyId).toBe(meta.current);
+      expectSameBytes(await tabB.decode(fromA), plain);
+      expectSameBytes(await tabA.decode(fromB), plain);
+    });
+
+    test('the keyring is stored with the first ciphertext, not at init; until then nothing is written', async () => {
+      const store = new Map<string, unknown>();
+      const codec = aesGcmCodec({ passphrase: PASSPHRASE });
+      await codec.init(memoryCodecContext({ prefix: 'lazy', store }));
+      expect(store.has(AES_GCM_META)).toBe(false);
+      const ciphertext = await codec.encode(Uint8Array.of(1, 2, 3));
+      expect((store.get(AES_GCM_META) as AesGcmMeta).current).toBe(codec.currentKeyId);
+      const reloaded = aesGcmCodec({ passphrase: PASSPHRASE });
+      await reloaded.init(memoryCodecContext({ prefix: 'lazy', store }));
+      expectSameBytes(await reloaded.decode(ciphertext), Uint8Array.of(1, 2, 3));
+      // A wrong passphrase is refused at init once a keyring is stored.
+      const wrong = aesGcmCodec({ passphrase: 'not it' });
+      const err = await expectStowageError(() => wrong.init(memoryCodecContext({ prefix: 'lazy', store })), 'decrypt-failed');
+      expect(err.details.reason).toBe('wrong-passphrase');
+    });
+
+    test('a rotation before any encryption stores the keyring first, then rotates it', async () => {
+      const store = new Map<string, unknown>();
+      const codec = aesGcmCodec({ passphrase: PASSPHRASE });
+      await codec.init(memoryCodecContext({ prefix: 'rotate-fresh', store }));
+      const first = codec.currentKeyId;
+      const { from, to } = await codec.rotate({ passphrase: 'next one' });
+      expect(from).toBe(first);
+      const meta = store.get(AES_GCM_META) as AesGcmMeta;
+      expect(meta).toMatchObject({ current: to, rotation: { from, to } });
+      expect(meta.keys.map((k) => k.id)).toEqual([from, to]);
     });
   });
 
@@ -306,6 +337,22 @@ export function aesGcmSuite(): void {
       expectSameBytes(await b.decode(fromA), plainA);
       const err = await expectStowageError(() => b.decode(fromC), 'decrypt-failed');
       expect(err.details).toMatchObject({ reason: 'unknown-key', keyId: c.currentKeyId });
+    });
+
+    test('a wrong passphrase tried on a fresh device leaves nothing behind: the right one then unlocks it', async () => {
+      const a = await deviceA();
+      const plain = realisticJsonBytes(400, 5);
+      const synced = await a.encode(plain);
+      // Device B has no keyring yet; the user types the wrong passphrase first.
+      const storeB = new Map<string, unknown>();
+      const wrong = aesGcmCodec({ passphrase: 'a typo of the passphrase' });
+      await wrong.init(memoryCodecContext({ prefix: 'notes', store: storeB }));
+      const err = await expectStowageError(() => wrong.decode(synced), 'decrypt-failed');
+      expect(err.details.reason).toBe('unknown-key');
+      expect(storeB.size).toBe(0);
+      const right = aesGcmCodec({ passphrase: PASSPHRASE });
+      await right.init(memoryCodecContext({ prefix: 'notes', store: storeB }));
+      expectSameBytes(await right.decode(synced), plain);
     });
 
     test('a tampered record from another device: authentication-failed once its key is known', async () => {
