@@ -1,6 +1,5 @@
 export * from './remote-store.js';
 export * from './remote-input.js';
-export * from './memory-remote.js';
 export * from './hlc.js';
 export * from './network-monitor.js';
 export * from './sync-types.js';

@@ -1,6 +1,7 @@
 import { createStorage, memoryDriver, StowageError } from '@stowage/core';
 import { createCacheManager, createLruCache, withMemoryCache } from '@stowage/cache';
-import { createSync, memoryRemote } from '@stowage/sync';
+import { createSync } from '@stowage/sync';
+import { memoryRemote } from '@stowage/sync/memory-remote';
 import { memoryBus } from '@stowage/test-utils';
 import { describe, expect, it } from 'vitest';
 import { instrument } from '../index.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryBroadcast as memoryBus, memoryDriver, memoryLocks, StowageError } from '@stowage/core';
-import { memoryRemote, type MemoryRemote } from '@stowage/sync';
+import { memoryRemote, type MemoryRemote } from '@stowage/sync/memory-remote';
 import { createStowage, type Stowage, type StowageOptions } from '../index.js';
 import { keepOpen } from '../keep-open.js';
 import { quietSync, testNetwork } from './helpers.js';

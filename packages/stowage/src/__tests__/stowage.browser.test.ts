@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
-import { memoryRemote } from '@stowage/sync';
+import { memoryRemote } from '@stowage/sync/memory-remote';
 import { createStowage, type Stowage, type StowageOptions } from '../index.js';
 import { quietSync, rawStore, testNetwork } from './helpers.js';
 

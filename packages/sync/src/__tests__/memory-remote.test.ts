@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StowageError } from '@stowage/core';
 import { describeRemoteStoreConformance, expectStowageError } from '@stowage/test-utils';
-import { memoryRemote, type MemoryRemote } from '../index.js';
+import { memoryRemote, type MemoryRemote } from '../memory-remote.js';
 
 const harness = (remote: MemoryRemote) => ({
   remote,

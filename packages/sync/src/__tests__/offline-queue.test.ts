@@ -3,8 +3,9 @@ import { manualOnline, memoryDriver, memoryLocks, StowageError } from '@stowage/
 import type { Driver } from '@stowage/core';
 import { fakeClock, memoryBus, settle } from '@stowage/test-utils';
 import type { FakeClock } from '@stowage/test-utils';
-import { createNetworkMonitor, createOfflineQueue, memoryRemote } from '../index.js';
-import type { MemoryRemote, OfflineQueue, OfflineQueueEvent } from '../index.js';
+import { createNetworkMonitor, createOfflineQueue } from '../index.js';
+import type { OfflineQueue, OfflineQueueEvent } from '../index.js';
+import { memoryRemote, type MemoryRemote } from '../memory-remote.js';
 
 const open: OfflineQueue[] = [];
 afterEach(async () => {

@@ -3,8 +3,9 @@ import { createStorage, manualOnline, memoryDriver, memoryLocks, RESERVED, Stowa
 import type { Driver, DriverOp, ManualOnline, Storage } from '@stowage/core';
 import { fakeClock, memoryBus, settle, xorCodec } from '@stowage/test-utils';
 import type { FakeClock } from '@stowage/test-utils';
-import { createNetworkMonitor, createSync, memoryRemote } from '../index.js';
-import type { MemoryRemote, Sync, SyncEvent, SyncOptions } from '../index.js';
+import { createNetworkMonitor, createSync } from '../index.js';
+import type { Sync, SyncEvent, SyncOptions } from '../index.js';
+import { memoryRemote, type MemoryRemote } from '../memory-remote.js';
 
 /** Counts driver batches and what they contain. */
 function countingDriver(inner: Driver = memoryDriver()): Driver & { batches: DriverOp[][] } {
