@@ -7,7 +7,7 @@ import { isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
 import type { SerializedValue } from './serialize.js';
 import { utf8Length } from './serialize.js';
-import type { CommitOrigin, SetOptions } from './storage-types.js';
+import type { CommitChange, CommitOrigin, HookOrigin, SetOptions } from './storage-types.js';
 
 export type { CommitOrigin };
 
@@ -46,6 +46,8 @@ export interface StorageContext {
   fits(changes: readonly Change[]): boolean;
   /** One atomic driver batch of `changes` (+ `extra` ops and commit-hook ops), then index, events and other tabs. */
   write(d: Driver, changes: readonly Change[], origin: CommitOrigin, extra?: readonly DriverOp[]): Promise<void>;
+  /** The commit hooks' ops for `changes` (to commit in the same batch), and their `committed` call. */
+  hooks(changes: readonly CommitChange[], origin: HookOrigin): Promise<{ ops: DriverOp[]; committed(): void }>;
   /**
    * One driver batch of `ops` guarded by the commit checks of `records` (encoded here): rejects
    * with `conflict` (`details.reason: 'stale-encoding'`) when their encoding went stale.

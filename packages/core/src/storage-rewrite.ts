@@ -2,6 +2,7 @@ import type { DriverOp } from './driver.js';
 import type { KeyMeta } from './key-index.js';
 import { isStoredRecord } from './record.js';
 import type { StoredRecord } from './record.js';
+import type { CommitChange } from './storage-types.js';
 import { serializeValue } from './serialize.js';
 import { adopt, checkFailed, metaOf, sameVersion } from './storage-context.js';
 import type { StorageContext } from './storage-context.js';
@@ -17,11 +18,12 @@ const PAGE_RETRIES = 5;
  * throughout. Each rewrite commits only if the record is still the version that was read (another
  * tab may have written it meanwhile) and, for encrypted records, only if the key is still current;
  * otherwise the page is read and rewritten again. Rewrites are not logical changes: they keep
- * timestamps and run no commit hooks.
+ * timestamps and emit no change events; commit hooks see only re-encoded encrypted records (origin
+ * `'reencode'`), whose new ciphertext a sync engine must push.
  */
 async function rewrite(
   ctx: StorageContext,
-  what: string,
+  what: 'migrate' | 'reencode',
   match: (r: StoredRecord, foreign: boolean) => boolean,
   transform: (key: string, r: StoredRecord) => Promise<StoredRecord>,
   batchSize = 100,
@@ -39,6 +41,7 @@ async function rewrite(
         const ops: DriverOp[] = [];
         const written: StoredRecord[] = [];
         const metas: [string, KeyMeta][] = [];
+        const hooked: CommitChange[] = [];
         for (const [k, raw] of rows) {
           const key = k.slice(ctx.dp.length);
           const foreign = !isStoredRecord(raw);
@@ -49,8 +52,12 @@ async function rewrite(
           ops.push({ type: 'put', key: k, value: next });
           written.push(next);
           metas.push([key, metaOf(next)]);
+          if (what === 'reencode' && ctx.pipeline.isEncrypted(next.codecs)) hooked.push({ type: 'put', key, record: next });
         }
-        if (ops.length > 0) await ctx.batch(d, [...checks, ...ops], written);
+        // Re-encoded ciphertexts go to the commit hooks (a sync outbox) in the same transaction.
+        const hooks = await ctx.hooks(hooked, 'reencode');
+        if (ops.length > 0) await ctx.batch(d, [...checks, ...ops, ...hooks.ops], written);
+        hooks.committed();
         await ctx.hydrate(d);
         for (const [key, meta] of metas) ctx.index.set(key, meta);
         return { last: rows.at(-1)?.[0], count: ops.length, full: rows.length === batchSize };

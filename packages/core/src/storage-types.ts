@@ -169,13 +169,22 @@ export type CommitChange =
 export type CommitOrigin = 'local' | 'sync';
 
 /**
+ * What a commit hook is told caused a commit: a {@link CommitOrigin}, or `'reencode'` — the same
+ * values under new encodings (`storage.reencode()`, e.g. after a key rotation). Re-encodings keep
+ * every timestamp and are not logical changes; hooks see only those of encrypted records, whose
+ * stored bytes a hook may ship as they are (a sync engine pushes the new ciphertext, so the cloud
+ * copy stops opening with a retired key).
+ */
+export type HookOrigin = CommitOrigin | 'reencode';
+
+/**
  * Joins a storage's write transactions: `ops` returns driver ops (e.g. outbox entries in the
  * reserved key space) that go into the same driver batch as the changes, so both commit or
  * neither; `committed` runs after the commit. A throw (or rejection) from `ops` fails the write.
  */
 export interface CommitHook {
-  ops(changes: readonly CommitChange[], origin: CommitOrigin): readonly DriverOp[] | Promise<readonly DriverOp[]>;
-  committed?(changes: readonly CommitChange[], origin: CommitOrigin): void;
+  ops(changes: readonly CommitChange[], origin: HookOrigin): readonly DriverOp[] | Promise<readonly DriverOp[]>;
+  committed?(changes: readonly CommitChange[], origin: HookOrigin): void;
 }
 
 /**

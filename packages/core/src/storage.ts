@@ -21,9 +21,11 @@ import { adopt, checkFailed, foreignSize, metaOf, sameVersion } from './storage-
 import type { Change, CommitOrigin, StorageContext } from './storage-context.js';
 import type {
   ApplyRecordItem,
+  CommitChange,
   CommitHook,
   EntryInfo,
   ExportOptions,
+  HookOrigin,
   ImportOptions,
   Migration,
   ReencodeOptions,
@@ -198,6 +200,7 @@ class StorageImpl implements Storage {
       migrateValue: (key, value, from) => this.#migrateValue(key, value, from),
       fits: (changes) => this.#fits(changes),
       write: (d, changes, origin, extra) => this.#write(d, changes, origin, extra),
+      hooks: (changes, origin) => this.#hooked(changes, origin),
       batch: (d, ops, records) => this.#batch(d, ops, records),
       imported: (mode, count) => {
         this.#emit({ type: 'import', source: 'local', mode, count });
@@ -434,14 +437,21 @@ class StorageImpl implements Storage {
     if (origin === 'local') {
       for (const c of changes) if (c.type === 'put') c.record.createdAt = this.#index.get(c.key)?.createdAt || c.record.createdAt;
     }
-    const logical = changes.filter((c) => c.type === 'put' || c.reason !== 'expired');
-    const hookOps = logical.length > 0 ? (await Promise.all(this.#hooks.map((h) => h.ops(logical, origin)))).flat() : [];
+    const hooked = await this.#hooked(changes.filter((c) => c.type === 'put' || c.reason !== 'expired'), origin);
     const ops: DriverOp[] = changes.map((c) => (c.type === 'put' ? { type: 'put', key: this.#dp + c.key, value: c.record } : { type: 'delete', key: this.#dp + c.key }));
-    await this.#batch(d, [...extra, ...ops, ...hookOps], puts(changes));
+    await this.#batch(d, [...extra, ...ops, ...hooked.ops], puts(changes));
     const source = origin === 'sync' ? 'remote' : 'local';
     this.#applied(changes, source);
     this.#post({ from: this.#id, prefix: this.prefix, kind: 'changes', changes: changes.map((c) => (c.type === 'put' ? { type: 'put', key: c.key, meta: metaOf(c.record) } : c)) });
-    if (logical.length > 0) for (const h of this.#hooks) h.committed?.(logical, origin);
+    hooked.committed();
+  }
+
+  /** The commit hooks' ops for `changes` (to commit in the same batch), and their `committed` call. */
+  async #hooked(changes: readonly CommitChange[], origin: HookOrigin): Promise<{ ops: DriverOp[]; committed(): void }> {
+    if (changes.length === 0 || this.#hooks.length === 0) return { ops: [], committed: () => undefined };
+    const hooks = this.#hooks;
+    const ops = (await Promise.all(hooks.map((h) => h.ops(changes, origin)))).flat();
+    return { ops, committed: () => hooks.forEach((h) => h.committed?.(changes, origin)) };
   }
 
   /** Whether `changes` fit the total limit. */

@@ -1,9 +1,9 @@
 import { defaultLocks, ENVELOPE_VERSION, Emitter, StowageError, systemClock, toStowageError, utf8Length } from '@stowage/core';
-import type { ApplyRecordItem, Clock, CommitChange, CommitOrigin, DriverOp, Storage, StoredRecord } from '@stowage/core';
+import type { ApplyRecordItem, Clock, CommitChange, DriverOp, HookOrigin, Storage, StoredRecord } from '@stowage/core';
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, PreparedEntry, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
 import { resolveConflict } from './conflict.js';
-import { compareHlc, createHlc } from './hlc.js';
+import { compareHlc, createHlc, nextHlc } from './hlc.js';
 import type { HlcClock } from './hlc.js';
 import { createNetworkMonitor, isReconnect } from './network-monitor.js';
 import type { NetworkMonitor } from './network-monitor.js';
@@ -14,6 +14,8 @@ import type { ConflictSide, OutboxEntry, Sync, SyncEvent, SyncOptions, SyncProgr
 
 const DAY = 24 * 3600_000;
 const CONFLICT_ROUNDS = 3;
+/** Coalescing keys of re-encodings (U+0000 never starts a user key): one pending per key, apart from its changes. */
+const REENCODED = '\u0000reencoded/';
 
 /**
  * Syncs one storage namespace with a {@link RemoteStore}.
@@ -159,7 +161,7 @@ class SyncEngine implements Sync {
 
   // ── the outbox: one entry per changed key, in the data's own transaction ───
 
-  async #hookOps(changes: readonly CommitChange[], origin: CommitOrigin): Promise<readonly DriverOp[]> {
+  async #hookOps(changes: readonly CommitChange[], origin: HookOrigin): Promise<readonly DriverOp[]> {
     if (origin === 'sync') {
       return changes.flatMap((c) => {
         const rev = this.#incoming.get(c.key);
@@ -170,13 +172,18 @@ class SyncEngine implements Sync {
     const last = new Map<string, CommitChange>();
     for (const c of changes) last.set(c.key, c);
     const prepared = await Promise.all(
-      [...last.values()].map((c) => this.#queue.prepare({ key: c.key, hlc: this.#hlc.now(), deleted: c.type === 'delete' }, { scope: c.key, coalesceKey: c.key })),
+      [...last.values()].map((c) =>
+        origin === 'reencode' && c.type === 'put'
+          // New ciphertext of an unchanged value: its own entry, so it never replaces a pending change.
+          ? this.#queue.prepare({ key: c.key, hlc: this.#state.rev(c.key) ?? '', deleted: false, reencoded: { updatedAt: c.record.updatedAt } }, { scope: c.key, coalesceKey: REENCODED + c.key })
+          : this.#queue.prepare({ key: c.key, hlc: this.#hlc.now(), deleted: c.type === 'delete' }, { scope: c.key, coalesceKey: c.key }),
+      ),
     );
     this.#prepared.set(changes, prepared);
     return prepared.flatMap((p) => p.ops);
   }
 
-  #hookCommitted(changes: readonly CommitChange[], origin: CommitOrigin): void {
+  #hookCommitted(changes: readonly CommitChange[], origin: HookOrigin): void {
     if (origin === 'sync') {
       this.#state.remember(changes.flatMap((c) => {
         const rev = this.#incoming.get(c.key);
@@ -190,11 +197,21 @@ class SyncEngine implements Sync {
 
   // ── push ───────────────────────────────────────────────────────────────────
 
-  /** The change to push for an outbox entry, built from the key's current record. */
-  async #change(entry: OutboxEntry): Promise<{ change: RemoteChange; updatedAt: number | null; encrypted: boolean }> {
-    const common = { key: entry.key, hlc: entry.hlc, origin: this.#origin, base: this.#state.rev(entry.key) };
+  /**
+   * The change to push for an outbox entry, built from the key's current record; `undefined` for a
+   * re-encoding with nothing left to do (the key was never pushed, or changed since: that change
+   * has its own entry, or came from the cloud).
+   */
+  async #change(entry: OutboxEntry): Promise<{ change: RemoteChange; updatedAt: number | null; encrypted: boolean } | undefined> {
+    const base = this.#state.rev(entry.key);
     const rec = await this.#storage.getRecord(entry.key);
     const updatedAt = rec ? rec.updatedAt : null;
+    let hlc = entry.hlc;
+    if (entry.reencoded) {
+      if (base === null || !rec || rec.updatedAt !== entry.reencoded.updatedAt) return undefined;
+      hlc = nextHlc(base, this.#origin);
+    }
+    const common = { key: entry.key, hlc, origin: this.#origin, base };
     if (entry.deleted || !rec || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now())) {
       return { change: { ...common, deleted: true }, updatedAt, encrypted: false };
     }
@@ -232,7 +249,10 @@ class SyncEngine implements Sync {
           for (const i of round) outcomes[i] = { status: 'retry', error: new StowageError('conflict', 'the key kept changing remotely') };
           break;
         }
-        const built = await Promise.all(round.map((i) => this.#change((entries[i] as QueueEntry<OutboxEntry>).payload)));
+        const changes = await Promise.all(round.map((i) => this.#change((entries[i] as QueueEntry<OutboxEntry>).payload)));
+        round = round.filter((_, j) => changes[j] !== undefined);
+        const built = changes.filter((b) => b !== undefined);
+        if (built.length === 0) break;
         const results = await this.#request('push', (s) => this.#remote.push(built.map((b) => b.change), s), signal);
         const applied: [string, Hlc][] = [];
         const again: number[] = [];
@@ -241,6 +261,8 @@ class SyncEngine implements Sync {
           const b = built[j] as (typeof built)[number];
           if (r.status === 'applied') applied.push([r.key, r.hlc]);
           else if (r.status === 'rejected') outcomes[i] = { status: 'dead', error: r.error };
+          // A re-encoding never wins: the key moved on remotely, and the next pull brings that.
+          else if ((entries[i] as QueueEntry<OutboxEntry>).payload.reencoded) continue;
           else if (await this.#onPushConflict(b.change, r.remote, b.updatedAt, b.encrypted)) again.push(i);
         }
         await this.#state.save(applied);
@@ -322,7 +344,8 @@ class SyncEngine implements Sync {
   async #applyPulled(docs: readonly RemoteDoc[], full: boolean): Promise<number> {
     if (docs.length === 0) return 0;
     const pending = new Map<string, OutboxEntry>();
-    for (const e of await this.#queue.list()) pending.set(e.payload.key, e.payload);
+    // Local changes only: a pending re-encoding is no change of value (and yields to the cloud's).
+    for (const e of await this.#queue.list()) if (!e.payload.reencoded) pending.set(e.payload.key, e.payload);
     const apply: RemoteDoc[] = [];
     const expect = new Map<string, number | null>();
     for (const doc of docs) {
@@ -399,7 +422,7 @@ class SyncEngine implements Sync {
       remoteKeys = keys;
       progress({ phase: 'pull', done: seen, total: seen });
     });
-    const pending = new Set((await this.#queue.list()).map((e) => e.payload.key));
+    const pending = new Set((await this.#queue.list()).flatMap((e) => (e.payload.reencoded ? [] : [e.payload.key])));
     const toPush = (await this.#storage.keys()).filter((k) => !pending.has(k) && (this.#state.rev(k) === null || !remoteKeys.has(k)));
     let done = 0;
     progress({ phase: 'push', done, total: toPush.length });
@@ -407,7 +430,7 @@ class SyncEngine implements Sync {
       await this.#queue.enqueue({ key, hlc: this.#hlc.now(), deleted: false }, { scope: key, coalesceKey: key });
     }
     await this.flush();
-    done = toPush.length - (await this.#queue.list()).filter((e) => toPush.includes(e.payload.key)).length;
+    done = toPush.length - (await this.#queue.list()).filter((e) => !e.payload.reencoded && toPush.includes(e.payload.key)).length;
     progress({ phase: 'push', done, total: toPush.length });
     return { pulled, pushed: done };
   }

@@ -19,9 +19,16 @@ export type ConflictStrategy = 'last-write-wins' | 'remote-wins' | 'local-wins' 
 /** The outbox entry of a changed key (coalesced per key). */
 export interface OutboxEntry {
   key: string;
-  /** HLC of the local change. */
+  /** HLC of the local change (of a re-encoding: the revision it was made at, for information). */
   hlc: Hlc;
   deleted: boolean;
+  /**
+   * Set on a re-encoding (`storage.reencode()`, e.g. after a key rotation): not a change of value
+   * but new ciphertext for the cloud copy. It is pushed on top of the key's revision at push time,
+   * with the next HLC after it (so it never outranks an edit made elsewhere meanwhile), only while
+   * the local record is still the one re-encoded (`updatedAt`), and it never wins a conflict.
+   */
+  reencoded?: { updatedAt: number };
 }
 
 /** Options of `createSync`. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createStorage, memoryDriver, RESERVED } from '@stowage/core';
-import type { CommitChange, CommitOrigin, StorageEvent, StoredRecord } from '@stowage/core';
+import type { Codec, CommitChange, HookOrigin, StorageEvent, StoredRecord } from '@stowage/core';
 import { fakeClock, spyDriver, xorCipher } from './helpers.js';
 
 describe('commit hooks', () => {
   it('hook ops commit in the same transaction as the data, for every kind of logical change', async () => {
     const driver = spyDriver();
     const s = createStorage({ driver, broadcast: false });
-    const seen: [string[], CommitOrigin][] = [];
+    const seen: [string[], HookOrigin][] = [];
     s.addCommitHook({
       ops: (changes) => changes.map((c) => ({ type: 'put', key: `${RESERVED}outbox/${c.key}`, value: c.type })),
       committed: (changes, origin) => seen.push([changes.map((c) => `${c.type}:${c.key}`), origin]),
@@ -45,6 +45,53 @@ describe('commit hooks', () => {
     expect(seen.map((c) => `${c.type}:${c.key}`)).toEqual(['put:t']);
   });
 
+  it('reencode() reports re-encoded encrypted records to the hooks (origin reencode), in the same batch; not plain, compressed-only or migrated ones', async () => {
+    const driver = spyDriver();
+    // Run-length "compression" (shrinks repetitive bytes), so a record can be compressed without encryption.
+    const rle: Codec = {
+      id: 'rle',
+      kind: 'compression',
+      encode(b) {
+        const out: number[] = [];
+        for (let i = 0; i < b.length; ) {
+          let n = 1;
+          while (i + n < b.length && b[i + n] === b[i] && n < 255) n++;
+          out.push(n, b[i] as number);
+          i += n;
+        }
+        return Uint8Array.from(out);
+      },
+      decode(b) {
+        const out: number[] = [];
+        for (let i = 0; i < b.length; i += 2) for (let n = 0; n < (b[i] as number); n++) out.push(b[i + 1] as number);
+        return Uint8Array.from(out);
+      },
+    };
+    const old = createStorage({ driver, broadcast: false, compression: rle, encryption: xorCipher(1) });
+    await old.setMany({ e1: 'one', e2: 'two' }, { encrypt: true });
+    await old.set('zip', 'z'.repeat(3000), { compress: true });
+    await old.set('plain', 'p');
+    expect((await old.inspect('zip'))?.codecs).toEqual(['rle']);
+
+    const s = createStorage({ driver, broadcast: false, compression: rle, encryption: { ...xorCipher(2), id: 'xor2' }, codecs: [xorCipher(1)], schemaVersion: 2, migrations: { 2: (v) => v } });
+    const seen: [string[], HookOrigin][] = [];
+    s.addCommitHook({
+      ops: (changes) => changes.map((c) => ({ type: 'put', key: `${RESERVED}outbox/${c.key}`, value: c.type })),
+      committed: (changes, origin) => seen.push([changes.map((c) => `${c.type}:${c.key}`), origin]),
+    });
+    const events: StorageEvent[] = [];
+    s.subscribe((e) => events.push(e));
+    expect(await s.migrate()).toBe(4);
+    expect(seen).toEqual([]);
+    driver.batches.length = 0;
+    expect(await s.reencode()).toBe(3);
+    expect(seen).toEqual([[['put:e1', 'put:e2'], 'reencode']]);
+    const batch = driver.batches.find((b) => b.some((o) => o.type === 'put' && o.key === 'stowage:e1')) ?? [];
+    expect(batch.filter((o) => o.type === 'put').map((o) => o.key.replace(RESERVED, '\\0'))).toEqual(['stowage:e1', 'stowage:e2', 'stowage:zip', '\\0outbox/e1', '\\0outbox/e2']);
+    expect(events).toEqual([]);
+    expect(await s.get('e2')).toBe('two');
+  });
+
   it('rejects a malformed hook', () => {
     const s = createStorage({ broadcast: false });
     expect(() => s.addCommitHook({} as never)).toThrow(/addCommitHook/);
@@ -61,7 +108,7 @@ describe('raw records', () => {
     const b = createStorage({ driver, prefix: 'b', broadcast: false, encryption: xorCipher(5) });
     const events: StorageEvent[] = [];
     b.subscribe((e) => events.push(e));
-    const origins: CommitOrigin[] = [];
+    const origins: HookOrigin[] = [];
     b.addCommitHook({ ops: (_c, origin) => (origins.push(origin), []) });
     expect(await b.applyRecords([{ key: 'secret', record: rec }, { key: 'gone', deleted: true }])).toEqual(['secret', 'gone']);
     expect(await b.get('secret')).toBe('shh');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStorage, manualOnline, memoryDriver, memoryLocks, RESERVED, StowageError } from '@stowage/core';
-import type { Driver, DriverOp, ManualOnline, Storage } from '@stowage/core';
+import type { Codec, Driver, DriverOp, ManualOnline, Storage } from '@stowage/core';
 import { fakeClock, memoryBus, settle, xorCodec } from '@stowage/test-utils';
 import type { FakeClock } from '@stowage/test-utils';
 import { createNetworkMonitor, createSync } from '../index.js';
@@ -21,6 +21,25 @@ function countingDriver(inner: Driver = memoryDriver()): Driver & { batches: Dri
   return d;
 }
 
+/** An encryption codec with several keys (the key byte is in each ciphertext); `use(k)` rotates. */
+function rotatingXor(...keys: number[]): Codec & { use(key: number): void } {
+  const codecs = new Map(keys.map((k) => [k, xorCodec(k)]));
+  let current = keys[0] as number;
+  return {
+    id: 'test-xor',
+    kind: 'encryption',
+    encode: (bytes) => (codecs.get(current) as Codec).encode(bytes),
+    decode: (bytes) => {
+      const codec = codecs.get(bytes[3] as number);
+      if (!codec) throw new Error('no such key');
+      return codec.decode(bytes);
+    },
+    use: (key) => {
+      current = key;
+    },
+  };
+}
+
 interface Client {
   storage: Storage;
   sync: Sync;
@@ -34,7 +53,7 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-function client(remote: MemoryRemote, clock: FakeClock, extra: Partial<SyncOptions> & { encryption?: ReturnType<typeof xorCodec> } = {}): Client {
+function client(remote: MemoryRemote, clock: FakeClock, extra: Partial<SyncOptions> & { encryption?: Codec } = {}): Client {
   const { encryption, ...syncOptions } = extra;
   const driver = countingDriver();
   const storage = createStorage({ driver, prefix: 'app', clock, broadcast: false, ...(encryption ? { encryption } : {}) });
@@ -118,6 +137,106 @@ describe('createSync: outbox', () => {
     expect(await b.sync.pull()).toBe(2);
     expect(await b.storage.get('secret')).toEqual({ pin: '1234-secret' });
     expect((await b.storage.inspect('secret'))?.encrypted).toBe(true);
+  });
+
+  it('a re-encoding (key rotation) pushes the new ciphertext of each synced encrypted key, right after its revision; plain keys are not pushed again', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const keyring = rotatingXor(7, 9);
+    const a = client(remote, clock, { encryption: keyring });
+    const b = client(remote, clock, { encryption: rotatingXor(7, 9) });
+    await a.sync.ready();
+    await a.storage.setMany({ s1: 'one', s2: 'two' }, { encrypt: true });
+    await a.storage.set('plain', 'visible');
+    await a.sync.flush();
+    expect(await b.sync.pull()).toBe(3);
+    const before = { s1: remote.peek('s1')!, plain: remote.peek('plain')! };
+    expect(before.s1.data?.[3]).toBe(7);
+
+    await clock.advance(5_000);
+    keyring.use(9);
+    expect(await a.storage.reencode()).toBe(2);
+    expect((await a.sync.status()).pending).toBe(2);
+    const pushes = remote.calls.push;
+    await a.sync.flush();
+    expect(remote.calls.push - pushes).toBe(1); // one batch
+    const after = remote.peek('s1')!;
+    expect(after.data?.[3]).toBe(9);
+    // Ranked right after the revision it re-encodes (same wall time), not at the rotation's time.
+    expect(after.hlc > before.s1.hlc).toBe(true);
+    expect(after.hlc.slice(0, 15)).toBe(before.s1.hlc.slice(0, 15));
+    expect(remote.peek('plain')?.hlc).toBe(before.plain.hlc);
+    expect((await a.sync.status()).pending).toBe(0);
+    expect(a.events.filter((e) => e.type === 'conflict')).toEqual([]);
+
+    // Another device takes the new ciphertext as it is.
+    expect(await b.sync.pull()).toBe(2);
+    expect((await b.storage.getRecord('s2'))?.data?.[3]).toBe(9);
+    expect(await b.storage.get('s2')).toBe('two');
+    // And the next real edit on A goes on top of the re-encoded revision without a conflict.
+    await a.storage.set('s1', 'uno', { encrypt: true });
+    await a.sync.flush();
+    expect(a.events.filter((e) => e.type === 'conflict')).toEqual([]);
+    expect(await b.sync.pull()).toBe(1);
+    expect(await b.storage.get('s1')).toBe('uno');
+  });
+
+  it('a re-encoding never overrides an edit — one made elsewhere meanwhile, or a later one here — even under local-wins', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const keyring = rotatingXor(7, 9);
+    const a = client(remote, clock, { encryption: keyring, conflict: 'local-wins' });
+    const b = client(remote, clock, { encryption: rotatingXor(7, 9) });
+    await a.sync.ready();
+    await a.storage.setMany({ s1: 'one', s2: 'two' }, { encrypt: true });
+    await a.sync.flush();
+    await b.sync.pull();
+
+    // B edits s1 and pushes it first; A re-encodes both keys while it has not pulled yet.
+    await clock.advance(1_000);
+    await b.storage.set('s1', 'edited on b', { encrypt: true });
+    await b.sync.flush();
+    keyring.use(9);
+    expect(await a.storage.reencode()).toBe(2);
+    // And A edits s2 after re-encoding it: that edit is what the cloud must end with.
+    await a.storage.set('s2', 'edited on a', { encrypt: true });
+    await a.sync.flush();
+    expect(await a.storage.get('s1')).toBe('one'); // not pulled yet: the re-encoding met B's revision
+    await a.sync.pull();
+    await b.sync.pull();
+    expect((await a.sync.status()).pending).toBe(0);
+    for (const c of [a, b]) {
+      expect(await c.storage.get('s1')).toBe('edited on b');
+      expect(await c.storage.get('s2')).toBe('edited on a');
+    }
+    // A re-encoding that meets a newer revision is not a conflict between edits: nothing to report.
+    expect(a.events.filter((e) => e.type === 'conflict')).toEqual([]);
+  });
+
+  it('a re-encoding whose key was since replaced by a pull is not pushed', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const keyring = rotatingXor(7, 9);
+    const a = client(remote, clock, { encryption: keyring });
+    const b = client(remote, clock, { encryption: rotatingXor(7, 9) });
+    await a.sync.ready();
+    await a.storage.set('s1', 'one', { encrypt: true });
+    await a.sync.flush();
+    await b.sync.pull();
+    a.online.set(false);
+    keyring.use(9);
+    expect(await a.storage.reencode()).toBe(1);
+    await clock.advance(1_000);
+    await b.storage.set('s1', 'edited on b', { encrypt: true });
+    await b.sync.flush();
+    expect(await a.sync.pull()).toBe(1);
+    const pushes = remote.calls.push;
+    a.online.set(true);
+    await a.sync.flush();
+    expect(remote.calls.push).toBe(pushes);
+    expect((await a.sync.status()).pending).toBe(0);
+    expect(remote.peek('s1')?.data?.[3]).toBe(7); // B's ciphertext, as B wrote it
+    expect(await a.storage.get('s1')).toBe('edited on b');
   });
 
   it('a lost acknowledgement is retried without applying twice', async () => {
