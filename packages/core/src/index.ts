@@ -4,7 +4,6 @@ export * from './driver.js';
 export * from './codec.js';
 export * from './ports.js';
 export * from './memory-driver.js';
-export * from './test-ports.js';
 export * from './driver-args.js';
 export * from './key-order.js';
 export * from './events.js';

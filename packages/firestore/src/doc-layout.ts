@@ -16,6 +16,7 @@ import { decodeKey, encodeKey } from './key-encoding.js';
  * | `hlc` | string | the revision (hybrid logical clock of the write) |
  * | `origin` | string | client id of the writer |
  * | `expiresAt` | number | local expiry (epoch ms), when set |
+ * | `reencodes` | string | the revision whose value this is under a new encoding (a key rotation), when so |
  * | `serverTime` | timestamp | commit time, set by the server: the pull order |
  */
 export function toFields({ change, json }: CheckedChange): DocumentData {
@@ -32,6 +33,7 @@ export function toFields({ change, json }: CheckedChange): DocumentData {
     fields.codecs = [...(change.codecs ?? [])];
   }
   if (change.expiresAt !== undefined) fields.expiresAt = change.expiresAt;
+  if (change.reencodes !== undefined) fields.reencodes = change.reencodes;
   return fields;
 }
 
@@ -44,6 +46,7 @@ export function docOfChange({ change, json }: CheckedChange): RemoteDoc {
     doc.codecs = change.codecs;
   }
   if (change.expiresAt !== undefined) doc.expiresAt = change.expiresAt;
+  if (change.reencodes !== undefined) doc.reencodes = change.reencodes;
   return doc;
 }
 
@@ -71,6 +74,7 @@ export function fromFields(docId: string, d: DocumentData): RemoteDoc {
     throw malformed(docId, 'a live key needs json or data');
   }
   if (typeof d.expiresAt === 'number') doc.expiresAt = d.expiresAt;
+  if (typeof d.reencodes === 'string') doc.reencodes = d.reencodes;
   return doc;
 }
 

@@ -238,6 +238,7 @@ function toDoc(c: RemoteChange, json: string | undefined): RemoteDoc {
     doc.codecs = [...(c.codecs ?? [])];
   }
   if (c.expiresAt !== undefined) doc.expiresAt = c.expiresAt;
+  if (c.reencodes !== undefined) doc.reencodes = c.reencodes;
   return doc;
 }
 

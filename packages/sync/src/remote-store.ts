@@ -23,6 +23,12 @@ export interface RemotePayload {
   codecs?: string[];
   /** Local expiry (epoch ms) travels with the value. */
   expiresAt?: number;
+  /**
+   * Set when this state is revision `reencodes`'s value under a new encoding (a key rotation on the
+   * writing device): no edit, so a local change derived from that revision is kept over it,
+   * whatever the conflict strategy.
+   */
+  reencodes?: Hlc;
 }
 
 /** A key's state as the remote holds it. */

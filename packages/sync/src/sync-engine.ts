@@ -206,12 +206,11 @@ class SyncEngine implements Sync {
     const base = this.#state.rev(entry.key);
     const rec = await this.#storage.getRecord(entry.key);
     const updatedAt = rec ? rec.updatedAt : null;
-    let hlc = entry.hlc;
+    let common: Omit<RemoteChange, 'deleted'> = { key: entry.key, hlc: entry.hlc, origin: this.#origin, base };
     if (entry.reencoded) {
       if (base === null || !rec || rec.updatedAt !== entry.reencoded.updatedAt) return undefined;
-      hlc = nextHlc(base, this.#origin);
+      common = { ...common, hlc: nextHlc(base, this.#origin), reencodes: base };
     }
-    const common = { key: entry.key, hlc, origin: this.#origin, base };
     if (entry.deleted || !rec || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now())) {
       return { change: { ...common, deleted: true }, updatedAt, encrypted: false };
     }
@@ -284,7 +283,8 @@ class SyncEngine implements Sync {
       await this.#state.forget(change.key);
       return true;
     }
-    const verdict = await this.#decide(change.key, local, remote, encrypted || remote.data !== undefined);
+    // The remote state is our base's value re-encoded elsewhere (a key rotation): no edit to weigh.
+    const verdict = remote.reencodes !== undefined && remote.reencodes === change.base ? 'local' : await this.#decide(change.key, local, remote, encrypted || remote.data !== undefined);
     if (verdict === 'local') {
       await this.#state.save([[change.key, remote.hlc]]);
       return true;
@@ -357,6 +357,11 @@ class SyncEngine implements Sync {
       const mine = pending.get(doc.key);
       if (mine && mine.hlc === doc.hlc) {
         await this.#state.save([[doc.key, doc.hlc]]); // our own push landed; its acknowledgement was lost
+        continue;
+      }
+      if (mine && doc.reencodes !== undefined && doc.reencodes === this.#state.rev(doc.key)) {
+        // Our base's value re-encoded elsewhere: the pending local change stays, on the new revision.
+        await this.#state.save([[doc.key, doc.hlc]]);
         continue;
       }
       if (mine) {

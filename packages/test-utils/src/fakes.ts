@@ -1,5 +1,6 @@
-import { manualClock, memoryBroadcast } from '@stowage/core';
-import type { Codec, Driver, DriverOp, ManualClock } from '@stowage/core';
+import { manualClock, memoryBroadcast } from '@stowage/core/testing';
+import type { Codec, Driver, DriverOp } from '@stowage/core';
+import type { ManualClock } from '@stowage/core/testing';
 
 /** Lets pending promise chains (memory driver, in-page locks, fake bus) run to completion. */
 export async function settle(rounds = 3): Promise<void> {

@@ -1,6 +1,7 @@
 import { initializeApp, deleteApp } from 'firebase/app';
 import { connectFirestoreEmulator, doc, getFirestore, setDoc } from 'firebase/firestore/lite';
-import { createStorage, manualOnline } from '@stowage/core';
+import { createStorage } from '@stowage/core';
+import { manualOnline } from '@stowage/core/testing';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { createFirestoreRemote } from '@stowage/firestore';
 import { createNetworkMonitor, createSync } from '@stowage/sync';

@@ -1,5 +1,6 @@
 import type { Codec, Driver, DriverOp } from '@stowage/core';
-import { manualClock, memoryBroadcast, memoryDriver } from '@stowage/core';
+import { memoryDriver } from '@stowage/core';
+import { manualClock, memoryBroadcast } from '@stowage/core/testing';
 
 /** Core's manual clock and in-process bus, under the names these tests use. */
 export const fakeClock = manualClock;

@@ -3,7 +3,8 @@
 // with its fault injection. Real time here (the emulator is real), with small backoffs.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { doc, getDoc } from 'firebase/firestore/lite';
-import { createStorage, manualOnline, memoryDriver, memoryLocks, memoryBroadcast } from '@stowage/core';
+import { createStorage, memoryDriver, memoryLocks } from '@stowage/core';
+import { manualOnline, memoryBroadcast } from '@stowage/core/testing';
 import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
 import { createNetworkMonitor, createOfflineQueue, createSync } from '@stowage/sync';
 import type { OfflineQueue, SyncOptions } from '@stowage/sync';

@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
-import { manualClock, memoryBroadcast, memoryDriver, StowageError } from '@stowage/core';
-import type { Driver, DriverOp, ManualClock, StorageEvent } from '@stowage/core';
+import { memoryDriver, StowageError } from '@stowage/core';
+import { manualClock, memoryBroadcast } from '@stowage/core/testing';
+import type { Driver, DriverOp, StorageEvent } from '@stowage/core';
+import type { ManualClock } from '@stowage/core/testing';
 import { createMiniStorage } from '../mini-storage.js';
 import type { MiniErrorContext, MiniStorageOptions } from '../mini-types.js';
 

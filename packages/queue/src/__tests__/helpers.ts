@@ -1,5 +1,7 @@
-import { manualClock, memoryBroadcast, memoryDriver, memoryLocks } from '@stowage/core';
-import type { BroadcastFactory, Driver, LockPort, ManualClock } from '@stowage/core';
+import { memoryDriver, memoryLocks } from '@stowage/core';
+import { manualClock, memoryBroadcast } from '@stowage/core/testing';
+import type { BroadcastFactory, Driver, LockPort } from '@stowage/core';
+import type { ManualClock } from '@stowage/core/testing';
 import { createQueue } from '../index.js';
 import type { Queue, QueueEntry, QueueEvent, QueueOptions, QueueOutcome } from '../index.js';
 

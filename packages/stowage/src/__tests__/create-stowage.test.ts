@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { memoryBroadcast as memoryBus, memoryDriver, memoryLocks, StowageError } from '@stowage/core';
+import { memoryDriver, memoryLocks, StowageError } from '@stowage/core';
+import { memoryBroadcast as memoryBus } from '@stowage/core/testing';
 import { memoryRemote, type MemoryRemote } from '@stowage/sync/memory-remote';
 import { createStowage, type Stowage, type StowageOptions } from '../index.js';
 import { keepOpen } from '../keep-open.js';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { memoryDriver, memoryLocks, StowageError } from '@stowage/core';
 import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
-import { createStowage, type Stowage, type StowageOptions } from '../index.js';
+import { aesGcmCodec, createStowage, rotateKey, type Stowage, type StowageOptions } from '../index.js';
 import { quietSync } from './helpers.js';
 
 let emulator: EmulatorHandle;
@@ -83,6 +83,32 @@ describe('createStowage with cloud: { firebaseOptions, emulator, collectionPath 
     await b.sync!.flush();
     expect(await a.sync!.pull()).toBe(1);
     expect(await a.storage.get('diary')).toEqual({ entry: 'the spy was late' });
+  }, 60_000);
+
+  it('after a passphrase change on one device the cloud copy opens with the new passphrase only', async () => {
+    const codec = aesGcmCodec({ passphrase: 'the old pass phrase' });
+    const a = client({ encryption: codec });
+    await a.ready();
+    await a.storage.setMany({ diary: { entry: 'met the spy at noon' }, plans: ['north', 'east'] }, { encrypt: true });
+    await a.storage.set('theme', 'dark');
+    await a.sync!.flush();
+    const commits = emulator.stats().byRpc.commit ?? 0;
+
+    const result = await rotateKey({ storage: a.storage, codec, next: { passphrase: 'the new pass phrase' } });
+    expect(result.reencoded).toBe(2);
+    await a.sync!.flush();
+    expect((emulator.stats().byRpc.commit ?? 0) - commits).toBe(1); // both keys in one commit; 'theme' not again
+
+    const fresh = client({ encryption: { passphrase: 'the new pass phrase' } });
+    const stale = client({ encryption: { passphrase: 'the old pass phrase' } });
+    await Promise.all([fresh.ready(), stale.ready()]);
+    expect(await fresh.sync!.pull()).toBe(3);
+    expect(await fresh.storage.get('diary')).toEqual({ entry: 'met the spy at noon' });
+    expect(await fresh.storage.get('plans')).toEqual(['north', 'east']);
+    expect(await stale.sync!.pull()).toBe(3);
+    const err = await stale.storage.get('diary').then(() => undefined, (e: unknown) => e);
+    expect((err as StowageError).code).toBe('decrypt-failed');
+    expect(await stale.storage.get('theme')).toBe('dark');
   }, 60_000);
 
   it('the offline queue applies an increment exactly once through Firestore', async () => {

@@ -1,5 +1,5 @@
 import { memoryLocks, type OnlinePort } from '@stowage/core';
-import { memoryBroadcast as memoryBus } from '@stowage/core';
+import { memoryBroadcast as memoryBus } from '@stowage/core/testing';
 import { createNetworkMonitor, type NetworkMonitor } from '@stowage/sync';
 
 /** A connectivity port a test switches, as navigator.onLine + online/offline events would be. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualOnline, memoryDriver, memoryLocks, StowageError } from '@stowage/core';
+import { memoryDriver, memoryLocks, StowageError } from '@stowage/core';
+import { manualOnline } from '@stowage/core/testing';
 import type { Driver } from '@stowage/core';
 import { fakeClock, memoryBus, settle } from '@stowage/test-utils';
 import type { FakeClock } from '@stowage/test-utils';

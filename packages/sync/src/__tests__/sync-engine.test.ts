@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStorage, manualOnline, memoryDriver, memoryLocks, RESERVED, StowageError } from '@stowage/core';
-import type { Codec, Driver, DriverOp, ManualOnline, Storage } from '@stowage/core';
+import { createStorage, memoryDriver, memoryLocks, RESERVED, StowageError } from '@stowage/core';
+import { manualOnline } from '@stowage/core/testing';
+import type { Codec, Driver, DriverOp, Storage } from '@stowage/core';
+import type { ManualOnline } from '@stowage/core/testing';
 import { fakeClock, memoryBus, settle, xorCodec } from '@stowage/test-utils';
 import type { FakeClock } from '@stowage/test-utils';
 import { createNetworkMonitor, createSync } from '../index.js';
@@ -211,6 +213,56 @@ describe('createSync: outbox', () => {
     }
     // A re-encoding that meets a newer revision is not a conflict between edits: nothing to report.
     expect(a.events.filter((e) => e.type === 'conflict')).toEqual([]);
+  });
+
+  /** A rotates and re-encodes s1, s2 while B (remote-wins) holds unpushed edits of both, made from the revision re-encoded. */
+  async function rotatedUnderPendingEdits(bOffline: boolean) {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const keyring = rotatingXor(7, 9);
+    const a = client(remote, clock, { encryption: keyring });
+    const b = client(remote, clock, { encryption: rotatingXor(7, 9), conflict: 'remote-wins' });
+    await a.sync.ready();
+    await a.storage.setMany({ s1: 'one', s2: 'two' }, { encrypt: true });
+    await a.sync.flush();
+    await b.sync.pull();
+    if (bOffline) b.online.set(false);
+    else remote.faults.failNext(1); // B's push fails and waits for its retry
+    await b.storage.setMany({ s1: 'one, edited on b', s2: 'two, edited on b' }, { encrypt: true });
+    if (!bOffline) await b.sync.flush().catch(() => undefined);
+    await settle();
+    expect((await b.sync.status()).pending).toBe(2);
+    keyring.use(9);
+    expect(await a.storage.reencode()).toBe(2);
+    await a.sync.flush();
+    expect(remote.peek('s1')?.reencodes).toBeDefined();
+    return { clock, remote, a, b };
+  }
+
+  async function expectEditsKept(a: Client, b: Client) {
+    expect((await b.sync.status()).pending).toBe(0);
+    expect(b.events.filter((e) => e.type === 'conflict')).toEqual([]);
+    await a.sync.pull();
+    for (const c of [a, b]) {
+      expect(await c.storage.get('s1')).toBe('one, edited on b');
+      expect(await c.storage.get('s2')).toBe('two, edited on b');
+    }
+  }
+
+  it('elsewhere, a push meeting a re-encoding of its base keeps the edit, even under remote-wins', async () => {
+    const { clock, a, b } = await rotatedUnderPendingEdits(false);
+    await clock.advance(60_000);
+    await b.sync.flush(); // no pull first: the pushes meet the re-encoded revisions
+    await expectEditsKept(a, b);
+  });
+
+  it('elsewhere, a pulled re-encoding of the base of a pending edit leaves the edit in place, even under remote-wins', async () => {
+    const { a, b } = await rotatedUnderPendingEdits(true);
+    expect(await b.sync.pull()).toBe(0);
+    expect(await b.storage.get('s1')).toBe('one, edited on b');
+    b.online.set(true);
+    await b.sync.flush();
+    await expectEditsKept(a, b);
   });
 
   it('a re-encoding whose key was since replaced by a pull is not pushed', async () => {

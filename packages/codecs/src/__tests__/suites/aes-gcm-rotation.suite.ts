@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createStorage, isStoredRecord, memoryBroadcast, memoryDriver, type Codec, type Driver, type StoredRecord } from '@stowage/core';
+import { createStorage, isStoredRecord, memoryDriver, type Codec, type Driver, type StoredRecord } from '@stowage/core';
+import { memoryBroadcast } from '@stowage/core/testing';
 import { aesGcmCodec, AES_GCM_META, resumeRotation, rotateKey, type AesGcmMeta } from '../../aes-gcm.js';
 import { deflateCodec } from '../../deflate.js';
 import { memoryCodecContext } from '../../memory-codec-context.js';
