@@ -13,6 +13,8 @@ export interface RemoteKey {
   deleted: boolean;
   /** Present when the value is ciphertext. */
   encrypted: boolean;
+  /** Of ciphertext: the key id its AES-GCM header names (format byte, id length, id). */
+  keyId?: string;
 }
 
 interface FirestoreValue {
@@ -57,11 +59,13 @@ export class Emulator {
     for (const fields of (await this.collection(KV_COLLECTION)).values()) {
       const key = fields.key?.stringValue ?? '';
       const json = fields.json?.stringValue;
+      const data = fields.data?.bytesValue === undefined ? undefined : Buffer.from(fields.data.bytesValue, 'base64');
       out.set(key, {
         key,
         value: json === undefined ? undefined : (JSON.parse(json) as unknown),
         deleted: fields.deleted?.booleanValue ?? false,
-        encrypted: fields.data !== undefined,
+        encrypted: data !== undefined,
+        ...(data ? { keyId: data.subarray(2, 2 + (data[1] as number)).toString('utf8') } : {}),
       });
     }
     return out;

@@ -143,3 +143,30 @@ test('another device with the same passphrase opens a synced encrypted key; one 
   await load(page, 'secret');
   expect(JSON.parse((await page.getByTestId('value-output').textContent()) ?? '')).toEqual({ pin: secret });
 });
+
+test('after Change passphrase the cloud copy is re-encrypted: another device opens it with the new passphrase, not the old one', async ({ browser, page, emulator }) => {
+  const secret = 'vault-code-7731';
+  await openDemo(page);
+  await unlock(page, 'the first pass phrase');
+  await save(page, { key: 'secret', value: JSON.stringify({ code: secret }), encrypt: true });
+  await expect.poll(async () => (await emulator.keys()).get('secret')?.keyId).toBeTruthy();
+  const before = (await emulator.keys()).get('secret')?.keyId;
+
+  await page.getByTestId('new-passphrase-input').fill('the second pass phrase');
+  await page.getByTestId('rekey-button').click();
+  await expect(page.getByTestId('status')).toContainText('passphrase changed: 1 values re-encrypted');
+  await expect.poll(async () => (await emulator.keys()).get('secret')?.keyId).not.toBe(before);
+
+  const other = await browser.newContext();
+  const device = await other.newPage();
+  await openDemo(device);
+  await device.getByTestId('full-sync').click();
+  await expect(device.getByTestId('sync-progress')).toHaveAttribute('data-done', 'true');
+  await unlock(device, 'the first pass phrase');
+  await expect(device.getByTestId('status')).toHaveAttribute('data-code', 'decrypt-failed');
+  await unlock(device, 'the second pass phrase');
+  await expect(device.getByTestId('status')).toHaveText('unlocked');
+  await load(device, 'secret');
+  expect(JSON.parse((await device.getByTestId('value-output').textContent()) ?? '')).toEqual({ code: secret });
+  await other.close();
+});
