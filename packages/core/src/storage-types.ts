@@ -193,7 +193,11 @@ export interface CommitHook {
  */
 export type ApplyRecordItem = (
   | { key: string; record: StoredRecord }
-  | { key: string; value: unknown; expiresAt?: number }
+  /**
+   * `schema`: the app schema version `value` was written under (@default the current one); an older
+   * one is migrated on read, like a local record; a newer one is kept as it is.
+   */
+  | { key: string; value: unknown; expiresAt?: number; schema?: number }
   | { key: string; deleted: true }
 ) & {
   /** Only write if the key's current `updatedAt` is this (`null` = absent): a compare-and-set. */

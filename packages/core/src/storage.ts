@@ -37,7 +37,7 @@ import type {
   StorageOp,
   StorageOptions,
 } from './storage-types.js';
-import { checkDuration, checkOptions, MAX_KEY_LENGTH, validateKey, validatePrefix } from './validate.js';
+import { checkDuration, checkOptions, checkSchema, MAX_KEY_LENGTH, validateKey, validatePrefix } from './validate.js';
 import { WriteQueue } from './write-queue.js';
 
 const MB = 1024 * 1024;
@@ -127,7 +127,7 @@ class StorageImpl implements Storage {
     this.#defaultTtl = o.defaultTtl;
     this.#encryptAll = o.encryptAll ?? false;
     this.#schema = o.schemaVersion ?? 1;
-    if (!Number.isInteger(this.#schema) || this.#schema < 1) throw new StowageError('invalid-argument', 'schemaVersion must be an integer ≥ 1');
+    checkSchema(this.#schema, 'schemaVersion');
     this.#migrations = o.migrations ?? {};
     for (const [v, fn] of Object.entries(this.#migrations)) {
       if (!(Number(v) >= 1 && Number(v) <= this.#schema) || typeof fn !== 'function') {
@@ -911,7 +911,13 @@ class StorageImpl implements Storage {
         if ('value' in it && it.value !== undefined) {
           const o: SetOptions = it.expiresAt === undefined ? { ttl: null } : { expiresAt: it.expiresAt };
           const s = this.#checkSet(it.key, it.value, o);
-          return () => this.#record(it.key, s, o, this.#intent(undefined)).then((record) => ({ type: 'put', key: it.key, record }));
+          const schema = it.schema ?? this.#schema;
+          checkSchema(schema, 'schema');
+          return () =>
+            this.#record(it.key, s, o, this.#intent(undefined)).then((record): Change => {
+              record.s = schema; // the same object: its commit check is keyed by it
+              return { type: 'put', key: it.key, record };
+            });
         }
         return async () => ({ type: 'delete', key: it.key, reason: 'removed' });
       });

@@ -47,6 +47,13 @@ export function checkOptions(options: unknown, allowed: readonly string[], where
   }
 }
 
+/** A schema version: an integer ≥ 1. */
+export function checkSchema(value: unknown, name: string): asserts value is number {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new StowageError('invalid-argument', `${name} must be an integer ≥ 1`, { details: { option: name } });
+  }
+}
+
 /** A duration in milliseconds: a positive finite number. */
 export function checkDuration(value: unknown, name: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

@@ -16,6 +16,7 @@ import { decodeKey, encodeKey } from './key-encoding.js';
  * | `hlc` | string | the revision (hybrid logical clock of the write) |
  * | `origin` | string | client id of the writer |
  * | `expiresAt` | number | local expiry (epoch ms), when set |
+ * | `schema` | number | app schema version of the value (live keys), when known |
  * | `reencodes` | string | the revision whose value this is under a new encoding (a key rotation), when so |
  * | `serverTime` | timestamp | commit time, set by the server: the pull order |
  */
@@ -34,6 +35,7 @@ export function toFields({ change, json }: CheckedChange): DocumentData {
   }
   if (change.expiresAt !== undefined) fields.expiresAt = change.expiresAt;
   if (change.reencodes !== undefined) fields.reencodes = change.reencodes;
+  if (!change.deleted && change.schema !== undefined) fields.schema = change.schema;
   return fields;
 }
 
@@ -47,6 +49,7 @@ export function docOfChange({ change, json }: CheckedChange): RemoteDoc {
   }
   if (change.expiresAt !== undefined) doc.expiresAt = change.expiresAt;
   if (change.reencodes !== undefined) doc.reencodes = change.reencodes;
+  if (!change.deleted && change.schema !== undefined) doc.schema = change.schema;
   return doc;
 }
 
@@ -75,6 +78,7 @@ export function fromFields(docId: string, d: DocumentData): RemoteDoc {
   }
   if (typeof d.expiresAt === 'number') doc.expiresAt = d.expiresAt;
   if (typeof d.reencodes === 'string') doc.reencodes = d.reencodes;
+  if (!doc.deleted && Number.isSafeInteger(d.schema) && (d.schema as number) >= 1) doc.schema = d.schema as number;
   return doc;
 }
 

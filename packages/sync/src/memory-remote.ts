@@ -239,6 +239,7 @@ function toDoc(c: RemoteChange, json: string | undefined): RemoteDoc {
   }
   if (c.expiresAt !== undefined) doc.expiresAt = c.expiresAt;
   if (c.reencodes !== undefined) doc.reencodes = c.reencodes;
+  if (!c.deleted && c.schema !== undefined) doc.schema = c.schema;
   return doc;
 }
 

@@ -46,6 +46,9 @@ export function checkRemoteChange(change: unknown): CheckedChange | StowageError
   if (!isNonEmptyString(c.origin)) return bad(`change of "${key}": origin must be a non-empty string`, { key, field: 'origin' });
   if (c.base !== null && !isNonEmptyString(c.base)) return bad(`change of "${key}": base must be null or an hlc`, { key, field: 'base' });
   if (typeof c.deleted !== 'boolean') return bad(`change of "${key}": deleted must be a boolean`, { key, field: 'deleted' });
+  if (c.schema !== undefined && !(Number.isSafeInteger(c.schema) && c.schema >= 1)) {
+    return bad(`change of "${key}": schema must be an integer ≥ 1`, { key, field: 'schema' });
+  }
   if (c.reencodes !== undefined && !isNonEmptyString(c.reencodes)) return bad(`change of "${key}": reencodes must be an hlc`, { key, field: 'reencodes' });
   if (c.expiresAt !== undefined && !Number.isFinite(c.expiresAt)) {
     return bad(`change of "${key}": expiresAt must be a finite number`, { key, field: 'expiresAt' });

@@ -24,6 +24,12 @@ export interface RemotePayload {
   /** Local expiry (epoch ms) travels with the value. */
   expiresAt?: number;
   /**
+   * The app schema version of the value (`createStorage({ schemaVersion })` of the writer), so a
+   * reader on a newer version migrates it and one on an older version keeps its version. Absent in
+   * documents written before it was recorded: read as the reader's current version.
+   */
+  schema?: number;
+  /**
    * Set when this state is revision `reencodes`'s value under a new encoding (a key rotation on the
    * writing device): no edit, so a local change derived from that revision is kept over it,
    * whatever the conflict strategy.

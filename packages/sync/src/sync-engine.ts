@@ -217,10 +217,16 @@ class SyncEngine implements Sync {
     const expiry = rec.expiresAt === undefined ? {} : { expiresAt: rec.expiresAt };
     if (rec.codecs.length > 0 && (await this.#storage.inspect(entry.key))?.encrypted) {
       // The cloud never sees the plaintext of an encrypted key: its ciphertext travels as is.
-      return { change: { ...common, deleted: false, data: rec.data as Uint8Array, codecs: [...rec.codecs], ...expiry }, updatedAt, encrypted: true };
+      // Its schema version travels too: a reader on a newer version migrates it after decrypting.
+      const schema = rec.s >= 1 ? { schema: rec.s } : {};
+      return { change: { ...common, deleted: false, data: rec.data as Uint8Array, codecs: [...rec.codecs], ...expiry, ...schema }, updatedAt, encrypted: true };
     }
-    const value = rec.codecs.length === 0 ? rec.value : await this.#storage.get(entry.key);
-    return { change: { ...common, deleted: false, value, ...expiry }, updatedAt, encrypted: false };
+    // A plain record goes as stored, with its schema version (readers on newer versions migrate it);
+    // compressed and foreign ones are read, and so migrated to this app's version.
+    const raw = rec.codecs.length === 0 && rec.s >= 1;
+    const value = raw ? rec.value : await this.#storage.get(entry.key);
+    const schema = raw ? rec.s : this.#storage.config.schemaVersion;
+    return { change: { ...common, deleted: false, value, schema, ...expiry }, updatedAt, encrypted: false };
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -388,7 +394,8 @@ class SyncEngine implements Sync {
         const guard = expect.has(doc.key) ? { expectUpdatedAt: expect.get(doc.key) as number | null } : {};
         if (doc.deleted) return { key: doc.key, deleted: true, ...guard };
         if (doc.data !== undefined) return { key: doc.key, record: this.#cipherRecord(doc, now), ...guard };
-        return { key: doc.key, value: doc.value, ...(doc.expiresAt !== undefined ? { expiresAt: doc.expiresAt } : {}), ...guard };
+        const schema = doc.schema === undefined ? {} : { schema: doc.schema };
+        return { key: doc.key, value: doc.value, ...(doc.expiresAt !== undefined ? { expiresAt: doc.expiresAt } : {}), ...schema, ...guard };
       });
       for (const doc of docs) this.#incoming.set(doc.key, doc.hlc);
       try {
@@ -405,7 +412,7 @@ class SyncEngine implements Sync {
   #cipherRecord(doc: RemoteDoc, now: number): StoredRecord {
     const data = doc.data as Uint8Array;
     const r: StoredRecord = {
-      v: ENVELOPE_VERSION, s: this.#storage.config.schemaVersion, codecs: [...(doc.codecs ?? [])], data,
+      v: ENVELOPE_VERSION, s: doc.schema ?? this.#storage.config.schemaVersion, codecs: [...(doc.codecs ?? [])], data,
       createdAt: now, updatedAt: now, size: utf8Length(doc.key) + data.byteLength, rawSize: data.byteLength,
     };
     if (doc.expiresAt !== undefined) r.expiresAt = doc.expiresAt;

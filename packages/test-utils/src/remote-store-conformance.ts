@@ -106,7 +106,7 @@ function describeRemotePush(h: CurrentHarness): void {
     const bytes = sampleBytes(700);
     const value = { s: 'ü😀\u0001', n: -0.5, big: 2 ** 53 - 1, nested: [[1, [2]], { a: null }], t: true, e: {}, arr: [] };
     const out = await r().push([
-      change('json', 'h1', { value, expiresAt: 1_900_000_000_000 }),
+      change('json', 'h1', { value, expiresAt: 1_900_000_000_000, schema: 3 }),
       change('cipher', 'h1', { value: undefined, data: bytes, codecs: ['json', 'aes-gcm'], reencodes: 'h0' }),
       change('gone', 'h1', { deleted: true, value: undefined, origin: 'B' }),
       change('scalar', 'h1', { value: 'just a string' }),
@@ -117,7 +117,7 @@ function describeRemotePush(h: CurrentHarness): void {
     const { docs } = await pullAll(r());
     const byKey = new Map(docs.map((d) => [d.key, d]));
     expect(docs).toHaveLength(5);
-    expect(byKey.get('json')).toEqual({ key: 'json', deleted: false, hlc: 'h1', origin: 'A', value, expiresAt: 1_900_000_000_000 });
+    expect(byKey.get('json')).toEqual({ key: 'json', deleted: false, hlc: 'h1', origin: 'A', value, expiresAt: 1_900_000_000_000, schema: 3 });
     const cipher = byKey.get('cipher')!;
     expectBytes(cipher.data, bytes);
     expect(cipher).toMatchObject({ key: 'cipher', deleted: false, hlc: 'h1', codecs: ['json', 'aes-gcm'], reencodes: 'h0' });
@@ -148,10 +148,11 @@ function describeRemotePush(h: CurrentHarness): void {
       change('big', 'h1', { value: 'x'.repeat(1_100_000) }),
       change('bigbytes', 'h1', { value: undefined, data: new Uint8Array(1_100_000), codecs: ['aes-gcm'] }),
       change('badreencodes', 'h1', { reencodes: 42 as never }),
+      change('badschema', 'h1', { schema: 0 }),
     ]);
-    expect(out.map((o) => o.status)).toEqual(['rejected', 'applied', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    expect(out.map((o) => o.status)).toEqual(['rejected', 'applied', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
     const codes = out.map((o) => (o.status === 'rejected' ? o.error.code : undefined));
-    expect(codes).toEqual(['invalid-argument', undefined, 'invalid-argument', 'invalid-argument', 'invalid-argument', 'invalid-argument', 'too-large', 'too-large', 'invalid-argument']);
+    expect(codes).toEqual(['invalid-argument', undefined, 'invalid-argument', 'invalid-argument', 'invalid-argument', 'invalid-argument', 'too-large', 'too-large', 'invalid-argument', 'invalid-argument']);
     for (const o of out) if (o.status === 'rejected') expect(isRetryable(o.error)).toBe(false);
     expect((await pullAll(r())).docs.map((d) => d.key)).toEqual(['ok']);
     await expectStowageError(r().push('nope' as never), 'invalid-argument');

@@ -140,6 +140,25 @@ describe('raw records', () => {
     expect(await s.has('bad')).toBe(false);
   });
 
+  it('applyRecords keeps the schema version a value was written under: older ones are migrated on read, newer ones kept', async () => {
+    const s = createStorage({ broadcast: false, encryption: xorCipher(3), encryptAll: true, schemaVersion: 3, migrations: { 2: (v) => [v, 2], 3: (v) => [v, 3] } });
+    await s.applyRecords([
+      { key: 'v1', value: 'one', schema: 1 },
+      { key: 'v3', value: 'three', schema: 3 },
+      { key: 'v9', value: 'nine', schema: 9 },
+      { key: 'now', value: 'current' },
+    ]);
+    expect(await s.get('v1')).toEqual([['one', 2], 3]);
+    expect(await s.get('v3')).toBe('three');
+    expect(await s.get('v9')).toBe('nine');
+    expect(await s.get('now')).toBe('current');
+    expect((await s.getRecord('v9'))?.s).toBe(9);
+    for (const schema of [0, 1.5, -1, '2']) {
+      await expect(s.applyRecords([{ key: 'bad', value: 1, schema: schema as number }])).rejects.toMatchObject({ code: 'invalid-argument' });
+    }
+    expect(await s.has('bad')).toBe(false);
+  });
+
   it('driver() is the driver in use', async () => {
     const driver = memoryDriver();
     expect(await createStorage({ driver, broadcast: false }).driver()).toBe(driver);

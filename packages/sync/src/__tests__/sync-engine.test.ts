@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStorage, memoryDriver, memoryLocks, RESERVED, StowageError } from '@stowage/core';
 import { manualOnline } from '@stowage/core/testing';
-import type { Codec, Driver, DriverOp, Storage } from '@stowage/core';
+import type { Codec, Driver, DriverOp, Storage, StorageOptions } from '@stowage/core';
 import type { ManualOnline } from '@stowage/core/testing';
 import { fakeClock, memoryBus, settle, xorCodec } from '@stowage/test-utils';
 import type { FakeClock } from '@stowage/test-utils';
@@ -55,10 +55,14 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-function client(remote: MemoryRemote, clock: FakeClock, extra: Partial<SyncOptions> & { encryption?: Codec } = {}): Client {
-  const { encryption, ...syncOptions } = extra;
-  const driver = countingDriver();
-  const storage = createStorage({ driver, prefix: 'app', clock, broadcast: false, ...(encryption ? { encryption } : {}) });
+function client(
+  remote: MemoryRemote,
+  clock: FakeClock,
+  extra: Partial<SyncOptions> & { encryption?: Codec; schema?: Pick<StorageOptions, 'schemaVersion' | 'migrations'>; driver?: Driver } = {},
+): Client {
+  const { encryption, schema, driver: inner, ...syncOptions } = extra;
+  const driver = countingDriver(inner);
+  const storage = createStorage({ driver, prefix: 'app', clock, broadcast: false, ...(encryption ? { encryption } : {}), ...schema });
   const online = manualOnline();
   const sync = createSync({
     storage, remote, clock, locks: memoryLocks(), broadcast: memoryBus(), random: Math.random,
@@ -289,6 +293,35 @@ describe('createSync: outbox', () => {
     expect((await a.sync.status()).pending).toBe(0);
     expect(remote.peek('s1')?.data?.[3]).toBe(7); // B's ciphertext, as B wrote it
     expect(await a.storage.get('s1')).toBe('edited on b');
+  });
+
+  it('schema versions travel with values: a device on a newer schema migrates what an older one wrote, once; an older one keeps a newer value\'s version', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    // v2 of the app renames `name` to `title`; v1 devices still write `name`.
+    const v2 = { schemaVersion: 2, migrations: { 2: (v: unknown) => ({ title: (v as { name: string }).name, from: 'migration' }) } };
+    const oldDriver = memoryDriver();
+    const old = client(remote, clock, { driver: oldDriver, encryption: xorCodec(7) });
+    const updated = client(remote, clock, { schema: v2, encryption: xorCodec(7) });
+    await old.sync.ready();
+    await old.storage.set('note', { name: 'written on v1' });
+    await old.storage.set('secret', { name: 'encrypted on v1' }, { encrypt: true });
+    await old.sync.flush();
+    expect(await updated.sync.pull()).toBe(2);
+    expect(await updated.storage.get('note')).toEqual({ title: 'written on v1', from: 'migration' });
+    expect(await updated.storage.get('secret')).toEqual({ title: 'encrypted on v1', from: 'migration' });
+
+    // The updated device writes v2 values; the old device stores them as v2, so that once it is
+    // updated too its migration does not run over them a second time.
+    await updated.storage.set('fresh', { title: 'written on v2' });
+    await updated.sync.flush();
+    expect(await old.sync.pull()).toBe(1);
+    await old.sync.close();
+    const later = createStorage({ driver: oldDriver, prefix: 'app', clock, broadcast: false, encryption: xorCodec(7), ...v2 });
+    expect(await later.get('fresh')).toEqual({ title: 'written on v2' });
+    expect(await later.get('note')).toEqual({ title: 'written on v1', from: 'migration' });
+    expect(remote.peek('note')?.schema).toBe(1);
+    expect(remote.peek('fresh')?.schema).toBe(2);
   });
 
   it('a lost acknowledgement is retried without applying twice', async () => {
