@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 import { load, openDemo, pendingBadge, save, shoot, unlock } from './demo.js';
 
@@ -118,6 +119,24 @@ test('an encrypted key reaches the cloud as ciphertext only', async ({ page, emu
   expect(raw.split(secret).length - 1).toBe(1); // only the plain key's copy
 });
 
+/**
+ * On a device that has never opened the demo: a full sync brings `key` as ciphertext; unlocking with
+ * `wrong` is refused (decrypt-failed) and leaves nothing that keeps `right` out; `right` opens it.
+ */
+async function opensOnlyWith(device: Page, o: { wrong: string; right: string; key: string; value: unknown }): Promise<void> {
+  await openDemo(device);
+  await device.getByTestId('full-sync').click();
+  await expect(device.getByTestId('sync-progress')).toHaveAttribute('data-done', 'true');
+  await unlock(device, o.wrong);
+  await expect(device.getByTestId('status')).toHaveAttribute('data-code', 'decrypt-failed');
+  await load(device, o.key);
+  await expect(device.getByTestId('value-output')).toHaveText('');
+  await unlock(device, o.right);
+  await expect(device.getByTestId('status')).toHaveText('unlocked');
+  await load(device, o.key);
+  expect(JSON.parse((await device.getByTestId('value-output').textContent()) ?? '')).toEqual(o.value);
+}
+
 test('another device with the same passphrase opens a synced encrypted key; one with another passphrase cannot', async ({ browser, page, emulator }) => {
   const secret = 'launch-window-0412';
   const other = await browser.newContext();
@@ -130,18 +149,7 @@ test('another device with the same passphrase opens a synced encrypted key; one 
 
   // This device has its own IndexedDB and so its own keyring (own salt): it derives the key from the
   // passphrase and the derivation the ciphertext carries.
-  await openDemo(page);
-  await page.getByTestId('full-sync').click();
-  await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-done', 'true');
-  await unlock(page, 'a different pass phrase');
-  await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'decrypt-failed');
-  await load(page, 'secret');
-  await expect(page.getByTestId('value-output')).toHaveText('');
-
-  await unlock(page, 'shared pass phrase');
-  await expect(page.getByTestId('status')).toHaveText('unlocked');
-  await load(page, 'secret');
-  expect(JSON.parse((await page.getByTestId('value-output').textContent()) ?? '')).toEqual({ pin: secret });
+  await opensOnlyWith(page, { wrong: 'a different pass phrase', right: 'shared pass phrase', key: 'secret', value: { pin: secret } });
 });
 
 test('after Change passphrase the cloud copy is re-encrypted: another device opens it with the new passphrase, not the old one', async ({ browser, page, emulator }) => {
@@ -158,15 +166,6 @@ test('after Change passphrase the cloud copy is re-encrypted: another device ope
   await expect.poll(async () => (await emulator.keys()).get('secret')?.keyId).not.toBe(before);
 
   const other = await browser.newContext();
-  const device = await other.newPage();
-  await openDemo(device);
-  await device.getByTestId('full-sync').click();
-  await expect(device.getByTestId('sync-progress')).toHaveAttribute('data-done', 'true');
-  await unlock(device, 'the first pass phrase');
-  await expect(device.getByTestId('status')).toHaveAttribute('data-code', 'decrypt-failed');
-  await unlock(device, 'the second pass phrase');
-  await expect(device.getByTestId('status')).toHaveText('unlocked');
-  await load(device, 'secret');
-  expect(JSON.parse((await device.getByTestId('value-output').textContent()) ?? '')).toEqual({ code: secret });
+  await opensOnlyWith(await other.newPage(), { wrong: 'the first pass phrase', right: 'the second pass phrase', key: 'secret', value: { code: secret } });
   await other.close();
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStorage, memoryDriver, RESERVED } from '@stowage/core';
-import type { Codec, CommitChange, HookOrigin, StorageEvent, StoredRecord } from '@stowage/core';
-import { fakeClock, spyDriver, xorCipher } from './helpers.js';
+import type { CommitChange, HookOrigin, StorageEvent, StoredRecord } from '@stowage/core';
+import { fakeClock, rleCodec, spyDriver, xorCipher } from './helpers.js';
 
 describe('commit hooks', () => {
   it('hook ops commit in the same transaction as the data, for every kind of logical change', async () => {
@@ -47,33 +47,13 @@ describe('commit hooks', () => {
 
   it('reencode() reports re-encoded encrypted records to the hooks (origin reencode), in the same batch; not plain, compressed-only or migrated ones', async () => {
     const driver = spyDriver();
-    // Run-length "compression" (shrinks repetitive bytes), so a record can be compressed without encryption.
-    const rle: Codec = {
-      id: 'rle',
-      kind: 'compression',
-      encode(b) {
-        const out: number[] = [];
-        for (let i = 0; i < b.length; ) {
-          let n = 1;
-          while (i + n < b.length && b[i + n] === b[i] && n < 255) n++;
-          out.push(n, b[i] as number);
-          i += n;
-        }
-        return Uint8Array.from(out);
-      },
-      decode(b) {
-        const out: number[] = [];
-        for (let i = 0; i < b.length; i += 2) for (let n = 0; n < (b[i] as number); n++) out.push(b[i + 1] as number);
-        return Uint8Array.from(out);
-      },
-    };
-    const old = createStorage({ driver, broadcast: false, compression: rle, encryption: xorCipher(1) });
+    const old = createStorage({ driver, broadcast: false, compression: rleCodec, encryption: xorCipher(1) });
     await old.setMany({ e1: 'one', e2: 'two' }, { encrypt: true });
     await old.set('zip', 'z'.repeat(3000), { compress: true });
     await old.set('plain', 'p');
     expect((await old.inspect('zip'))?.codecs).toEqual(['rle']);
 
-    const s = createStorage({ driver, broadcast: false, compression: rle, encryption: { ...xorCipher(2), id: 'xor2' }, codecs: [xorCipher(1)], schemaVersion: 2, migrations: { 2: (v) => v } });
+    const s = createStorage({ driver, broadcast: false, compression: rleCodec, encryption: { ...xorCipher(2), id: 'xor2' }, codecs: [xorCipher(1)], schemaVersion: 2, migrations: { 2: (v) => v } });
     const seen: [string[], HookOrigin][] = [];
     s.addCommitHook({
       ops: (changes) => changes.map((c) => ({ type: 'put', key: `${RESERVED}outbox/${c.key}`, value: c.type })),

@@ -42,6 +42,17 @@ function rotatingXor(...keys: number[]): Codec & { use(key: number): void } {
   };
 }
 
+/** Devices A and B over one remote, both holding keys 7 and 9 of a rotating test cipher (A's is `keyring`). */
+async function rotationPair(aOptions: Partial<SyncOptions> = {}, bOptions: Partial<SyncOptions> = {}) {
+  const clock = fakeClock();
+  const remote = memoryRemote({ clock });
+  const keyring = rotatingXor(7, 9);
+  const a = client(remote, clock, { encryption: keyring, ...aOptions });
+  const b = client(remote, clock, { encryption: rotatingXor(7, 9), ...bOptions });
+  await a.sync.ready();
+  return { clock, remote, keyring, a, b };
+}
+
 interface Client {
   storage: Storage;
   sync: Sync;
@@ -146,12 +157,7 @@ describe('createSync: outbox', () => {
   });
 
   it('a re-encoding (key rotation) pushes the new ciphertext of each synced encrypted key, right after its revision; plain keys are not pushed again', async () => {
-    const clock = fakeClock();
-    const remote = memoryRemote({ clock });
-    const keyring = rotatingXor(7, 9);
-    const a = client(remote, clock, { encryption: keyring });
-    const b = client(remote, clock, { encryption: rotatingXor(7, 9) });
-    await a.sync.ready();
+    const { clock, remote, keyring, a, b } = await rotationPair();
     await a.storage.setMany({ s1: 'one', s2: 'two' }, { encrypt: true });
     await a.storage.set('plain', 'visible');
     await a.sync.flush();
@@ -188,12 +194,7 @@ describe('createSync: outbox', () => {
   });
 
   it('a re-encoding never overrides an edit — one made elsewhere meanwhile, or a later one here — even under local-wins', async () => {
-    const clock = fakeClock();
-    const remote = memoryRemote({ clock });
-    const keyring = rotatingXor(7, 9);
-    const a = client(remote, clock, { encryption: keyring, conflict: 'local-wins' });
-    const b = client(remote, clock, { encryption: rotatingXor(7, 9) });
-    await a.sync.ready();
+    const { clock, keyring, a, b } = await rotationPair({ conflict: 'local-wins' });
     await a.storage.setMany({ s1: 'one', s2: 'two' }, { encrypt: true });
     await a.sync.flush();
     await b.sync.pull();
@@ -221,12 +222,7 @@ describe('createSync: outbox', () => {
 
   /** A rotates and re-encodes s1, s2 while B (remote-wins) holds unpushed edits of both, made from the revision re-encoded. */
   async function rotatedUnderPendingEdits(bOffline: boolean) {
-    const clock = fakeClock();
-    const remote = memoryRemote({ clock });
-    const keyring = rotatingXor(7, 9);
-    const a = client(remote, clock, { encryption: keyring });
-    const b = client(remote, clock, { encryption: rotatingXor(7, 9), conflict: 'remote-wins' });
-    await a.sync.ready();
+    const { clock, remote, keyring, a, b } = await rotationPair({}, { conflict: 'remote-wins' });
     await a.storage.setMany({ s1: 'one', s2: 'two' }, { encrypt: true });
     await a.sync.flush();
     await b.sync.pull();
@@ -270,12 +266,7 @@ describe('createSync: outbox', () => {
   });
 
   it('a re-encoding whose key was since replaced by a pull is not pushed', async () => {
-    const clock = fakeClock();
-    const remote = memoryRemote({ clock });
-    const keyring = rotatingXor(7, 9);
-    const a = client(remote, clock, { encryption: keyring });
-    const b = client(remote, clock, { encryption: rotatingXor(7, 9) });
-    await a.sync.ready();
+    const { clock, remote, keyring, a, b } = await rotationPair();
     await a.storage.set('s1', 'one', { encrypt: true });
     await a.sync.flush();
     await b.sync.pull();
