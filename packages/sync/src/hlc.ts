@@ -28,15 +28,6 @@ export function parseHlc(hlc: string): { wall: number; counter: number; node: st
   return { wall: Number(m[1]), counter: parseInt(m[2] as string, 16), node: m[3] as string };
 }
 
-/**
- * The least timestamp of `node` after `hlc` (one counter step): what a change that must rank right
- * after a revision, and before anything later, carries.
- */
-export function nextHlc(hlc: Hlc, node: string): Hlc {
-  const { wall, counter } = parseHlc(hlc);
-  return counter + 1 >= 16 ** COUNTER_DIGITS ? formatHlc(wall + 1, 0, node) : formatHlc(wall, counter + 1, node);
-}
-
 /** Orders two timestamps (-1, 0, 1); their string order is their causal order. */
 export function compareHlc(a: Hlc, b: Hlc): number {
   return a < b ? -1 : a > b ? 1 : 0;

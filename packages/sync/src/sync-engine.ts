@@ -3,7 +3,7 @@ import type { ApplyRecordItem, Clock, CommitChange, DriverOp, HookOrigin, Storag
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, PreparedEntry, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
 import { resolveConflict } from './conflict.js';
-import { compareHlc, createHlc, nextHlc } from './hlc.js';
+import { compareHlc, createHlc } from './hlc.js';
 import type { HlcClock } from './hlc.js';
 import { createNetworkMonitor, isReconnect } from './network-monitor.js';
 import type { NetworkMonitor } from './network-monitor.js';
@@ -208,8 +208,12 @@ class SyncEngine implements Sync {
     const updatedAt = rec ? rec.updatedAt : null;
     let common: Omit<RemoteChange, 'deleted'> = { key: entry.key, hlc: entry.hlc, origin: this.#origin, base };
     if (entry.reencoded) {
-      if (base === null || !rec || rec.updatedAt !== entry.reencoded.updatedAt) return undefined;
-      common = { ...common, hlc: nextHlc(base, this.#origin), reencodes: base };
+      const expired = rec?.expiresAt !== undefined && rec.expiresAt <= this.#clock.now();
+      if (base === null || !rec || expired || rec.updatedAt !== entry.reencoded.updatedAt) return undefined;
+      // A revision of its own (never one an edit here or elsewhere could also carry); conflicts
+      // weigh the value's time, `reencodes`, not this one.
+      this.#hlc.receive(base);
+      common = { ...common, hlc: this.#hlc.now(), reencodes: base };
     }
     if (entry.deleted || !rec || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now())) {
       return { change: { ...common, deleted: true }, updatedAt, encrypted: false };
@@ -244,8 +248,11 @@ class SyncEngine implements Sync {
     this.#pushing++;
     try {
       const outcomes: QueueOutcome[] = entries.map(() => ({ status: 'done' }));
+      // A re-encoding followed by an edit of its key is moot: the edit pushes the current record.
+      const edited = entries.some((e) => e.payload.reencoded) ? await this.#lastEdits() : undefined;
       let round = entries.map((_, i) => i).filter((i) => {
         const e = (entries[i] as QueueEntry<OutboxEntry>).payload;
+        if (e.reencoded && (edited?.get(e.key)?.id ?? '') > (entries[i] as QueueEntry<OutboxEntry>).id) return false;
         const over = this.#superseded.get(e.key);
         return over === undefined || compareHlc(e.hlc, over) > 0; // overtaken by remote state that won: drop
       });
@@ -281,6 +288,13 @@ class SyncEngine implements Sync {
     }
   }
 
+  /** Per key, its newest pending local edit (a re-encoding is none). */
+  async #lastEdits(): Promise<Map<string, QueueEntry<OutboxEntry>>> {
+    const last = new Map<string, QueueEntry<OutboxEntry>>();
+    for (const e of await this.#queue.list()) if (!e.payload.reencoded) last.set(e.payload.key, e);
+    return last;
+  }
+
   /** Resolves a push conflict; true when the local change should be pushed again (on the new base). */
   async #onPushConflict(change: RemoteChange, remote: RemoteDoc | undefined, updatedAt: number | null, encrypted: boolean): Promise<boolean> {
     const local: ConflictSide = { deleted: change.deleted, hlc: change.hlc, ...(change.value !== undefined ? { value: change.value } : {}) };
@@ -301,7 +315,8 @@ class SyncEngine implements Sync {
 
   /** Runs the resolver, applies a merge, reports the conflict; returns who won. */
   async #decide(key: string, local: ConflictSide, remote: RemoteDoc, encrypted: boolean): Promise<'local' | 'remote' | 'merged'> {
-    const remoteSide: ConflictSide = { deleted: remote.deleted, hlc: remote.hlc, ...(remote.value !== undefined ? { value: remote.value } : {}) };
+    // A re-encoded remote value is as old as the revision it re-encodes.
+    const remoteSide: ConflictSide = { deleted: remote.deleted, hlc: remote.reencodes ?? remote.hlc, ...(remote.value !== undefined ? { value: remote.value } : {}) };
     const res = resolveConflict(key, this.#o.conflict ?? 'last-write-wins', local, remoteSide, encrypted);
     this.#emit({ type: 'conflict', key, winner: res.winner, local, remote: remoteSide });
     if (res.winner === 'remote') this.#superseded.set(key, local.hlc);
@@ -349,9 +364,8 @@ class SyncEngine implements Sync {
   /** Applies pulled docs that are news to this client, resolving those with unpushed local changes. */
   async #applyPulled(docs: readonly RemoteDoc[], full: boolean): Promise<number> {
     if (docs.length === 0) return 0;
-    const pending = new Map<string, OutboxEntry>();
     // Local changes only: a pending re-encoding is no change of value (and yields to the cloud's).
-    for (const e of await this.#queue.list()) if (!e.payload.reencoded) pending.set(e.payload.key, e.payload);
+    const pending = await this.#lastEdits();
     const apply: RemoteDoc[] = [];
     const expect = new Map<string, number | null>();
     for (const doc of docs) {
@@ -360,7 +374,7 @@ class SyncEngine implements Sync {
       const known = this.#state.rev(doc.key) === doc.hlc;
       // An echo of what this client already has; a full sync re-applies it only if the local copy is gone.
       if (known && (!full || doc.deleted || rec !== undefined)) continue;
-      const mine = pending.get(doc.key);
+      const mine = pending.get(doc.key)?.payload;
       if (mine && mine.hlc === doc.hlc) {
         await this.#state.save([[doc.key, doc.hlc]]); // our own push landed; its acknowledgement was lost
         continue;
@@ -434,7 +448,7 @@ class SyncEngine implements Sync {
       remoteKeys = keys;
       progress({ phase: 'pull', done: seen, total: seen });
     });
-    const pending = new Set((await this.#queue.list()).flatMap((e) => (e.payload.reencoded ? [] : [e.payload.key])));
+    const pending = await this.#lastEdits();
     const toPush = (await this.#storage.keys()).filter((k) => !pending.has(k) && (this.#state.rev(k) === null || !remoteKeys.has(k)));
     let done = 0;
     progress({ phase: 'push', done, total: toPush.length });
@@ -442,7 +456,8 @@ class SyncEngine implements Sync {
       await this.#queue.enqueue({ key, hlc: this.#hlc.now(), deleted: false }, { scope: key, coalesceKey: key });
     }
     await this.flush();
-    done = toPush.length - (await this.#queue.list()).filter((e) => !e.payload.reencoded && toPush.includes(e.payload.key)).length;
+    const left = await this.#lastEdits();
+    done = toPush.filter((k) => !left.has(k)).length;
     progress({ phase: 'push', done, total: toPush.length });
     return { pulled, pushed: done };
   }

@@ -25,8 +25,9 @@ export interface OutboxEntry {
   /**
    * Set on a re-encoding (`storage.reencode()`, e.g. after a key rotation): not a change of value
    * but new ciphertext for the cloud copy. It is pushed on top of the key's revision at push time,
-   * with the next HLC after it (so it never outranks an edit made elsewhere meanwhile), only while
-   * the local record is still the one re-encoded (`updatedAt`), and it never wins a conflict.
+   * flagged `reencodes` (so another device keeps an edit made from that revision), only while the
+   * local record is still the one re-encoded (`updatedAt`, no later edit queued), and it never wins
+   * a conflict.
    */
   reencoded?: { updatedAt: number };
 }

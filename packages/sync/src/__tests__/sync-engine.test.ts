@@ -156,7 +156,7 @@ describe('createSync: outbox', () => {
     expect((await b.storage.inspect('secret'))?.encrypted).toBe(true);
   });
 
-  it('a re-encoding (key rotation) pushes the new ciphertext of each synced encrypted key, right after its revision; plain keys are not pushed again', async () => {
+  it('a re-encoding (key rotation) pushes the new ciphertext of each synced encrypted key, flagged with the revision it re-encodes; plain keys are not pushed again', async () => {
     const { clock, remote, keyring, a, b } = await rotationPair();
     await a.storage.setMany({ s1: 'one', s2: 'two' }, { encrypt: true });
     await a.storage.set('plain', 'visible');
@@ -174,9 +174,9 @@ describe('createSync: outbox', () => {
     expect(remote.calls.push - pushes).toBe(1); // one batch
     const after = remote.peek('s1')!;
     expect(after.data?.[3]).toBe(9);
-    // Ranked right after the revision it re-encodes (same wall time), not at the rotation's time.
+    // A revision of its own, saying which one it re-encodes.
     expect(after.hlc > before.s1.hlc).toBe(true);
-    expect(after.hlc.slice(0, 15)).toBe(before.s1.hlc.slice(0, 15));
+    expect(after.reencodes).toBe(before.s1.hlc);
     expect(remote.peek('plain')?.hlc).toBe(before.plain.hlc);
     expect((await a.sync.status()).pending).toBe(0);
     expect(a.events.filter((e) => e.type === 'conflict')).toEqual([]);
@@ -263,6 +263,59 @@ describe('createSync: outbox', () => {
     b.online.set(true);
     await b.sync.flush();
     await expectEditsKept(a, b);
+  });
+
+  it('an edit made in the same millisecond as a re-encoding is not mistaken for it (no clock moves at all)', async () => {
+    const { keyring, a, b, remote } = await rotationPair();
+    await a.storage.set('s1', 'one', { encrypt: true });
+    await a.sync.flush();
+    keyring.use(9);
+    a.online.set(false);
+    expect(await a.storage.reencode()).toBe(1);
+    await a.storage.set('s1', 'edited after the rotation', { encrypt: true });
+    const pushes = remote.calls.push;
+    a.online.set(true);
+    await a.sync.flush();
+    expect((await a.sync.status()).pending).toBe(0);
+    expect(remote.calls.push - pushes).toBe(1); // the edit; the re-encoding before it is moot
+    expect(remote.peek('s1')?.reencodes).toBeUndefined(); // the edit is what the cloud holds last
+    expect(await b.sync.pull()).toBe(1);
+    expect(await b.storage.get('s1')).toBe('edited after the rotation');
+
+    // Again, with the re-encoding pushed before the edit is made: each has a revision of its own.
+    keyring.use(7);
+    expect(await a.storage.reencode()).toBe(1);
+    await a.sync.flush();
+    expect(remote.peek('s1')?.reencodes).toBeDefined();
+    await a.storage.set('s1', 'edited once more', { encrypt: true });
+    await a.sync.flush();
+    expect(remote.peek('s1')?.reencodes).toBeUndefined();
+    expect(await b.sync.pull()).toBe(1); // the key's latest state
+    expect(await b.storage.get('s1')).toBe('edited once more');
+  });
+
+  it('last-write-wins weighs a re-encoded value by the time of its edit, not of the rotation', async () => {
+    const { clock, keyring, a, b } = await rotationPair();
+    await a.storage.set('s1', 'one', { encrypt: true });
+    await a.sync.flush();
+    await b.sync.pull();
+    b.online.set(false);
+    await clock.advance(1_000);
+    await a.storage.set('s1', 'edited on a', { encrypt: true });
+    await a.sync.flush();
+    await clock.advance(1_000);
+    await b.storage.set('s1', 'edited on b, later', { encrypt: true }); // B has not seen A's edit
+    await clock.advance(1_000);
+    keyring.use(9);
+    expect(await a.storage.reencode()).toBe(1);
+    await a.sync.flush();
+    b.online.set(true);
+    await b.sync.flush();
+    await b.sync.pull();
+    await a.sync.pull();
+    for (const c of [a, b]) expect(await c.storage.get('s1')).toBe('edited on b, later');
+    const conflict = b.events.find((e) => e.type === 'conflict');
+    expect(conflict).toMatchObject({ key: 's1', winner: 'local' });
   });
 
   it('a re-encoding whose key was since replaced by a pull is not pushed', async () => {
