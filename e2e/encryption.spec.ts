@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures.js';
+import { expect, keyIdOf, test } from './fixtures.js';
 import { load, openDemo, PREFIX, readRawStore, row, save, unlock } from './demo.js';
 
 const SECRET = 'launch-code Ünïcødé 7431';
@@ -66,11 +66,6 @@ test('encrypt before unlocking is refused with invalid-argument and stores nothi
   await unlock(page, '');
   await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'invalid-argument');
 });
-
-/** Key id named in the header of an AES-GCM ciphertext (format byte, id length, id). */
-function keyIdOf(data: number[]): string {
-  return Buffer.from(data.slice(2, 2 + (data[1] as number))).toString('utf8');
-}
 
 test('changing the passphrase re-encrypts every encrypted value under a new key; afterwards only the new passphrase opens them', async ({ page }) => {
   await openDemo(page);

@@ -6,6 +6,11 @@ export const KV_PARENT = 'users/demo';
 export const KV_COLLECTION = 'kv';
 export const STATS_COLLECTION = 'stats';
 
+/** Key id named in the header of an AES-GCM ciphertext (format byte, id length, id). */
+export function keyIdOf(data: Uint8Array | readonly number[]): string {
+  return Buffer.from(data.slice(2, 2 + (data[1] as number))).toString('utf8');
+}
+
 /** A synced key as the emulator holds it. */
 export interface RemoteKey {
   key: string;
@@ -65,7 +70,7 @@ export class Emulator {
         value: json === undefined ? undefined : (JSON.parse(json) as unknown),
         deleted: fields.deleted?.booleanValue ?? false,
         encrypted: data !== undefined,
-        ...(data ? { keyId: data.subarray(2, 2 + (data[1] as number)).toString('utf8') } : {}),
+        ...(data ? { keyId: keyIdOf(data) } : {}),
       });
     }
     return out;
