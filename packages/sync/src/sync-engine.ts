@@ -226,10 +226,11 @@ class SyncEngine implements Sync {
       return { change: { ...common, deleted: false, data: rec.data as Uint8Array, codecs: [...rec.codecs], ...expiry, ...schema }, updatedAt, encrypted: true };
     }
     // A plain record goes as stored, with its schema version (readers on newer versions migrate it);
-    // compressed and foreign ones are read, and so migrated to this app's version.
+    // compressed and foreign ones are read, so migrated up to this app's version (never down: a
+    // value newer than this app, e.g. in an older service worker, keeps its own version).
     const raw = rec.codecs.length === 0 && rec.s >= 1;
     const value = raw ? rec.value : await this.#storage.get(entry.key);
-    const schema = raw ? rec.s : this.#storage.config.schemaVersion;
+    const schema = raw ? rec.s : Math.max(rec.s, this.#storage.config.schemaVersion);
     return { change: { ...common, deleted: false, value, schema, ...expiry }, updatedAt, encrypted: false };
   }
 

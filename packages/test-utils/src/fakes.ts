@@ -33,6 +33,28 @@ export function xorCodec(keyByte = 0x5a, id = 'test-xor'): Codec {
 }
 
 /**
+ * A test-only `'compression'` codec: run-length encoding, so repetitive values shrink and the
+ * storage keeps them compressed. (Core's own tests have a twin: core cannot depend on this package.)
+ */
+export function rleCodec(id = 'test-rle'): Codec {
+  return {
+    id,
+    kind: 'compression',
+    encode: (bytes) => {
+      const out: number[] = [];
+      for (let i = 0; i < bytes.length; ) {
+        let n = 1;
+        while (n < 255 && bytes[i + n] === bytes[i]) n++;
+        out.push(n, bytes[i] as number);
+        i += n;
+      }
+      return Uint8Array.from(out);
+    },
+    decode: (bytes) => Uint8Array.from(Array.from({ length: bytes.length >> 1 }, (_, j) => new Array<number>(bytes[2 * j] as number).fill(bytes[2 * j + 1] as number)).flat()),
+  };
+}
+
+/**
  * `inner`, except that every `batch` first awaits `before(ops)`: a test can let "another tab" write
  * between a storage's read and its commit, or hold a commit back (a frozen tab). Everything else
  * is delegated, bound to `inner` (drivers keep state in private fields).

@@ -3,7 +3,7 @@ import { createStorage, memoryDriver, memoryLocks, RESERVED, StowageError } from
 import { manualOnline } from '@stowage/core/testing';
 import type { Codec, Driver, DriverOp, Storage, StorageOptions } from '@stowage/core';
 import type { ManualOnline } from '@stowage/core/testing';
-import { fakeClock, memoryBus, settle, xorCodec } from '@stowage/test-utils';
+import { fakeClock, memoryBus, rleCodec, settle, xorCodec } from '@stowage/test-utils';
 import type { FakeClock } from '@stowage/test-utils';
 import { createNetworkMonitor, createSync } from '../index.js';
 import type { Sync, SyncEvent, SyncOptions } from '../index.js';
@@ -69,11 +69,11 @@ afterEach(async () => {
 function client(
   remote: MemoryRemote,
   clock: FakeClock,
-  extra: Partial<SyncOptions> & { encryption?: Codec; schema?: Pick<StorageOptions, 'schemaVersion' | 'migrations'>; driver?: Driver } = {},
+  extra: Partial<SyncOptions> & { encryption?: Codec; compression?: Codec; schema?: Pick<StorageOptions, 'schemaVersion' | 'migrations'>; driver?: Driver } = {},
 ): Client {
-  const { encryption, schema, driver: inner, ...syncOptions } = extra;
+  const { encryption, compression, schema, driver: inner, ...syncOptions } = extra;
   const driver = countingDriver(inner);
-  const storage = createStorage({ driver, prefix: 'app', clock, broadcast: false, ...(encryption ? { encryption } : {}), ...schema });
+  const storage = createStorage({ driver, prefix: 'app', clock, broadcast: false, ...(encryption ? { encryption } : {}), ...(compression ? { compression } : {}), ...schema });
   const online = manualOnline();
   const sync = createSync({
     storage, remote, clock, locks: memoryLocks(), broadcast: memoryBus(), random: Math.random,
@@ -366,6 +366,23 @@ describe('createSync: outbox', () => {
     expect(await later.get('note')).toEqual({ title: 'written on v1', from: 'migration' });
     expect(remote.peek('note')?.schema).toBe(1);
     expect(remote.peek('fresh')?.schema).toBe(2);
+  });
+
+  it('a flusher on an older schema (a service worker not yet updated) pushes a newer compressed value with its own version', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const shared = memoryDriver();
+    const v2 = { schemaVersion: 2, migrations: { 2: (v: unknown) => ({ upgraded: v }) } };
+    const page = client(remote, clock, { driver: shared, compression: rleCodec(), schema: v2 });
+    await page.sync.ready();
+    page.online.set(false);
+    await page.storage.set('big', { text: 'z'.repeat(2_000) }, { compress: true });
+    expect((await page.storage.inspect('big'))?.codecs).toEqual(['test-rle']);
+    await page.sync.close();
+    const worker = client(remote, clock, { driver: shared, compression: rleCodec() }); // schema 1
+    await worker.sync.ready();
+    await worker.sync.flush();
+    expect(remote.peek('big')).toMatchObject({ schema: 2, value: { text: 'z'.repeat(2_000) } });
   });
 
   it('a lost acknowledgement is retried without applying twice', async () => {
