@@ -202,6 +202,10 @@ class QueueImpl<T> implements Queue<T> {
     if (!this.#closing) this.#scheduler.kick();
   }
 
+  latest(coalesceKey: string): string | undefined {
+    return this.#ctx.index.latest(coalesceKey);
+  }
+
   async size(): Promise<number> {
     this.#check('size');
     await this.#ensureReady();

@@ -115,6 +115,11 @@ export interface Queue<T> {
   readonly paused: boolean;
   /** Number of pending entries (all tabs), read from the driver. */
   size(): Promise<number>;
+  /**
+   * Id of the newest pending entry with this coalescing key that this tab knows of (committed here,
+   * loaded, or announced by another tab; other tabs' may lag). In memory: no driver read.
+   */
+  latest(coalesceKey: string): string | undefined;
   /** Pending entries in id order. */
   list(): Promise<QueueEntry<T>[]>;
   /** Dead letters, oldest death first. */

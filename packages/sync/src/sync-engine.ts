@@ -249,11 +249,10 @@ class SyncEngine implements Sync {
     this.#pushing++;
     try {
       const outcomes: QueueOutcome[] = entries.map(() => ({ status: 'done' }));
-      // A re-encoding followed by an edit of its key is moot: the edit pushes the current record.
-      const edited = entries.some((e) => e.payload.reencoded) ? await this.#lastEdits() : undefined;
       let round = entries.map((_, i) => i).filter((i) => {
         const e = (entries[i] as QueueEntry<OutboxEntry>).payload;
-        if (e.reencoded && (edited?.get(e.key)?.id ?? '') > (entries[i] as QueueEntry<OutboxEntry>).id) return false;
+        // A re-encoding followed by an edit of its key is moot: the edit pushes the current record.
+        if (e.reencoded && (this.#queue.latest(e.key) ?? '') > (entries[i] as QueueEntry<OutboxEntry>).id) return false;
         const over = this.#superseded.get(e.key);
         return over === undefined || compareHlc(e.hlc, over) > 0; // overtaken by remote state that won: drop
       });

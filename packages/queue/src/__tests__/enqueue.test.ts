@@ -79,8 +79,10 @@ describe('coalescing', () => {
     await q.enqueue('plain');
     expect((await q.list()).map((e) => e.payload)).toEqual(['x', 'v2', 'plain']);
     expect(events.at(-2)).toMatchObject({ type: 'enqueued', entry: { id: second.id }, replaced: first.id });
+    expect(q.latest('user:1')).toBe(second.id);
     await q.flush();
     expect(rec.payloads()).toEqual([['x', 'v2', 'plain']]);
+    expect(q.latest('user:1')).toBeUndefined(); // delivered, so no longer pending
   });
 
   test('never replaces an entry in flight: both are delivered, in order, in separate batches', async () => {
