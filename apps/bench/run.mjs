@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the benchmark page in headless Debian Chromium and prints/saves the results.
 // Usage: node apps/bench/run.mjs [filter] [--runs=N]
-//   filter = group id or "group/case" (substring match); --runs = how many times the whole page runs
+//   filter = group id or "group/case" (substring match; "group/a|b" for several cases);
+//   --runs = how many times the whole page runs
 //   (default 3): each figure is the median of the per-run medians, which steadies a busy machine.
 // A full run writes results/latest.json and results/chart.png; a filtered run writes
 // results/partial.json and results/partial-chart.png instead, so it never replaces the full results.

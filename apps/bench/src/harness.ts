@@ -1,3 +1,4 @@
+import { selected } from './filter.js';
 import type { BenchCase, BenchGroup, BenchReport, CaseResult, GroupResult, Settings } from './types.js';
 
 /**
@@ -88,14 +89,6 @@ function mergeRounds(results: readonly CaseResult[]): CaseResult {
     samples[key] = results.flatMap((r) => r.samples[key] ?? []);
   }
   return { ...first, values, samples };
-}
-
-/** Whether `filter` selects a group (by id) or a case (`groupId/caseName`, substring match). */
-function selected(filter: string | undefined, group: BenchGroup, c?: BenchCase): boolean {
-  if (!filter) return true;
-  const [g, rest] = filter.split('/', 2) as [string, string | undefined];
-  if (!group.id.includes(g)) return false;
-  return rest === undefined || c === undefined || c.name.toLowerCase().includes(rest.toLowerCase());
 }
 
 /**
