@@ -261,6 +261,9 @@ class SyncEngine implements Sync {
           for (const i of round) outcomes[i] = { status: 'retry', error: new StowageError('conflict', 'the key kept changing remotely') };
           break;
         }
+        // Under the flush lock no other context pushes, but one may have pushed since this one
+        // last looked: the base of each change is the revision in the store, not the one kept here.
+        await this.#state.refresh(round.map((i) => (entries[i] as QueueEntry<OutboxEntry>).payload.key));
         const changes = await Promise.all(round.map((i) => this.#change((entries[i] as QueueEntry<OutboxEntry>).payload)));
         round = round.filter((_, j) => changes[j] !== undefined);
         const built = changes.filter((b) => b !== undefined);
@@ -303,8 +306,10 @@ class SyncEngine implements Sync {
       await this.#state.forget(change.key);
       return true;
     }
-    // The remote state is our base's value re-encoded elsewhere (a key rotation): no edit to weigh.
-    const verdict = remote.reencodes !== undefined && remote.reencodes === change.base ? 'local' : await this.#decide(change.key, local, remote, encrypted || remote.data !== undefined);
+    // The remote state is this device's own earlier push (see #applyPulled), or our base's value
+    // re-encoded elsewhere (a key rotation): no edit to weigh, the change goes on top of it.
+    const ours = remote.origin === this.#origin || remote.reencodes === change.base; // (`base` is never undefined)
+    const verdict = ours ? 'local' : await this.#decide(change.key, local, remote, encrypted || remote.data !== undefined);
     if (verdict === 'local') {
       await this.#state.save([[change.key, remote.hlc]]);
       return true;
@@ -366,6 +371,7 @@ class SyncEngine implements Sync {
     if (docs.length === 0) return 0;
     // Local changes only: a pending re-encoding is no change of value (and yields to the cloud's).
     const pending = await this.#lastEdits();
+    await this.#state.refresh(docs.map((d) => d.key)); // another context of this device may have pushed or pulled them
     const apply: RemoteDoc[] = [];
     const expect = new Map<string, number | null>();
     for (const doc of docs) {
@@ -375,11 +381,14 @@ class SyncEngine implements Sync {
       // An echo of what this client already has; a full sync re-applies it only if the local copy is gone.
       if (known && (!full || doc.deleted || rec !== undefined)) continue;
       const mine = pending.get(doc.key)?.payload;
-      if (mine && mine.hlc === doc.hlc) {
-        await this.#state.save([[doc.key, doc.hlc]]); // our own push landed; its acknowledgement was lost
+      // This device's own push (its acknowledgement was lost, or another tab or the service worker
+      // sent it): the local state and any change pending here derive from it. Never a conflict,
+      // never written back; a full sync still restores it where the local copy is gone.
+      if (doc.origin === this.#origin && (mine || !full || doc.deleted || rec !== undefined)) {
+        await this.#state.save([[doc.key, doc.hlc]]);
         continue;
       }
-      if (mine && doc.reencodes !== undefined && doc.reencodes === this.#state.rev(doc.key)) {
+      if (mine && doc.reencodes === this.#state.rev(doc.key)) { // (`rev` is never undefined)
         // Our base's value re-encoded elsewhere: the pending local change stays, on the new revision.
         await this.#state.save([[doc.key, doc.hlc]]);
         continue;

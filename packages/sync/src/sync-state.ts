@@ -23,6 +23,16 @@ export class SyncState {
     for (const [k, v] of await this.#driver.entries(revPrefix)) if (typeof v === 'string') this.#revs.set(k.slice(revPrefix.length), v);
   }
 
+  /**
+   * Re-reads the revisions of `keys`. Other contexts of this device (tabs, the service worker)
+   * push and pull through the same store, so the one kept here may be behind theirs; an engine
+   * refreshes the keys it is about to push or to weigh pulled documents against.
+   */
+  async refresh(keys: readonly string[]): Promise<void> {
+    const values = await this.#driver.getMany(keys.map((k) => `${this.#base}rev/${k}`));
+    keys.forEach((k, i) => (typeof values[i] === 'string' ? this.#revs.set(k, values[i]) : this.#revs.delete(k)));
+  }
+
   /** The remote revision `key` derives from, `null` when never synced. */
   rev(key: string): Hlc | null {
     return this.#revs.get(key) ?? null;

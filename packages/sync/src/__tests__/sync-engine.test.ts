@@ -605,3 +605,114 @@ describe('createSync: pull and conflicts', () => {
     expect(() => createSync({ storage, remote: memoryRemote(), pullLimit: 0 })).toThrow(/pullLimit/);
   });
 });
+
+describe('createSync: several contexts of one device (tabs, a service worker) over one store', () => {
+  /** A page and a service worker: two engines over one driver (one IndexedDB), one remote. */
+  async function pageAndWorker(conflict: SyncOptions['conflict']) {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    // One store, and one set of locks and channels, as contexts of one origin share them.
+    const same = { driver: memoryDriver(), locks: memoryLocks(), broadcast: memoryBus(), conflict };
+    const page = client(remote, clock, same);
+    const worker = client(remote, clock, same);
+    await page.sync.ready();
+    await worker.sync.ready();
+    return { clock, remote, page, worker };
+  }
+
+  it.each(['remote-wins', 'last-write-wins'] as const)(
+    '%s: an edit made on top of what the other context pulled is pushed on that revision: no conflict, not lost',
+    async (conflict) => {
+      const { clock, remote, page, worker } = await pageAndWorker(conflict);
+      const other = client(remote, clock, { conflict }); // another device
+      await other.sync.ready();
+      await other.storage.set('k', 'from the other device');
+      await other.sync.flush();
+      expect(await worker.sync.pull()).toBe(1); // the worker brings it into the shared store
+      expect(await page.storage.get('k')).toBe('from the other device');
+      const requests = remote.calls.push;
+      await page.storage.set('k', 'edited on the page');
+      await page.sync.flush();
+      await settle();
+      await worker.sync.flush(); // whichever context pushes it
+      expect(remote.calls.push - requests).toBe(1); // on the right base at once: no failed compare-and-set
+      expect(remote.peek('k')?.value).toBe('edited on the page');
+      expect(await page.storage.get('k')).toBe('edited on the page');
+      expect([...page.events, ...worker.events].filter((e) => e.type === 'conflict')).toEqual([]);
+    },
+  );
+
+  it.each(['remote-wins', 'last-write-wins'] as const)(
+    '%s: a lost acknowledgement, then another edit of the key: the edit is pushed on top of the first, no conflict',
+    async (conflict) => {
+      const clock = fakeClock();
+      const remote = memoryRemote({ clock });
+      const c = client(remote, clock, { conflict });
+      await c.sync.ready();
+      remote.faults.loseNextAck();
+      await c.storage.set('k', 'v1');
+      await c.sync.flush().catch(() => undefined);
+      await settle();
+      expect(remote.peek('k')?.value).toBe('v1'); // applied, but this device never learnt its revision
+      await c.storage.set('k', 'v2'); // replaces the pending entry: a new revision
+      await clock.advance(60_000);
+      await c.sync.flush();
+      expect(remote.peek('k')?.value).toBe('v2');
+      expect(await c.storage.get('k')).toBe('v2');
+      expect(c.events.filter((e) => e.type === 'conflict')).toEqual([]);
+    },
+  );
+
+  it('a pull that brings what this device pushed (acknowledgement lost) while a later edit is pending keeps the edit', async () => {
+    const { clock, remote, page, worker } = await pageAndWorker('remote-wins');
+    remote.faults.loseNextAck();
+    await page.storage.set('k', 'v1');
+    await page.sync.flush().catch(() => undefined);
+    await settle();
+    page.online.set(false);
+    await page.storage.set('k', 'v2');
+    expect(await worker.sync.pull()).toBe(0);
+    expect(await worker.storage.get('k')).toBe('v2');
+    page.online.set(true);
+    await clock.advance(60_000);
+    await page.sync.flush();
+    expect(remote.peek('k')?.value).toBe('v2');
+    expect([...page.events, ...worker.events].filter((e) => e.type === 'conflict')).toEqual([]);
+  });
+
+  it('pulling at the same time as another context, a context does not write back what that one applied', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const same = { driver: memoryDriver(), locks: memoryLocks(), broadcast: memoryBus() };
+    // The page's pull response arrives only once the worker has applied the same documents.
+    let open = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const slow: MemoryRemote = { ...remote, pull: async (...args) => { const page = await remote.pull(...args); await gate; return page; } };
+    const page = client(slow, clock, same);
+    const worker = client(remote, clock, same);
+    const other = client(remote, clock); // another device
+    await Promise.all([page.sync.ready(), worker.sync.ready(), other.sync.ready()]);
+    await other.storage.set('k', 'from the other device');
+    await other.sync.flush();
+    const batches = page.driver.batches.length;
+    const pulling = page.sync.pull();
+    expect(await worker.sync.pull()).toBe(1);
+    open();
+    expect(await pulling).toBe(0); // already in the shared store, on that revision
+    expect(page.driver.batches.slice(batches).flat().filter((op) => op.key === 'app:k')).toEqual([]);
+    expect(await page.storage.get('k')).toBe('from the other device');
+  });
+
+  it("a pull does not write back what another context of this device pushed", async () => {
+    const { remote, page, worker } = await pageAndWorker('last-write-wins');
+    await page.storage.set('k', 1);
+    await page.sync.flush();
+    await page.storage.set('k', 2);
+    await page.sync.flush();
+    expect(remote.peek('k')?.value).toBe(2);
+    const batches = worker.driver.batches.length;
+    expect(await worker.sync.pull()).toBe(0); // echoes of this device's own pushes
+    expect(worker.driver.batches.slice(batches).flat().filter((op) => op.key === 'app:k')).toEqual([]);
+    expect(await worker.storage.get('k')).toBe(2);
+  });
+});
