@@ -103,8 +103,12 @@ class SyncEngine implements Sync {
     this.#state = new SyncState(driver, this.#storage.prefix);
     await this.#state.load();
     const random = o.random ?? Math.random;
-    this.#origin = await this.#state.node(() => Array.from({ length: 12 }, () => Math.floor(random() * 36).toString(36)).join(''));
-    this.#hlc = createHlc(this.#clock, this.#origin);
+    const id = (length: number): string => Array.from({ length }, () => Math.floor(random() * 36).toString(36)).join('');
+    this.#origin = await this.#state.node(() => id(12));
+    // The device's tabs and service worker share its origin, not its clock: a context suffix keeps
+    // two edits made in one millisecond from carrying one revision (the remote would take the
+    // second for a retry of the first, and drop it).
+    this.#hlc = createHlc(this.#clock, `${this.#origin}_${id(4)}`);
     this.#queue = createQueue<OutboxEntry>({
       driver,
       name: `sync.${encodeURIComponent(this.#storage.prefix).replace(/%/g, '_')}`,

@@ -703,6 +703,19 @@ describe('createSync: several contexts of one device (tabs, a service worker) ov
     expect(await page.storage.get('k')).toBe('from the other device');
   });
 
+  it('edits of one key in two contexts within one millisecond are two revisions, not one taken for a retry of the other', async () => {
+    const { remote, page, worker } = await pageAndWorker('last-write-wins'); // the fake clock does not move
+    await page.storage.set('k', 'from the page');
+    await page.sync.flush();
+    await settle();
+    await worker.storage.set('k', 'from the worker');
+    await worker.sync.flush();
+    await settle();
+    await page.sync.flush();
+    expect(remote.peek('k')?.value).toBe('from the worker');
+    expect(await page.storage.get('k')).toBe('from the worker');
+  });
+
   it("a pull does not write back what another context of this device pushed", async () => {
     const { remote, page, worker } = await pageAndWorker('last-write-wins');
     await page.storage.set('k', 1);
