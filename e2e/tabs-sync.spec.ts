@@ -60,3 +60,20 @@ test('two tabs writing while the network flaps: one flusher at a time, every wri
   await shoot(a, 'tab-a');
   await shoot(b, 'tab-b');
 });
+
+test('two tabs editing one key in turn: each edit goes on top of the one before, no conflict', async ({ context, emulator }) => {
+  const a = await context.newPage();
+  const b = await context.newPage();
+  await openDemo(a);
+  await openDemo(b);
+  for (let r = 0; r < 3; r++) {
+    for (const [page, name] of [[a, 'a'], [b, 'b']] as const) {
+      await save(page, { key: 'shared', value: `${name}${r}` });
+      await expect(pendingBadge(a)).toHaveAttribute('data-count', '0', { timeout: 30_000 });
+      await expect.poll(async () => (await emulator.keys()).get('shared')?.value, { timeout: 30_000 }).toBe(`${name}${r}`);
+    }
+  }
+  // Whichever tab pushed an edit, it went on the revision the other tab had pushed: nothing to resolve.
+  await expect(a.getByTestId('conflict')).toHaveCount(0);
+  await expect(b.getByTestId('conflict')).toHaveCount(0);
+});
