@@ -202,6 +202,11 @@ class QueueImpl<T> implements Queue<T> {
     if (!this.#closing) this.#scheduler.kick();
   }
 
+  async exclusive<R>(fn: () => Promise<R>): Promise<R> {
+    this.#check('exclusive');
+    return this.#scheduler.exclusive(fn);
+  }
+
   latest(coalesceKey: string): string | undefined {
     return this.#ctx.index.latest(coalesceKey);
   }

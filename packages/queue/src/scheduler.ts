@@ -40,8 +40,8 @@ export class FlushScheduler {
   #timer: { handle: unknown; at: number } | undefined;
   #draining = false;
   #resets: Waiter[] = [];
-  /** This tab's own `resetBackoff()` calls holding (or waiting for) the lock. */
-  readonly #ownResets = new Set<Promise<unknown>>();
+  /** This tab's own `resetBackoff()` and `exclusive()` calls holding (or waiting for) the lock. */
+  readonly #ownHolds = new Set<Promise<unknown>>();
   #failures = 0;
 
   constructor(options: SchedulerOptions) {
@@ -90,9 +90,10 @@ export class FlushScheduler {
     let handled: number | undefined;
     try {
       await this.#o.ready();
-      // A reset of this tab holds the lock only briefly: wait for it rather than skip as if another
-      // tab were draining (a `flush()` right after reconnecting would otherwise do nothing).
-      while (this.#ownResets.size > 0) await Promise.allSettled([...this.#ownResets]);
+      // A reset or exclusive run of this tab holds the lock only briefly: wait for it rather than
+      // skip as if another tab were draining (a `flush()` right after reconnecting would otherwise
+      // do nothing, and a write during a pull would wait for the next poll).
+      while (this.#ownHolds.size > 0) await Promise.allSettled([...this.#ownHolds]);
       if (this.#o.stopped()) return { ran: false, handled: 0 };
       handled = await locks.tryRequest(lockName, () => this.#drainLocked());
     } catch (err) {
@@ -142,14 +143,19 @@ export class FlushScheduler {
   /** Resets backoff under the lock; inside this tab's own drain it runs between two batches. */
   async resetBackoff(): Promise<void> {
     if (this.#draining) return new Promise<void>((resolve, reject) => this.#resets.push({ resolve, reject }));
-    const reset = this.#o.locks.request(this.#o.lockName, () => this.#o.resetBackoff());
-    this.#ownResets.add(reset);
-    try {
-      await reset;
-    } finally {
-      this.#ownResets.delete(reset);
-    }
+    await this.exclusive(() => this.#o.resetBackoff());
     this.kick();
+  }
+
+  /** Runs `fn` holding the lock; this tab's flushes wait for it (see `#once`). */
+  async exclusive<R>(fn: () => Promise<R>): Promise<R> {
+    const run = this.#o.locks.request(this.#o.lockName, fn);
+    this.#ownHolds.add(run);
+    try {
+      return await run;
+    } finally {
+      this.#ownHolds.delete(run);
+    }
   }
 
   /** Makes sure a flush starts by epoch ms `at` (keeps an earlier timer). */

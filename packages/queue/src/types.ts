@@ -120,6 +120,12 @@ export interface Queue<T> {
    * loaded, or announced by another tab; other tabs' may lag). In memory: no driver read.
    */
   latest(coalesceKey: string): string | undefined;
+  /**
+   * Runs `fn` holding this queue's flush lock: no flush of the queue runs meanwhile, in this tab or
+   * another (one sharing the lock port). For work that must not interleave with a drain, e.g. a
+   * sync pull, whose checkpoint every tab shares. A flush this tab starts meanwhile waits its turn.
+   */
+  exclusive<R>(fn: () => Promise<R>): Promise<R>;
   /** Pending entries in id order. */
   list(): Promise<QueueEntry<T>[]>;
   /** Dead letters, oldest death first. */

@@ -349,7 +349,10 @@ class SyncEngine implements Sync {
 
   async #pullAll(full: boolean, onPage?: (docs: number, remoteKeys: Set<string>) => void): Promise<number> {
     await this.ready();
-    return this.#serial(() => this.#pullPages(full, onPage));
+    // One context of the device pulls at a time, never while another pushes: they share the
+    // checkpoint, and a page fetched before another context applied a newer revision would
+    // otherwise be applied over it, and that revision never pulled again.
+    return this.#queue.exclusive(() => this.#serial(() => this.#pullPages(full, onPage)));
   }
 
   async #pullPages(full: boolean, onPage?: (docs: number, remoteKeys: Set<string>) => void): Promise<number> {

@@ -133,3 +133,40 @@ describe('two tabs on one store', () => {
     expect(await b.size()).toBe(0);
   });
 });
+
+describe('exclusive()', () => {
+  test('runs alone: another tab\'s flush skips while it runs, this tab\'s flush waits for it, then both deliver', async () => {
+    w = world();
+    const rec = recordingHandler<string>();
+    const a = w.queue<string>({ handler: rec.handler });
+    const b = w.queue<string>({ handler: rec.handler });
+    await a.enqueue('a1');
+    const release = deferred();
+    let inside = false;
+    const held = a.exclusive(async () => {
+      inside = true;
+      await release.promise;
+      inside = false;
+      return 'done';
+    });
+    await w.clock.advance(0);
+    expect(inside).toBe(true);
+    expect(await b.flush()).toEqual({ ran: false, handled: 0 }); // the lock is taken
+    let flushedA = false;
+    const flushA = a.flush().then((r) => ((flushedA = true), r));
+    await w.clock.advance(0);
+    expect(flushedA).toBe(false); // waits for its own tab's exclusive run instead of skipping
+    expect(rec.calls).toHaveLength(0);
+    release.resolve();
+    expect(await held).toBe('done');
+    expect(await flushA).toEqual({ ran: true, handled: 1 });
+    expect(rec.calls.flat().map((e) => e.payload)).toEqual(['a1']);
+  });
+
+  test('rejects with closed after close()', async () => {
+    w = world();
+    const q = w.queue<string>({ handler: recordingHandler<string>().handler });
+    await q.close();
+    await expect(q.exclusive(async () => 1)).rejects.toMatchObject({ code: 'closed' });
+  });
+});

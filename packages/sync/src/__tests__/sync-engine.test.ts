@@ -680,11 +680,11 @@ describe('createSync: several contexts of one device (tabs, a service worker) ov
     expect([...page.events, ...worker.events].filter((e) => e.type === 'conflict')).toEqual([]);
   });
 
-  it('pulling at the same time as another context, a context does not write back what that one applied', async () => {
+  it('one context pulls at a time: a page fetched before another context applied a newer revision is not applied over it', async () => {
     const clock = fakeClock();
     const remote = memoryRemote({ clock });
     const same = { driver: memoryDriver(), locks: memoryLocks(), broadcast: memoryBus() };
-    // The page's pull response arrives only once the worker has applied the same documents.
+    // The page's first pull response arrives late: after the other device's next edit reached the cloud.
     let open = (): void => undefined;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const slow: MemoryRemote = { ...remote, pull: async (...args) => { const page = await remote.pull(...args); await gate; return page; } };
@@ -692,13 +692,29 @@ describe('createSync: several contexts of one device (tabs, a service worker) ov
     const worker = client(remote, clock, same);
     const other = client(remote, clock); // another device
     await Promise.all([page.sync.ready(), worker.sync.ready(), other.sync.ready()]);
+    await other.storage.set('k', 'v1');
+    await other.sync.flush();
+    const pagePull = page.sync.pull(); // fetches v1, then waits
+    await settle();
+    await other.storage.set('k', 'v2');
+    await other.sync.flush();
+    const workerPull = worker.sync.pull();
+    await settle();
+    open();
+    await Promise.all([pagePull, workerPull]);
+    expect(await page.storage.get('k')).toBe('v2');
+    expect(await page.sync.pull()).toBe(0);
+  });
+
+  it('a full sync does not write back what another context of this device pulled', async () => {
+    const { clock, remote, page, worker } = await pageAndWorker('last-write-wins');
+    const other = client(remote, clock); // another device
+    await other.sync.ready();
     await other.storage.set('k', 'from the other device');
     await other.sync.flush();
-    const batches = page.driver.batches.length;
-    const pulling = page.sync.pull();
     expect(await worker.sync.pull()).toBe(1);
-    open();
-    expect(await pulling).toBe(0); // already in the shared store, on that revision
+    const batches = page.driver.batches.length;
+    await page.sync.fullSync();
     expect(page.driver.batches.slice(batches).flat().filter((op) => op.key === 'app:k')).toEqual([]);
     expect(await page.storage.get('k')).toBe('from the other device');
   });
