@@ -124,6 +124,8 @@ export interface Queue<T> {
    * Runs `fn` holding this queue's flush lock: no flush of the queue runs meanwhile, in this tab or
    * another (one sharing the lock port). For work that must not interleave with a drain, e.g. a
    * sync pull, whose checkpoint every tab shares. A flush this tab starts meanwhile waits its turn.
+   * Never call it from the queue's own handler: that runs under the lock already, and would wait
+   * for itself.
    */
   exclusive<R>(fn: () => Promise<R>): Promise<R>;
   /** Pending entries in id order. */
