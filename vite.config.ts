@@ -11,7 +11,7 @@ import { chromiumLaunchOptions } from './scripts/chromium.js';
 export default defineConfig({
   resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
   // Pre-bundle CommonJS deps up front, or Vite reloads the page mid-run the first time a test imports them.
-  optimizeDeps: { include: ['localforage', 'lz-string', 'crypto-js', 'crypto-js/aes', 'crypto-js/pad-nopadding', 'idb-keyval', 'fflate'] },
+  optimizeDeps: { include: ['localforage', 'lz-string', 'crypto-js', 'crypto-js/aes.js', 'crypto-js/pad-nopadding.js', 'idb-keyval', 'fflate'] },
   ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
   test: {
     projects: [

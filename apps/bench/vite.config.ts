@@ -9,7 +9,7 @@ export default defineConfig({
   // CommonJS dependencies known up front, so Vite does not discover them (and reload) mid-run.
   optimizeDeps: {
     include: [
-      'fflate', 'lz-string', 'crypto-js', 'crypto-js/aes', 'crypto-js/pad-nopadding',
+      'fflate', 'lz-string', 'crypto-js', 'crypto-js/aes.js', 'crypto-js/pad-nopadding.js',
       'idb-keyval', 'localforage', 'dexie', 'lru-cache', 'quick-lru', 'mnemonist', 'firebase/app', 'firebase/firestore/lite',
     ],
   },

@@ -1,7 +1,9 @@
 // The ONLY file that imports crypto-js: the package's `.` entry does not re-export it, so crypto-js
 // reaches a bundle only when an app imports '@stowage/codecs/crypto-js-legacy'.
-import AES from 'crypto-js/aes';
-import NoPadding from 'crypto-js/pad-nopadding';
+// Full file names: crypto-js has no `exports` map, so plain Node (SSR, tests of a built app) resolves
+// a subpath only with its extension.
+import AES from 'crypto-js/aes.js';
+import NoPadding from 'crypto-js/pad-nopadding.js';
 import { StowageError, toBase64, type Codec } from '@stowage/core';
 import { utf8DecodeStrict } from './bytes.js';
 
