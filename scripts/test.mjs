@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Runs every check and test suite of the repo and ends with one line: "N passed, N failed".
-// Suites: typecheck, lint, the dependency-direction, TSDoc and bundle-size checks (one test each), Vitest
-// (unit + real Chromium browser projects) and Playwright e2e against the demo. Exits non-zero if
-// anything failed.
+// Suites: typecheck, lint, the dependency-direction, TSDoc and bundle-size checks (one test each), the
+// consumer test (the packed packages installed into an app outside the workspace; one test per check),
+// Vitest (unit + real Chromium browser projects) and Playwright e2e against the demo. Exits non-zero
+// if anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { bootstrap } from './bootstrap.mjs';
+import { freePort } from './free-port.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 try {
@@ -55,6 +56,22 @@ check('docs', process.execPath, [join(root, 'scripts/check-docs.mjs')]);
 check('size', process.execPath, [join(root, 'scripts/size-check.mjs')]);
 
 {
+  const file = join(out, 'consumer.json');
+  const r = run('consumer', process.execPath, [join(root, 'scripts/consumer/run.mjs'), `--report=${file}`]);
+  const checks = readJson(file)?.checks;
+  if (checks) {
+    const failed = checks.filter((c) => !c.ok).length;
+    totals.passed += checks.length - failed;
+    totals.failed += failed;
+    if (r.status !== 0 && failed === 0) totals.failed += 1;
+    rows.push(`consumer     ${checks.length - failed} passed, ${failed} failed (${r.seconds}s)`);
+  } else {
+    totals.failed += 1;
+    rows.push(`consumer     crashed, no report (${r.seconds}s)`);
+  }
+}
+
+{
   const file = join(out, 'vitest.json');
   const r = run('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   const j = readJson(file);
@@ -72,18 +89,6 @@ check('size', process.execPath, [join(root, 'scripts/size-check.mjs')]);
 }
 
 const specs = existsSync(join(root, 'e2e')) ? readdirSync(join(root, 'e2e'), { recursive: true }).filter((f) => String(f).endsWith('.spec.ts')) : [];
-/** A TCP port free right now on 127.0.0.1, so e2e servers never collide with something already running. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 if (specs.length > 0) {
   const file = join(out, 'playwright.json');
   const ports = {

@@ -1,0 +1,58 @@
+// Running the commands of the consumer test: quiet when they work, the tail of their output when
+// they do not (a step's full log would bury the one line that says what broke).
+import { spawn, spawnSync } from 'node:child_process';
+
+/** Runs `cmd args` in `cwd`, resolving to its output; throws with the output's tail if it fails. */
+export function sh(cmd, args, { cwd, env = {}, timeoutMs = 5 * 60_000 } = {}) {
+  const r = spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 << 20, timeout: timeoutMs });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.status !== 0) {
+    const why = r.error ? r.error.message : `exit ${r.status ?? r.signal}`;
+    throw new Error(`${[cmd, ...args].join(' ')} (in ${cwd}): ${why}\n${tail(output)}`);
+  }
+  return output;
+}
+
+/** The last `lines` lines of `text`. */
+export function tail(text, lines = 40) {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Starts a long-running `cmd args` (a server) and resolves once a line of its output matches
+ * `ready`, to `{ child, match, output() }`; rejects if it exits or stays silent for `timeoutMs`.
+ */
+export function startServer(cmd, args, { cwd, ready, timeoutMs = 30_000 }) {
+  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(`no line matching ${ready} within ${timeoutMs} ms`), timeoutMs);
+    function fail(why) {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(new Error(`${[cmd, ...args].join(' ')}: ${why}\n${tail(output)}`));
+    }
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(ready);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, match, output: () => output });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => fail(`exited (${code}) before it was ready`));
+  });
+}
+
+/** Stops a server started by {@link startServer} and waits for it to exit. */
+export function stopServer(server) {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,41 @@
+// Builds every published package from nothing, packs it as `pnpm publish` would (workspace:
+// ranges replaced, publishConfig.exports without the `source` condition), and lints each tarball.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sh } from './exec.mjs';
+
+/** The workspace's published packages: `{ name, dir }` of each packages/* that is not private. */
+export function publishedPackages(root) {
+  return readdirSync(join(root, 'packages'))
+    .map((d) => ({ dir: join(root, 'packages', d), pkg: JSON.parse(readFileSync(join(root, 'packages', d, 'package.json'), 'utf8')) }))
+    .filter(({ pkg }) => !pkg.private)
+    .map(({ dir, pkg }) => ({ name: pkg.name, dir }));
+}
+
+/** Clean build of all packages in dependency order (stale dist/ files would end up in tarballs). */
+export function buildAll(root) {
+  sh(process.execPath, [join(root, 'scripts/clean-dist.mjs')], { cwd: root });
+  sh(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.build.json'], { cwd: root });
+}
+
+/** What a tarball may hold besides dist/: npm's own files and, per package, files users need. */
+const EXTRA_FILES = { '@stowage/firestore-emulator': ['firestore.rules'] };
+const ALWAYS = ['package.json', 'README.md', 'LICENSE'];
+
+/** Packs one package into `dest`; resolves to the tarball's path. Throws on a file that must not ship. */
+export function pack({ name, dir }, dest) {
+  const out = sh('pnpm', ['pack', '--json', '--pack-destination', dest], { cwd: dir });
+  const { filename, files } = JSON.parse(out.slice(out.indexOf('{')));
+  const paths = files.map((f) => f.path);
+  const allowed = new Set([...ALWAYS, ...(EXTRA_FILES[name] ?? [])]);
+  const wrong = paths.filter((p) => !(allowed.has(p) || (p.startsWith('dist/') && !/__tests__|\.test\.|\.tsbuildinfo$/.test(p))));
+  if (wrong.length) throw new Error(`${name}: tarball has files it must not ship: ${wrong.join(', ')}`);
+  for (const required of ALWAYS) if (!paths.includes(required)) throw new Error(`${name}: tarball lacks ${required}`);
+  return filename;
+}
+
+/** publint (strict: warnings fail too) and Are the Types Wrong (ESM-only profile) on a tarball. */
+export function lintTarball(root, tarball) {
+  sh(join(root, 'node_modules/.bin/publint'), [tarball, '--strict'], { cwd: root });
+  sh(join(root, 'node_modules/.bin/attw'), [tarball, '--profile', 'esm-only', '--no-color', '--no-emoji'], { cwd: root });
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// The consumer test (issue 19): what a new user does with the published packages, end to end.
+// Builds and packs every package, lints the tarballs (publint, Are the Types Wrong), installs them
+// into a Vite + TypeScript app outside the workspace, type-checks and builds it, imports every entry
+// point in plain Node (no DOM), then runs the README's quick starts in real Chromium against the
+// Firestore emulator started from its own tarball. Each check passes or fails on its own; one that
+// cannot run because a check it needs failed counts as failed.
+// Usage: node scripts/consumer/run.mjs [--report=FILE] [--keep]  (FILE gets { checks: [...] } as JSON;
+// --keep leaves the temp dir for a look; it is also kept when something failed)
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertNoTsLoader, createApp } from './app.mjs';
+import { runPage } from './browser.mjs';
+import { sh, stopServer } from './exec.mjs';
+import { buildAll, lintTarball, pack, publishedPackages } from './pack.mjs';
+import { startPreview, startTarballEmulator } from './servers.mjs';
+import { freePort } from '../free-port.mjs';
+
+const root = new URL('../..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const reportFile = args.find((a) => a.startsWith('--report='))?.slice('--report='.length);
+const checks = [];
+
+/** Runs `fn` as the check `name` unless a check of `needs` failed; records the outcome. */
+async function check(name, fn, needs = []) {
+  const started = Date.now();
+  const blocked = needs.find((n) => !checks.find((c) => c.name === n)?.ok);
+  let ok = false;
+  let detail;
+  if (blocked) detail = `not run: "${blocked}" failed`;
+  else {
+    try {
+      detail = (await fn()) ?? '';
+      ok = true;
+    } catch (err) {
+      detail = err?.stack ?? String(err);
+    }
+  }
+  const seconds = (Date.now() - started) / 1000;
+  checks.push({ name, ok, seconds, detail });
+  console.log(`${ok ? '✓' : '✗'} ${name} (${seconds.toFixed(1)}s)${ok ? (detail ? `: ${detail}` : '') : `\n  ${detail.replaceAll('\n', '\n  ')}`}`);
+  return ok;
+}
+
+const base = mkdtempSync(join(tmpdir(), 'stowage-consumer-'));
+const tarballDir = join(base, 'tarballs');
+const appDir = join(base, 'app');
+mkdirSync(tarballDir);
+const packages = publishedPackages(root);
+const tarballs = {};
+const servers = [];
+try {
+  await check('build every package (clean tsc -b)', () => buildAll(root));
+  for (const p of packages) {
+    await check(`pack ${p.name}: only dist, README, LICENSE`, () => {
+      tarballs[p.name] = pack(p, tarballDir);
+    }, ['build every package (clean tsc -b)']);
+  }
+  const packed = packages.map((p) => `pack ${p.name}: only dist, README, LICENSE`);
+  for (const p of packages) {
+    await check(`publint + attw ${p.name}`, () => lintTarball(root, tarballs[p.name]), [`pack ${p.name}: only dist, README, LICENSE`]);
+  }
+  const installed = 'install the tarballs into an app outside the workspace';
+  await check(installed, () => createApp(root, appDir, tarballs), packed);
+  await check('emulator tarball brings no TypeScript loader', () => assertNoTsLoader(appDir), [installed]);
+  await check('app type-checks (tsc --noEmit, strict, skipLibCheck off)', () => void sh(join(appDir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: appDir }), [installed]);
+  await check('app builds (vite build)', () => void sh(join(appDir, 'node_modules/.bin/vite'), ['build'], { cwd: appDir }), [installed]);
+  await check('every entry point imports in plain Node, no DOM', () => sh(process.execPath, ['node-imports.mjs'], { cwd: appDir, timeoutMs: 60_000 }).trim(), [installed]);
+
+  let emulatorPort;
+  const emulatorUp = 'npx stowage-firestore-emulator starts from its tarball';
+  await check(emulatorUp, async () => {
+    const { server, port } = await startTarballEmulator(appDir);
+    servers.push(server);
+    emulatorPort = port;
+    return `port ${port}`;
+  }, [installed]);
+  const pageName = 'the README quick starts run in Chromium';
+  let results = [];
+  await check(pageName, async () => {
+    const port = await freePort();
+    servers.push(await startPreview(appDir, port));
+    results = await runPage(`http://127.0.0.1:${port}/?emulator=${emulatorPort}`);
+    return `${results.length} quick starts reported`;
+  }, ['app builds (vite build)', emulatorUp]);
+  for (const r of results) await check(`quick start in Chromium: ${r.name}`, () => {
+    if (!r.ok) throw new Error(r.detail);
+    return r.detail;
+  });
+  await check('the offline queue\'s increment is in the emulator, once', async () => {
+    // Read back over the emulator's RPC (what the Lite SDK's getDoc sends), not through the page.
+    const db = 'projects/demo-consumer/databases/(default)';
+    const res = await fetch(`http://127.0.0.1:${emulatorPort}/v1/${db}/documents:batchGet`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ documents: [`${db}/documents/stats/visits`] }),
+    });
+    const body = await res.json();
+    const n = body?.[0]?.found?.fields?.n?.integerValue;
+    if (n !== '1') throw new Error(`stats/visits.n is ${JSON.stringify(n)} (HTTP ${res.status}: ${JSON.stringify(body)}), expected "1"`);
+    return 'stats/visits.n = 1';
+  }, [pageName]);
+} finally {
+  for (const s of servers) await stopServer(s);
+}
+
+const failed = checks.filter((c) => !c.ok);
+if (reportFile) writeFileSync(reportFile, `${JSON.stringify({ checks }, null, 2)}\n`);
+if (failed.length || args.includes('--keep')) console.log(`consumer test files kept in ${base}`);
+else rmSync(base, { recursive: true, force: true });
+console.log(`consumer: ${checks.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length ? 1 : 0);
