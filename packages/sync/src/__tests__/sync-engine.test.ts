@@ -1,27 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createStorage, memoryDriver, memoryLocks, RESERVED, StowageError } from '@stowage/core';
-import { manualOnline } from '@stowage/core/testing';
-import type { Codec, Driver, DriverOp, Storage, StorageOptions } from '@stowage/core';
-import type { ManualOnline } from '@stowage/core/testing';
+import { describe, expect, it } from 'vitest';
+import { memoryDriver, memoryLocks, RESERVED, StowageError, createStorage } from '@stowage/core';
+import type { Codec } from '@stowage/core';
 import { fakeClock, memoryBus, rleCodec, settle, xorCodec } from '@stowage/test-utils';
-import type { FakeClock } from '@stowage/test-utils';
-import { createNetworkMonitor, createSync } from '../index.js';
-import type { Sync, SyncEvent, SyncOptions } from '../index.js';
+import { createSync } from '../index.js';
+import type { SyncOptions } from '../index.js';
 import { memoryRemote, type MemoryRemote } from '../memory-remote.js';
-
-/** Counts driver batches and what they contain. */
-function countingDriver(inner: Driver = memoryDriver()): Driver & { batches: DriverOp[][] } {
-  const d = Object.create(inner) as Driver & { batches: DriverOp[][] };
-  d.batches = [];
-  d.batch = async (ops) => {
-    d.batches.push([...ops]);
-    return inner.batch(ops);
-  };
-  for (const m of ['open', 'get', 'getMany', 'entries', 'keys', 'clear', 'close'] as const) {
-    (d as unknown as Record<string, unknown>)[m] = (inner[m] as (...a: unknown[]) => unknown).bind(inner);
-  }
-  return d;
-}
+import { client, pageAndWorker } from './sync-clients.js';
+import type { Client } from './sync-clients.js';
 
 /** An encryption codec with several keys (the key byte is in each ciphertext); `use(k)` rotates. */
 function rotatingXor(...keys: number[]): Codec & { use(key: number): void } {
@@ -51,38 +36,6 @@ async function rotationPair(aOptions: Partial<SyncOptions> = {}, bOptions: Parti
   const b = client(remote, clock, { encryption: rotatingXor(7, 9), ...bOptions });
   await a.sync.ready();
   return { clock, remote, keyring, a, b };
-}
-
-interface Client {
-  storage: Storage;
-  sync: Sync;
-  driver: Driver & { batches: DriverOp[][] };
-  online: ManualOnline;
-  events: SyncEvent[];
-}
-
-const open: Sync[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
-});
-
-function client(
-  remote: MemoryRemote,
-  clock: FakeClock,
-  extra: Partial<SyncOptions> & { encryption?: Codec; compression?: Codec; schema?: Pick<StorageOptions, 'schemaVersion' | 'migrations'>; driver?: Driver } = {},
-): Client {
-  const { encryption, compression, schema, driver: inner, ...syncOptions } = extra;
-  const driver = countingDriver(inner);
-  const storage = createStorage({ driver, prefix: 'app', clock, broadcast: false, ...(encryption ? { encryption } : {}), ...(compression ? { compression } : {}), ...schema });
-  const online = manualOnline();
-  const sync = createSync({
-    storage, remote, clock, locks: memoryLocks(), broadcast: memoryBus(), random: Math.random,
-    network: createNetworkMonitor({ online }), pullInterval: 0, ...syncOptions,
-  });
-  open.push(sync);
-  const events: SyncEvent[] = [];
-  sync.subscribe((e) => events.push(e));
-  return { storage, sync, driver, online, events };
 }
 
 describe('createSync: outbox', () => {
@@ -607,19 +560,6 @@ describe('createSync: pull and conflicts', () => {
 });
 
 describe('createSync: several contexts of one device (tabs, a service worker) over one store', () => {
-  /** A page and a service worker: two engines over one driver (one IndexedDB), one remote. */
-  async function pageAndWorker(conflict: SyncOptions['conflict']) {
-    const clock = fakeClock();
-    const remote = memoryRemote({ clock });
-    // One store, and one set of locks and channels, as contexts of one origin share them.
-    const same = { driver: memoryDriver(), locks: memoryLocks(), broadcast: memoryBus(), conflict };
-    const page = client(remote, clock, same);
-    const worker = client(remote, clock, same);
-    await page.sync.ready();
-    await worker.sync.ready();
-    return { clock, remote, page, worker };
-  }
-
   it.each(['remote-wins', 'last-write-wins'] as const)(
     '%s: an edit made on top of what the other context pulled is pushed on that revision: no conflict, not lost',
     async (conflict) => {
