@@ -33,6 +33,9 @@ export function compareHlc(a: Hlc, b: Hlc): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Whole milliseconds: a clock port may be fractional (timers fire at jittered times), a timestamp's wall is not. */
+const wallOf = (clock: Clock): number => Math.floor(clock.now());
+
 /**
  * Creates a hybrid logical clock (Kulkarni et al.): timestamps stay close to wall time but never go
  * backwards, even when the wall clock does or another node's clock runs ahead, so last-write-wins
@@ -55,14 +58,14 @@ export function createHlc(clock: Clock, node: string): HlcClock {
   return {
     node,
     now() {
-      const t = clock.now();
+      const t = wallOf(clock);
       if (t > wall) bump(t, 0);
       else bump(wall, counter + 1);
       return formatHlc(wall, counter, node);
     },
     receive(remote) {
       const r = parseHlc(remote);
-      const t = clock.now();
+      const t = wallOf(clock);
       const w = Math.max(t, wall, r.wall);
       if (w === wall && w === r.wall) bump(w, Math.max(counter, r.counter) + 1);
       else if (w === wall) bump(w, counter + 1);
