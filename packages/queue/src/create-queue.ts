@@ -174,6 +174,16 @@ class QueueImpl<T> implements Queue<T> {
     if (!this.#closing) this.#scheduler.kick();
   }
 
+  removeOps(entries: readonly Pick<QueueEntry<T>, 'id'>[]): DriverOp[] {
+    return entries.map((e) => ({ type: 'delete', key: this.#ctx.keys.pending + e.id }));
+  }
+
+  removed(entries: readonly QueueEntry<T>[]): void {
+    if (entries.length === 0) return;
+    for (const e of entries) this.#ctx.index.forget(e);
+    this.#emit({ type: 'removed', source: 'local', entries });
+  }
+
   async enqueue(payload: T, options?: EnqueueOptions): Promise<QueueEntry<T>> {
     const prepared = await this.prepare(payload, options);
     await this.#o.driver.batch(prepared.ops);

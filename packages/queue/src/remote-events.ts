@@ -13,6 +13,7 @@ export function followRemote<T>(event: QueueEvent<T>, index: CoalesceIndex, sche
       scheduler.kick(); // a lock attempt settles who flushes it
       break;
     case 'succeeded':
+    case 'removed':
       for (const e of event.entries) index.forget(e);
       break;
     case 'superseded':

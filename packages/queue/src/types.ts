@@ -85,6 +85,7 @@ export type QueueEvent<T> =
   | { readonly type: 'succeeded'; readonly source: EventSource; readonly entries: readonly QueueEntry<T>[] }
   | { readonly type: 'retry-scheduled'; readonly source: EventSource; readonly entry: QueueEntry<T>; readonly delayMs: number; readonly error?: StowageError }
   | { readonly type: 'superseded'; readonly source: EventSource; readonly entry: QueueEntry<T>; readonly by: string }
+  | { readonly type: 'removed'; readonly source: EventSource; readonly entries: readonly QueueEntry<T>[] }
   | { readonly type: 'dead-lettered'; readonly source: EventSource; readonly letter: DeadLetter<T> }
   | { readonly type: 'dead-removed'; readonly source: EventSource; readonly ids: readonly string[]; readonly reason: DeadRemovalReason }
   | { readonly type: 'drained'; readonly source: EventSource }
@@ -103,6 +104,15 @@ export interface Queue<T> {
   prepare(payload: T, options?: EnqueueOptions): Promise<PreparedEntry<T>>;
   /** Call after the caller's batch with prepared ops committed: emits `enqueued`, schedules a flush. */
   committed(prepared: PreparedEntry<T> | readonly PreparedEntry<T>[]): void;
+  /**
+   * The driver ops deleting these pending entries, for the caller's own batch — e.g. the data
+   * change that made them moot, so no tab, reload or service worker can deliver them after it.
+   * Pass the entries to {@link Queue.removed} once that batch committed. Not for entries another
+   * tab may have in flight: hold {@link Queue.exclusive}, or be the flusher whose handler has them.
+   */
+  removeOps(entries: readonly Pick<QueueEntry<T>, 'id'>[]): DriverOp[];
+  /** Call after a batch with {@link Queue.removeOps} committed: emits `removed` (here and in other tabs). */
+  removed(entries: readonly QueueEntry<T>[]): void;
   /** Delivers due entries until drained or only backed-off ones remain; single-flight, one tab at a time. */
   flush(): Promise<FlushReport>;
   /** Makes every pending entry due now with its backoff reset (call on reconnect). */

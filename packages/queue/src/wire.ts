@@ -14,6 +14,7 @@ type WireEvent =
   | { type: 'succeeded'; entries: WireEntry[] }
   | { type: 'retry-scheduled'; entry: WireEntry; delayMs: number; error?: ErrorRecord }
   | { type: 'superseded'; entry: WireEntry; by: string }
+  | { type: 'removed'; entries: WireEntry[] }
   | { type: 'dead-lettered'; id: string; record: DeadRecord }
   | { type: 'dead-removed'; ids: string[]; reason: DeadRemovalReason }
   | { type: 'drained' };
@@ -39,6 +40,8 @@ export function toWire(event: QueueEvent<unknown>): WireMessage | undefined {
       return wrap({ type: 'retry-scheduled', entry: wireEntry(event.entry), delayMs: event.delayMs, ...(event.error ? { error: errorRecord(event.error) } : {}) });
     case 'superseded':
       return wrap({ type: 'superseded', entry: wireEntry(event.entry), by: event.by });
+    case 'removed':
+      return wrap({ type: 'removed', entries: event.entries.map(wireEntry) });
     case 'dead-lettered': {
       const { letter } = event;
       const record: DeadRecord = { v: 1, entryId: letter.entry.id, entry: toRecord(letter.entry), error: errorRecord(letter.error), deadAt: letter.deadAt };
@@ -67,8 +70,9 @@ export function fromWire<T>(message: unknown): QueueEvent<T> | undefined {
       if (!isWireEntry(e.entry) || (e.replaced !== undefined && typeof e.replaced !== 'string')) return undefined;
       return { type: 'enqueued', source, entry: fromWireEntry<T>(e.entry), ...(e.replaced ? { replaced: e.replaced as string } : {}) };
     case 'succeeded':
+    case 'removed':
       if (!Array.isArray(e.entries) || !e.entries.every(isWireEntry)) return undefined;
-      return { type: 'succeeded', source, entries: (e.entries as WireEntry[]).map((w) => fromWireEntry<T>(w)) };
+      return { type: e.type, source, entries: (e.entries as WireEntry[]).map((w) => fromWireEntry<T>(w)) };
     case 'retry-scheduled': {
       if (!isWireEntry(e.entry) || typeof e.delayMs !== 'number') return undefined;
       if (e.error !== undefined && !isErrorRecord(e.error)) return undefined;

@@ -45,10 +45,12 @@ class SyncEngine implements Sync {
   readonly #ownsNetwork: boolean;
   readonly #emitter = new Emitter<SyncEvent>();
   readonly #prepared = new WeakMap<readonly CommitChange[], PreparedEntry<OutboxEntry>[]>();
-  /** Revisions to persist with the next `sync`-origin commit (remote state being applied). */
-  readonly #incoming = new Map<string, Hlc>();
-  /** Local changes overtaken by remote state that won: their pending pushes are dropped. */
-  readonly #superseded = new Map<string, Hlc>();
+  /**
+   * Remote state being applied (the next `sync`-origin commit): per key its revision, and the
+   * pending local edits it overtook — deleted in that same commit, so that no context of the
+   * device, no reload and no service worker pushes them afterwards.
+   */
+  readonly #incoming = new Map<string, { rev: Hlc; lost: readonly QueueEntry<OutboxEntry>[] }>();
   #state!: SyncState;
   #queue!: Queue<OutboxEntry>;
   #hlc!: HlcClock;
@@ -168,31 +170,38 @@ class SyncEngine implements Sync {
   async #hookOps(changes: readonly CommitChange[], origin: HookOrigin): Promise<readonly DriverOp[]> {
     if (origin === 'sync') {
       return changes.flatMap((c) => {
-        const rev = this.#incoming.get(c.key);
-        return rev === undefined ? [] : [this.#state.revOp(c.key, rev)];
+        const inc = this.#incoming.get(c.key);
+        // Applied only if no local edit committed since the decision (here or in another context).
+        return inc === undefined ? [] : [this.#state.revOp(c.key, inc.rev), this.#state.unchangedOp(c.key), ...this.#queue.removeOps(inc.lost)];
       });
     }
     // Only a key's last change in this commit matters to the cloud.
     const last = new Map<string, CommitChange>();
     for (const c of changes) last.set(c.key, c);
+    const marks: DriverOp[] = [];
     const prepared = await Promise.all(
-      [...last.values()].map((c) =>
-        origin === 'reencode' && c.type === 'put'
-          // New ciphertext of an unchanged value: its own entry, so it never replaces a pending change.
-          ? this.#queue.prepare({ key: c.key, hlc: this.#state.rev(c.key) ?? '', deleted: false, reencoded: { updatedAt: c.record.updatedAt } }, { scope: c.key, coalesceKey: REENCODED + c.key })
-          : this.#queue.prepare({ key: c.key, hlc: this.#hlc.now(), deleted: c.type === 'delete' }, { scope: c.key, coalesceKey: c.key }),
-      ),
+      [...last.values()].map((c) => {
+        // New ciphertext of an unchanged value: its own entry, so it never replaces a pending change.
+        if (origin === 'reencode' && c.type === 'put') {
+          return this.#queue.prepare({ key: c.key, hlc: this.#state.rev(c.key) ?? '', deleted: false, reencoded: { updatedAt: c.record.updatedAt } }, { scope: c.key, coalesceKey: REENCODED + c.key });
+        }
+        const hlc = this.#hlc.now();
+        marks.push(this.#state.editOp(c.key, hlc));
+        return this.#queue.prepare({ key: c.key, hlc, deleted: c.type === 'delete' }, { scope: c.key, coalesceKey: c.key });
+      }),
     );
     this.#prepared.set(changes, prepared);
-    return prepared.flatMap((p) => p.ops);
+    return [...prepared.flatMap((p) => p.ops), ...marks];
   }
 
   #hookCommitted(changes: readonly CommitChange[], origin: HookOrigin): void {
     if (origin === 'sync') {
-      this.#state.remember(changes.flatMap((c) => {
-        const rev = this.#incoming.get(c.key);
-        return rev === undefined ? [] : [[c.key, rev] as const];
-      }));
+      const applied = changes.flatMap((c) => {
+        const inc = this.#incoming.get(c.key);
+        return inc === undefined ? [] : [[c.key, inc] as const];
+      });
+      this.#state.remember(applied.map(([k, inc]) => [k, inc.rev]));
+      this.#queue.removed(applied.flatMap(([, inc]) => inc.lost));
       return;
     }
     const prepared = this.#prepared.get(changes);
@@ -218,6 +227,11 @@ class SyncEngine implements Sync {
       // weigh the value's time, `reencodes`, not this one.
       this.#hlc.receive(base);
       common = { ...common, hlc: this.#hlc.now(), reencodes: base };
+    } else if (base !== null && compareHlc(entry.hlc, base) <= 0) {
+      // The edit goes on top of a later revision (it won a conflict with it, or another context
+      // applied that revision before this one's clock saw it): the cloud's revisions only move on.
+      this.#hlc.receive(base);
+      common = { ...common, hlc: this.#hlc.now() };
     }
     if (entry.deleted || !rec || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now())) {
       return { change: { ...common, deleted: true }, updatedAt, encrypted: false };
@@ -256,9 +270,7 @@ class SyncEngine implements Sync {
       let round = entries.map((_, i) => i).filter((i) => {
         const e = (entries[i] as QueueEntry<OutboxEntry>).payload;
         // A re-encoding followed by an edit of its key is moot: the edit pushes the current record.
-        if (e.reencoded && (this.#queue.latest(e.key) ?? '') > (entries[i] as QueueEntry<OutboxEntry>).id) return false;
-        const over = this.#superseded.get(e.key);
-        return over === undefined || compareHlc(e.hlc, over) > 0; // overtaken by remote state that won: drop
+        return !(e.reencoded && (this.#queue.latest(e.key) ?? '') > (entries[i] as QueueEntry<OutboxEntry>).id);
       });
       for (let attempt = 0; round.length > 0; attempt++) {
         if (attempt === CONFLICT_ROUNDS) {
@@ -282,7 +294,7 @@ class SyncEngine implements Sync {
           else if (r.status === 'rejected') outcomes[i] = { status: 'dead', error: r.error };
           // A re-encoding never wins: the key moved on remotely, and the next pull brings that.
           else if ((entries[i] as QueueEntry<OutboxEntry>).payload.reencoded) continue;
-          else if (await this.#onPushConflict(b.change, r.remote, b.updatedAt, b.encrypted)) again.push(i);
+          else if (await this.#onPushConflict(entries[i] as QueueEntry<OutboxEntry>, b.change, r.remote, b.updatedAt, b.encrypted)) again.push(i);
         }
         await this.#state.save(applied);
         if (applied.length > 0) this.#emit({ type: 'pushed', keys: applied.map(([k]) => k) });
@@ -295,15 +307,15 @@ class SyncEngine implements Sync {
     }
   }
 
-  /** Per key, its newest pending local edit (a re-encoding is none). */
-  async #lastEdits(): Promise<Map<string, QueueEntry<OutboxEntry>>> {
-    const last = new Map<string, QueueEntry<OutboxEntry>>();
-    for (const e of await this.#queue.list()) if (!e.payload.reencoded) last.set(e.payload.key, e);
-    return last;
+  /** Per key, its pending local edits, oldest first (a re-encoding is none; racing tabs may leave several). */
+  async #pendingEdits(): Promise<Map<string, QueueEntry<OutboxEntry>[]>> {
+    const edits = new Map<string, QueueEntry<OutboxEntry>[]>();
+    for (const e of await this.#queue.list()) if (!e.payload.reencoded) edits.set(e.payload.key, [...(edits.get(e.payload.key) ?? []), e]);
+    return edits;
   }
 
   /** Resolves a push conflict; true when the local change should be pushed again (on the new base). */
-  async #onPushConflict(change: RemoteChange, remote: RemoteDoc | undefined, updatedAt: number | null, encrypted: boolean): Promise<boolean> {
+  async #onPushConflict(entry: QueueEntry<OutboxEntry>, change: RemoteChange, remote: RemoteDoc | undefined, updatedAt: number | null, encrypted: boolean): Promise<boolean> {
     const local: ConflictSide = { deleted: change.deleted, hlc: change.hlc, ...(change.value !== undefined ? { value: change.value } : {}) };
     if (!remote) {
       // The base revision is gone remotely (tombstones were purged): the key is new there.
@@ -318,7 +330,7 @@ class SyncEngine implements Sync {
       await this.#state.save([[change.key, remote.hlc]]);
       return true;
     }
-    if (verdict === 'remote') await this.#applyRemote([remote], new Map([[change.key, updatedAt]]));
+    if (verdict === 'remote') await this.#applyRemote([remote], new Map([[change.key, updatedAt]]), new Map([[change.key, [entry]]]));
     return false;
   }
 
@@ -328,7 +340,6 @@ class SyncEngine implements Sync {
     const remoteSide: ConflictSide = { deleted: remote.deleted, hlc: remote.reencodes ?? remote.hlc, ...(remote.value !== undefined ? { value: remote.value } : {}) };
     const res = resolveConflict(key, this.#o.conflict ?? 'last-write-wins', local, remoteSide, encrypted);
     this.#emit({ type: 'conflict', key, winner: res.winner, local, remote: remoteSide });
-    if (res.winner === 'remote') this.#superseded.set(key, local.hlc);
     if (res.winner === 'merged') {
       // The merged value is a new local change on top of the remote revision: both sides converge on it.
       await this.#state.save([[key, remote.hlc]]);
@@ -376,18 +387,22 @@ class SyncEngine implements Sync {
   /** Applies pulled docs that are news to this client, resolving those with unpushed local changes. */
   async #applyPulled(docs: readonly RemoteDoc[], full: boolean): Promise<number> {
     if (docs.length === 0) return 0;
+    // First the revisions and last local edits (another context of this device may have pushed,
+    // pulled or edited these keys), then the pending edits and records: an edit committed after
+    // the refresh is caught by the apply's check, one before it is seen here.
+    await this.#state.refresh(docs.map((d) => d.key));
     // Local changes only: a pending re-encoding is no change of value (and yields to the cloud's).
-    const pending = await this.#lastEdits();
-    await this.#state.refresh(docs.map((d) => d.key)); // another context of this device may have pushed or pulled them
+    const pending = await this.#pendingEdits();
     const apply: RemoteDoc[] = [];
     const expect = new Map<string, number | null>();
+    const lost = new Map<string, QueueEntry<OutboxEntry>[]>();
     for (const doc of docs) {
       this.#hlc.receive(doc.hlc);
       const rec = await this.#storage.getRecord(doc.key);
       const known = this.#state.rev(doc.key) === doc.hlc;
       // An echo of what this client already has; a full sync re-applies it only if the local copy is gone.
       if (known && (!full || doc.deleted || rec !== undefined)) continue;
-      const mine = pending.get(doc.key)?.payload;
+      const mine = pending.get(doc.key)?.at(-1)?.payload;
       // This device's own push (its acknowledgement was lost, or another tab or the service worker
       // sent it): the local state and any change pending here derive from it. Never a conflict,
       // never written back; a full sync still restores it where the local copy is gone.
@@ -406,19 +421,42 @@ class SyncEngine implements Sync {
         const verdict = await this.#decide(doc.key, local, doc, encrypted);
         if (verdict === 'local') await this.#state.save([[doc.key, doc.hlc]]);
         if (verdict !== 'remote') continue;
+        lost.set(doc.key, pending.get(doc.key) ?? []);
       }
       apply.push(doc);
       expect.set(doc.key, rec ? rec.updatedAt : null);
     }
-    const written = await this.#applyRemote(apply, expect);
+    const written = await this.#applyRemote(apply, expect, lost);
     if (written.length > 0) this.#emit({ type: 'pulled', keys: written });
     return written.length;
   }
 
-  /** Writes remote state locally (compare-and-set on what was read), with its revisions, in one commit. */
-  #applyRemote(docs: readonly RemoteDoc[], expect: Map<string, number | null>): Promise<string[]> {
+  /**
+   * Writes remote state locally, with its revisions, in one commit that also deletes the pending
+   * edits it overtook (`lost`). Compare-and-set: on the record (`expect`: its `updatedAt` as read)
+   * and on the key's last local edit as the last refresh saw it. A key edited since is left out —
+   * its edit is newer than the decision, and its push meets the remote state — and the rest applied.
+   */
+  #applyRemote(docs: readonly RemoteDoc[], expect: Map<string, number | null>, lost: Map<string, QueueEntry<OutboxEntry>[]>): Promise<string[]> {
     if (docs.length === 0) return Promise.resolve([]);
     const run = this.#applying.then(async () => {
+      for (let left = docs; left.length > 0; ) {
+        try {
+          return await this.#applyRecords(left, expect, lost);
+        } catch (e) {
+          const edited = this.#state.editedKey(e);
+          if (edited === undefined) throw e;
+          left = left.filter((d) => d.key !== edited);
+        }
+      }
+      return [];
+    });
+    this.#applying = run.catch(() => undefined);
+    return run;
+  }
+
+  async #applyRecords(docs: readonly RemoteDoc[], expect: Map<string, number | null>, lost: Map<string, QueueEntry<OutboxEntry>[]>): Promise<string[]> {
+    {
       const now = this.#clock.now();
       const items = docs.map((doc): ApplyRecordItem => {
         const guard = expect.has(doc.key) ? { expectUpdatedAt: expect.get(doc.key) as number | null } : {};
@@ -427,15 +465,13 @@ class SyncEngine implements Sync {
         const schema = doc.schema === undefined ? {} : { schema: doc.schema };
         return { key: doc.key, value: doc.value, ...(doc.expiresAt !== undefined ? { expiresAt: doc.expiresAt } : {}), ...schema, ...guard };
       });
-      for (const doc of docs) this.#incoming.set(doc.key, doc.hlc);
+      for (const doc of docs) this.#incoming.set(doc.key, { rev: doc.hlc, lost: lost.get(doc.key) ?? [] });
       try {
         return await this.#storage.applyRecords(items, { origin: 'sync' });
       } finally {
         for (const doc of docs) this.#incoming.delete(doc.key);
       }
-    });
-    this.#applying = run.catch(() => undefined);
-    return run;
+    }
   }
 
   /** A local record holding remote ciphertext exactly as the writing client stored it. */
@@ -464,7 +500,7 @@ class SyncEngine implements Sync {
       remoteKeys = keys;
       progress({ phase: 'pull', done: seen, total: seen });
     });
-    const pending = await this.#lastEdits();
+    const pending = await this.#pendingEdits();
     const toPush = (await this.#storage.keys()).filter((k) => !pending.has(k) && (this.#state.rev(k) === null || !remoteKeys.has(k)));
     let done = 0;
     progress({ phase: 'push', done, total: toPush.length });
@@ -472,7 +508,7 @@ class SyncEngine implements Sync {
       await this.#queue.enqueue({ key, hlc: this.#hlc.now(), deleted: false }, { scope: key, coalesceKey: key });
     }
     await this.flush();
-    const left = await this.#lastEdits();
+    const left = await this.#pendingEdits();
     done = toPush.filter((k) => !left.has(k)).length;
     progress({ phase: 'push', done, total: toPush.length });
     return { pulled, pushed: done };

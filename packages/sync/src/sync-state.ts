@@ -4,13 +4,15 @@ import type { Checkpoint, Hlc } from './remote-store.js';
 
 /**
  * What a sync remembers per namespace, in the reserved key space of the storage's own driver: the
- * remote revision each key's local state derives from (the compare-and-set base of its next push)
- * and the pull checkpoint. Revisions are written in the same transaction as the data they describe.
+ * remote revision each key's local state derives from (the compare-and-set base of its next push),
+ * the revision of each key's last local edit, and the pull checkpoint. Both per-key records are
+ * written in the same transaction as the data they describe.
  */
 export class SyncState {
   readonly #driver: Driver;
   readonly #base: string;
   readonly #revs = new Map<string, Hlc>();
+  readonly #edits = new Map<string, Hlc>();
 
   constructor(driver: Driver, prefix: string) {
     this.#driver = driver;
@@ -29,8 +31,39 @@ export class SyncState {
    * refreshes the keys it is about to push or to weigh pulled documents against.
    */
   async refresh(keys: readonly string[]): Promise<void> {
-    const values = await this.#driver.getMany(keys.map((k) => `${this.#base}rev/${k}`));
-    keys.forEach((k, i) => (typeof values[i] === 'string' ? this.#revs.set(k, values[i]) : this.#revs.delete(k)));
+    const values = await this.#driver.getMany([...keys.map((k) => `${this.#base}rev/${k}`), ...keys.map((k) => this.#editKey(k))]);
+    keys.forEach((k, i) => {
+      for (const [map, v] of [[this.#revs, values[i]], [this.#edits, values[keys.length + i]]] as const) {
+        if (typeof v === 'string') map.set(k, v);
+        else map.delete(k);
+      }
+    });
+  }
+
+  #editKey(key: string): string {
+    return `${this.#base}edit/${key}`;
+  }
+
+  /** The op recording a local edit of `key` (in the edit's own transaction). */
+  editOp(key: string, hlc: Hlc): DriverOp {
+    return { type: 'put', key: this.#editKey(key), value: hlc };
+  }
+
+  /** The key whose {@link unchangedOp} failed the commit that rejected with `error` (a local edit came in between), if that is what it is. */
+  editedKey(error: unknown): string | undefined {
+    const key = (error as { details?: { reason?: unknown; key?: unknown } } | null)?.details?.key;
+    const prefix = this.#editKey('');
+    return typeof key === 'string' && key.startsWith(prefix) ? key.slice(prefix.length) : undefined;
+  }
+
+  /**
+   * The op that fails the transaction it is in unless `key`'s last local edit is still the one
+   * {@link refresh} saw (it reads those too): remote state decided against what was there then is never applied over an
+   * edit made since, in this context or another.
+   */
+  unchangedOp(key: string): DriverOp {
+    const seen = this.#edits.get(key);
+    return { type: 'check', key: this.#editKey(key), test: (v) => v === seen };
   }
 
   /** The remote revision `key` derives from, `null` when never synced. */

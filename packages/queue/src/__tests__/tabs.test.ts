@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { QueueEntry, QueueOutcome } from '../index.js';
-import { collect, deferred, recordingHandler, world } from './helpers.js';
+import { collect, deferred, recordingHandler, settle, world } from './helpers.js';
 import type { World } from './helpers.js';
 
 let w: World;
@@ -168,5 +168,29 @@ describe('exclusive()', () => {
     const q = w.queue<string>({ handler: recordingHandler<string>().handler });
     await q.close();
     await expect(q.exclusive(async () => 1)).rejects.toMatchObject({ code: 'closed' });
+  });
+});
+
+describe('entries removed in the caller\'s own batch (removeOps + removed)', () => {
+  test('are gone from the store for every tab, never delivered, and the other tabs\' coalescing index forgets them', async () => {
+    w = world();
+    const rec = recordingHandler<string>();
+    const a = w.queue<string>({ handler: rec.handler });
+    const b = w.queue<string>({ handler: rec.handler });
+    const seenByA = collect(a);
+    const entry = await a.enqueue('moot', { coalesceKey: 'k' });
+    await settle();
+    expect(b.latest('k')).toBe(entry.id); // B learnt of it from A's broadcast
+    // B removes it together with a write of its own, in one batch (as a sync pull does).
+    await w.driver.batch([{ type: 'put', key: 'data', value: 1 }, ...b.removeOps([entry])]);
+    b.removed([entry]);
+    await settle();
+    expect(await a.list()).toEqual([]);
+    expect(a.latest('k')).toBeUndefined();
+    expect(b.latest('k')).toBeUndefined();
+    expect(seenByA.some((e) => e.type === 'removed' && e.source === 'remote' && e.entries[0]?.id === entry.id)).toBe(true);
+    await a.flush();
+    await b.flush();
+    expect(rec.calls).toHaveLength(0);
   });
 });

@@ -21,6 +21,7 @@ describe('cross-tab messages', () => {
       { type: 'succeeded', source: 'local', entries: [entry] },
       { type: 'retry-scheduled', source: 'local', entry, delayMs: 1500, error: new StowageError('aborted', 'timeout') },
       { type: 'superseded', source: 'local', entry, by: 'newer' },
+      { type: 'removed', source: 'local', entries: [entry] },
       { type: 'dead-lettered', source: 'local', letter: { id: 'd1', entry, error: new StowageError('permission-denied', 'no'), deadAt: 30 } },
       { type: 'dead-removed', source: 'local', ids: ['d1'], reason: 'retention' },
       { type: 'drained', source: 'local' },
