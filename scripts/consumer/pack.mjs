@@ -1,22 +1,7 @@
-// Builds every published package from nothing, packs it as `pnpm publish` would (workspace:
-// ranges replaced, publishConfig.exports without the `source` condition), and lints each tarball.
-import { readdirSync, readFileSync } from 'node:fs';
+// Packs each published package as `pnpm publish` would (workspace: ranges replaced,
+// publishConfig.exports without the `source` condition), and lints each tarball.
 import { join } from 'node:path';
 import { sh } from './exec.mjs';
-
-/** The workspace's published packages: `{ name, dir }` of each packages/* that is not private. */
-export function publishedPackages(root) {
-  return readdirSync(join(root, 'packages'))
-    .map((d) => ({ dir: join(root, 'packages', d), pkg: JSON.parse(readFileSync(join(root, 'packages', d, 'package.json'), 'utf8')) }))
-    .filter(({ pkg }) => !pkg.private)
-    .map(({ dir, pkg }) => ({ name: pkg.name, dir }));
-}
-
-/** Clean build of all packages in dependency order (stale dist/ files would end up in tarballs). */
-export function buildAll(root) {
-  sh(process.execPath, [join(root, 'scripts/clean-dist.mjs')], { cwd: root });
-  sh(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.build.json'], { cwd: root });
-}
 
 /** What a tarball may hold besides dist/: npm's own files and, per package, files users need. */
 const EXTRA_FILES = { '@stowage/firestore-emulator': ['firestore.rules'] };

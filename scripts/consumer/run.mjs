@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import { assertNoTsLoader, createApp } from './app.mjs';
 import { runPage } from './browser.mjs';
 import { sh, stopServer } from './exec.mjs';
-import { buildAll, lintTarball, pack, publishedPackages } from './pack.mjs';
+import { lintTarball, pack } from './pack.mjs';
 import { startPreview, startTarballEmulator } from './servers.mjs';
 import { freePort } from '../free-port.mjs';
+import { buildAll, publishedPackages } from '../workspace-packages.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const args = process.argv.slice(2);
