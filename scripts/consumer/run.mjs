@@ -14,7 +14,7 @@ import { assertNoTsLoader, createApp } from './app.mjs';
 import { runPage } from './browser.mjs';
 import { sh, stopServer } from './exec.mjs';
 import { lintTarball, pack } from './pack.mjs';
-import { startPreview, startTarballEmulator } from './servers.mjs';
+import { readEmulatorDoc, startPreview, startTarballEmulator } from './servers.mjs';
 import { freePort } from '../free-port.mjs';
 import { buildAll, publishedPackages } from '../workspace-packages.mjs';
 
@@ -52,16 +52,16 @@ const packages = publishedPackages(root);
 const tarballs = {};
 const servers = [];
 try {
-  await check('build every package (clean tsc -b)', () => buildAll(root));
+  const built = 'build every package (clean tsc -b)';
+  const packName = (p) => `pack ${p.name}: only dist, README, LICENSE`;
+  await check(built, () => buildAll(root));
   for (const p of packages) {
-    await check(`pack ${p.name}: only dist, README, LICENSE`, () => {
+    await check(packName(p), () => {
       tarballs[p.name] = pack(p, tarballDir);
-    }, ['build every package (clean tsc -b)']);
+    }, [built]);
   }
-  const packed = packages.map((p) => `pack ${p.name}: only dist, README, LICENSE`);
-  for (const p of packages) {
-    await check(`publint + attw ${p.name}`, () => lintTarball(root, tarballs[p.name]), [`pack ${p.name}: only dist, README, LICENSE`]);
-  }
+  for (const p of packages) await check(`publint + attw ${p.name}`, () => lintTarball(root, tarballs[p.name]), [packName(p)]);
+  const packed = packages.map(packName);
   const installed = 'install the tarballs into an app outside the workspace';
   await check(installed, () => createApp(root, appDir, tarballs), packed);
   await check('emulator tarball brings no TypeScript loader', () => assertNoTsLoader(appDir), [installed]);
@@ -89,18 +89,17 @@ try {
     if (!r.ok) throw new Error(r.detail);
     return r.detail;
   });
+  // Read back over the emulator's RPC (what the Lite SDK's getDoc sends), not through the page.
+  const cloudDoc = (path) => readEmulatorDoc(emulatorPort, 'demo-consumer', path);
   await check('the offline queue\'s increment is in the emulator, once', async () => {
-    // Read back over the emulator's RPC (what the Lite SDK's getDoc sends), not through the page.
-    const db = 'projects/demo-consumer/databases/(default)';
-    const res = await fetch(`http://127.0.0.1:${emulatorPort}/v1/${db}/documents:batchGet`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ documents: [`${db}/documents/stats/visits`] }),
-    });
-    const body = await res.json();
-    const n = body?.[0]?.found?.fields?.n?.integerValue;
-    if (n !== '1') throw new Error(`stats/visits.n is ${JSON.stringify(n)} (HTTP ${res.status}: ${JSON.stringify(body)}), expected "1"`);
+    const n = (await cloudDoc('stats/visits'))?.n?.integerValue;
+    if (n !== '1') throw new Error(`stats/visits.n is ${JSON.stringify(n)}, expected "1"`);
     return 'stats/visits.n = 1';
+  }, [pageName]);
+  await check('createStowage\'s encrypted draft is in the emulator as ciphertext only', async () => {
+    const fields = await cloudDoc('users/u2/kv/draft');
+    if (!fields?.data?.bytesValue || fields.json !== undefined) throw new Error(`users/u2/kv/draft: ${JSON.stringify(fields)}`);
+    return `data: ${fields.data.bytesValue.length} base64 chars, codecs ${JSON.stringify(fields.codecs?.arrayValue?.values?.map((v) => v.stringValue))}`;
   }, [pageName]);
 } finally {
   for (const s of servers) await stopServer(s);
