@@ -118,6 +118,7 @@ class QueueImpl<T> implements Queue<T> {
   #onRemote(message: unknown): void {
     const event = fromWire<T>(message);
     if (!event || this.#closing) return;
+    if (event.type === 'enqueued') this.#ctx.seq.observe(event.entry.id);
     followRemote(event, this.#ctx.index, this.#scheduler);
     this.#emitter.emit(event);
   }
@@ -138,6 +139,9 @@ class QueueImpl<T> implements Queue<T> {
     const pendingCount = maxEntries === Infinity ? 0 : (await driver.keys(keys.pending)).length;
     this.#check('prepare');
     const latest = index.latest(coalesceKey);
+    // A newer entry sorts after the one it follows, whatever this tab's clock says: ids are how
+    // every tab tells newer from older (another tab's clock may be ahead of this one's).
+    if (latest !== undefined) seq.observe(latest);
     const replaces = latest !== undefined && !inFlight.has(latest) ? latest : undefined;
     if (pendingCount + (replaces ? 0 : 1) > maxEntries) {
       throw new StowageError('quota-exceeded', `queue ${this.#o.name}: ${pendingCount} pending entries, maxEntries is ${maxEntries}`, {

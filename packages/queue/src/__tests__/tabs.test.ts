@@ -194,3 +194,27 @@ describe('entries removed in the caller\'s own batch (removeOps + removed)', () 
     expect(rec.calls).toHaveLength(0);
   });
 });
+
+describe('a tab whose clock is behind another\'s', () => {
+  test('an entry that replaces another tab\'s sorts after it, so neither tab takes the older one for the newer (the simulator found this)', async () => {
+    w = world();
+    const rec = recordingHandler<string>((_e, call) => (call === 1 ? { status: 'retry' } : { status: 'done' }));
+    const a = w.queue<string>({ handler: rec.handler });
+    // B's clock stands 5 ms behind A's: its ids of a later moment would sort before A's.
+    const behind = { now: () => w.clock.now() - 5, setTimeout: w.clock.setTimeout, clearTimeout: w.clock.clearTimeout };
+    const b = w.queue<string>({ handler: rec.handler, clock: behind });
+    await b.size(); // B has read the store already: it learns of A's entry from A's broadcast
+    await w.clock.advance(1);
+    const first = await a.enqueue('first', { coalesceKey: 'k' });
+    await settle();
+    await w.clock.advance(1);
+    const second = await b.enqueue('second', { coalesceKey: 'k' }); // replaces A's entry
+    await settle();
+    expect(second.id > first.id).toBe(true);
+    await a.flush(); // delivers 'second'; the handler asks for a retry
+    await w.clock.advance(60_000);
+    await a.flush();
+    expect(rec.payloads()).toEqual([['second'], ['second']]);
+    expect(await a.size()).toBe(0);
+  });
+});
