@@ -211,12 +211,16 @@ class SyncEngine implements Sync {
   // ── push ───────────────────────────────────────────────────────────────────
 
   /**
-   * The change to push for an outbox entry, built from the key's current record; `undefined` for a
-   * re-encoding with nothing left to do (the key was never pushed, or changed since: that change
-   * has its own entry, or came from the cloud).
+   * The change to push for an outbox entry, built from the key's current record; `undefined` when
+   * there is nothing left to do: an edit already in the cloud, or a re-encoding whose key was never
+   * pushed or changed since (that change has its own entry, or came from the cloud).
    */
   async #change(entry: OutboxEntry): Promise<{ change: RemoteChange; updatedAt: number | null; encrypted: boolean } | undefined> {
     const base = this.#state.rev(entry.key);
+    // This very edit is the revision the local state derives from (its push was applied, the
+    // answer lost, and a pull brought it back): nothing left to push. Pushed again it would take a
+    // later revision and beat, by last-write-wins, what others wrote over it since.
+    if (!entry.reencoded && base === entry.hlc) return undefined;
     const rec = await this.#storage.getRecord(entry.key);
     const updatedAt = rec ? rec.updatedAt : null;
     let common: Omit<RemoteChange, 'deleted'> = { key: entry.key, hlc: entry.hlc, origin: this.#origin, base };

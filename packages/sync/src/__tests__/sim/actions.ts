@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { turns } from './clock.js';
+import type { Context, World } from './world.js';
+
+/*
+ * What happens in a run: a schedule of actions generated (and shrunk) by fast-check. Contexts and
+ * devices are named by index and taken modulo the world's counts, so any schedule fits any world.
+ * Pulls and flushes may be left running while the schedule goes on: that is where writes and pulls
+ * of several contexts interleave.
+ */
+
+/** One step of a schedule. */
+export type Action =
+  | { t: 'set'; ctx: number; key: number }
+  | { t: 'remove'; ctx: number; key: number }
+  | { t: 'pull' | 'flush'; ctx: number; wait: boolean }
+  | { t: 'increment'; ctx: number }
+  | { t: 'online'; device: number; on: boolean }
+  | { t: 'partition'; device: number; on: boolean }
+  | { t: 'advance'; ms: number }
+  | { t: 'reload' | 'crash'; ctx: number; after: number }
+  | { t: 'skew'; device: number; ms: number };
+
+/** Keys the schedules write: few, so that contexts meet on them. */
+export const KEYS = ['k0', 'k1', 'k2'];
+
+/** The arbitrary of one action (`skew`: whether clocks may drift apart and go back). */
+export function actionArb(skew: boolean): fc.Arbitrary<Action> {
+  const ctx = fc.nat(5);
+  const device = fc.nat(2);
+  const key = fc.nat(KEYS.length - 1);
+  const arbs: fc.Arbitrary<Action>[] = [
+    fc.record({ t: fc.constant('set' as const), ctx, key }),
+    fc.record({ t: fc.constant('set' as const), ctx, key }),
+    fc.record({ t: fc.constant('remove' as const), ctx, key }),
+    fc.record({ t: fc.constantFrom('pull' as const, 'flush' as const), ctx, wait: fc.boolean() }),
+    fc.record({ t: fc.constant('increment' as const), ctx }),
+    fc.record({ t: fc.constant('online' as const), device, on: fc.boolean() }),
+    fc.record({ t: fc.constant('partition' as const), device, on: fc.boolean() }),
+    fc.record({ t: fc.constant('advance' as const), ms: fc.constantFrom(1, 50, 300, 2_000, 30_000) }),
+    fc.record({ t: fc.constantFrom('reload' as const, 'crash' as const), ctx, after: fc.nat(6) }),
+  ];
+  if (skew) arbs.push(fc.record({ t: fc.constant('skew' as const), device, ms: fc.integer({ min: -5_000, max: 5_000 }) }));
+  return fc.oneof(...arbs);
+}
+
+/** An acknowledged local write: the value it left (`null`: removed) and when, on the world's clock. */
+export interface Ack {
+  key: string;
+  value: string | null;
+  at: number;
+}
+
+/** What a run did that the invariants judge it by. */
+export interface History {
+  acks: Ack[];
+  /** Offline increments acknowledged (`add` resolved: durable, to be applied exactly once). */
+  increments: number;
+  /** Work left running (settled before healing). */
+  running: Promise<unknown>[];
+}
+
+const live = (world: World, ctx: number): Context => {
+  const all = world.devices.flatMap((d) => d.contexts);
+  return all[ctx % all.length] as Context;
+};
+
+
+/** Runs one action against the world, recording acknowledgements in `h`. */
+export async function run(world: World, a: Action, h: History, serial: { n: number }): Promise<void> {
+  const quiet = (p: Promise<unknown>): Promise<unknown> => p.catch(() => undefined);
+  switch (a.t) {
+    case 'set':
+    case 'remove': {
+      await world.clock.advance(1); // one write per millisecond: their order is the clock's
+      const c = live(world, a.ctx);
+      const key = KEYS[a.key] as string;
+      const value = a.t === 'set' ? `v${++serial.n}@d${c.device.index}` : null;
+      const at = world.clock.now();
+      const ok = await (value === null ? c.storage.remove(key) : c.storage.set(key, value)).then(() => true, () => false);
+      if (ok) h.acks.push({ key, value, at });
+      return;
+    }
+    case 'pull':
+    case 'flush': {
+      const c = live(world, a.ctx);
+      const p = quiet(a.t === 'pull' ? c.sync.pull() : c.sync.flush());
+      if (a.wait) await p;
+      else h.running.push(p);
+      return;
+    }
+    case 'increment': {
+      const c = live(world, a.ctx);
+      const ok = await c.ops.add({ type: 'increment', collection: 'stats', id: 'visits', data: { n: 1 } }).then(() => true, () => false);
+      if (ok) h.increments++;
+      return;
+    }
+    case 'online':
+      for (const o of world.devices[a.device % world.devices.length]!.online) o.set(a.on);
+      return;
+    case 'partition':
+      world.devices[a.device % world.devices.length]!.partitioned = a.on;
+      return;
+    case 'advance':
+      await world.clock.advance(a.ms);
+      return;
+    case 'reload':
+    case 'crash': {
+      const c = live(world, a.ctx);
+      // The context is busy when it goes: a pull and a flush in flight, cut after `after` ticks.
+      h.running.push(quiet(c.sync.pull()), quiet(c.sync.flush()));
+      await turns(a.after); // the crash lands after that many turns of the event loop
+      await world.restart(c, a.t === 'crash');
+      return;
+    }
+    case 'skew':
+      world.devices[a.device % world.devices.length]!.skew += a.ms;
+      return;
+  }
+}

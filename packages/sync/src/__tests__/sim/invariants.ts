@@ -1,0 +1,67 @@
+import { KEYS } from './actions.js';
+import type { History } from './actions.js';
+import type { World } from './world.js';
+
+/*
+ * After a schedule: heal (faults off, partitions over, everyone online, every clock back in step
+ * with its own skew kept), let the contexts push and pull until quiet, then judge.
+ */
+
+const ROUNDS = 4;
+
+/** Ends the faults and runs every context's flush and pull until nothing is left to do. */
+export async function heal(world: World, h: History): Promise<void> {
+  world.faulty = false;
+  for (const d of world.devices) {
+    d.partitioned = false;
+    for (const o of d.online) o.set(true);
+  }
+  await Promise.all(h.running);
+  for (let round = 0; round < ROUNDS; round++) {
+    await world.clock.advance(120_000); // past every backoff
+    for (const d of world.devices) {
+      for (const c of d.contexts) {
+        await c.sync.flush();
+        await c.ops.flush();
+        await c.sync.pull();
+      }
+    }
+  }
+}
+
+/** A key as a device or the cloud holds it (`null`: absent or deleted). */
+type Held = string | null;
+
+/** Every broken invariant, described (empty: the run is good). */
+export async function violations(world: World, h: History): Promise<string[]> {
+  const out: string[] = [];
+  const cloud = new Map<string, Held>(KEYS.map((k) => {
+    const doc = world.remote.peek(k);
+    return [k, doc === undefined || doc.deleted ? null : (doc.value as string)];
+  }));
+  // Convergence: every device holds what the cloud holds.
+  for (const d of world.devices) {
+    const c = d.contexts[0]!;
+    for (const k of KEYS) {
+      const local: Held = (await c.storage.has(k)) ? ((await c.storage.get(k)) as string) : null;
+      if (local !== cloud.get(k)) out.push(`device ${d.index} holds ${k}=${String(local)}, the cloud ${String(cloud.get(k))}`);
+    }
+    const status = await c.sync.status();
+    if (status.pending !== 0) out.push(`device ${d.index}: ${status.pending} outbox entries left at quiescence`);
+    if ((await c.sync.deadLetters()).length > 0) out.push(`device ${d.index}: dead letters at quiescence`);
+    if ((await c.ops.size()) !== 0) out.push(`device ${d.index}: offline operations left at quiescence`);
+  }
+  // The cloud's revisions only moved forward.
+  for (const b of world.monitor.backwards) out.push(`revision went backwards: ${b}`);
+  // Offline operations applied exactly once.
+  const visits = world.remote.readDoc('stats', 'visits')?.n ?? 0;
+  if (visits !== h.increments) out.push(`visits counter is ${String(visits)}, ${h.increments} increments were acknowledged`);
+  // No acknowledged write lost: with one clock for all and last-write-wins, the last write wins.
+  if (world.config.conflict === 'last-write-wins' && world.devices.every((d) => d.skew === 0)) {
+    for (const k of KEYS) {
+      const last = h.acks.filter((a) => a.key === k).at(-1);
+      if (last && last.value !== cloud.get(k)) out.push(`${k}: the last acknowledged write left ${String(last.value)} (at ${last.at}), the cloud holds ${String(cloud.get(k))}`);
+    }
+  }
+  return out;
+}
