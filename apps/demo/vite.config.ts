@@ -5,8 +5,9 @@ import { serviceWorkerDev } from './sw-dev-plugin.js';
 
 /**
  * The demo runs the workspace packages from `src/` (their `source` export condition), so editing a
- * package shows up here without a build step. The build has two entries: the page and the service
- * worker (`sw.js`, unhashed, at the root so its scope is the whole app).
+ * package shows up here without a build step. The build has three entries: the page, the service
+ * worker (`sw.js`, unhashed, at the root so its scope is the whole app) and the sync harness page
+ * the e2e specs drive sync engines through, tab by tab (`sync-harness.html`, not linked from the demo).
  */
 export default defineConfig({
   root: import.meta.dirname,
@@ -18,7 +19,11 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     rolldownOptions: {
-      input: { main: join(import.meta.dirname, 'index.html'), sw: join(import.meta.dirname, 'src/sw.ts') },
+      input: {
+        main: join(import.meta.dirname, 'index.html'),
+        sw: join(import.meta.dirname, 'src/sw.ts'),
+        harness: join(import.meta.dirname, 'sync-harness.html'),
+      },
       output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
     },
   },
