@@ -1,0 +1,143 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, test as base } from './fixtures.js';
+import type { HarnessEvent } from '../apps/demo/src/sync-harness.js';
+
+/** What a harness tab's URL asks for (see apps/demo/src/harness-options.ts). */
+export interface HarnessQuery {
+  /** Firestore collection of the key documents, e.g. `users/t1/kv`. */
+  collection: string;
+  /** Storage namespace (and so sync state and outbox). @default 'harness' */
+  prefix?: string;
+  conflict?: 'last-write-wins' | 'remote-wins' | 'local-wins';
+  /** Outbox retry delay in ms (no jitter). @default the library's backoff */
+  backoff?: number;
+  /** Start with the outbox paused. */
+  offline?: boolean;
+}
+
+/** How a local value reads in assertions: the value, or `<absent>`. */
+export const ABSENT = '<absent>';
+
+/**
+ * `test` (with the emulator fixture) plus `newDevice()`: a device is a browser context of its own
+ * (own IndexedDB, locks and channels), with service workers blocked so `page.route` sees every
+ * request its tabs make. Devices are closed after the test, passed or not.
+ */
+export const test = base.extend<{ newDevice: () => Promise<BrowserContext> }>({
+  newDevice: async ({ browser, baseURL }, use) => {
+    const devices: BrowserContext[] = [];
+    await use(async () => {
+      const device = await browser.newContext({ ...(baseURL ? { baseURL } : {}), serviceWorkers: 'block' });
+      devices.push(device);
+      return device;
+    });
+    for (const device of devices) await device.close();
+  },
+});
+
+export { expect };
+
+/**
+ * One tab of the sync harness page (apps/demo/sync-harness.html), driven through `window.harness`.
+ * Tabs of one device are pages of one context: they share its database, outbox and flush lock.
+ */
+export class HarnessTab {
+  readonly page: Page;
+  readonly #emulatorUrl: string;
+  #partitioned = false;
+
+  private constructor(page: Page, emulatorUrl: string) {
+    this.page = page;
+    this.#emulatorUrl = emulatorUrl;
+  }
+
+  /** Opens a tab in `device` and waits until its sync engine is ready. */
+  static async open(device: BrowserContext, query: HarnessQuery): Promise<HarnessTab> {
+    const tab = new HarnessTab(await device.newPage(), process.env.E2E_EMULATOR_URL ?? 'http://127.0.0.1:8181');
+    const q = new URLSearchParams({ collection: query.collection, prefix: query.prefix ?? 'harness', conflict: query.conflict ?? 'last-write-wins' });
+    if (query.backoff !== undefined) q.set('backoff', String(query.backoff));
+    if (query.offline) q.set('offline', '1');
+    await tab.page.goto(`/sync-harness.html?${q}`);
+    await tab.ready();
+    return tab;
+  }
+
+  /** Waits until the page's harness is up (after open or reload). */
+  async ready(): Promise<void> {
+    await expect(this.page.locator('body')).toHaveAttribute('data-state', /^(ready|error)$/);
+    await expect(this.page.getByTestId('harness-state')).toHaveText(/^ready/);
+  }
+
+  /** Reloads the tab: a new sync engine, nothing kept in memory. */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.ready();
+  }
+
+  set(key: string, value: unknown): Promise<void> {
+    return this.page.evaluate(([k, v]) => window.harness!.set(k, v), [key, value] as const);
+  }
+
+  setMany(entries: Record<string, unknown>): Promise<void> {
+    return this.page.evaluate((e) => window.harness!.setMany(e), entries);
+  }
+
+  remove(key: string): Promise<void> {
+    return this.page.evaluate((k) => window.harness!.remove(k), key);
+  }
+
+  /** The local value, or {@link ABSENT}. */
+  get(key: string): Promise<unknown> {
+    return this.page.evaluate(async ([k, absent]) => (await window.harness!.get(k)) ?? absent, [key, ABSENT] as const);
+  }
+
+  pull(): Promise<number> {
+    return this.page.evaluate(() => window.harness!.pull());
+  }
+
+  flush(): Promise<void> {
+    return this.page.evaluate(() => window.harness!.flush());
+  }
+
+  pending(): Promise<number> {
+    return this.page.evaluate(async () => (await window.harness!.status()).pending);
+  }
+
+  setOnline(online: boolean): Promise<void> {
+    return this.page.evaluate((o) => window.harness!.setOnline(o), online);
+  }
+
+  events(): Promise<HarnessEvent[]> {
+    return this.page.evaluate(() => window.harness!.events());
+  }
+
+  /** Flushes until the device's outbox is empty (every tab's entries: the outbox is shared). */
+  async drained(timeout = 30_000): Promise<void> {
+    await expect
+      .poll(async () => {
+        await this.flush();
+        return this.pending();
+      }, { timeout, message: 'outbox never drained' })
+      .toBe(0);
+  }
+
+  /**
+   * Refuses every request this tab makes to the emulator (a partition of this tab only: page
+   * routes are per page, and service workers are blocked, so nothing goes around it).
+   */
+  async partition(): Promise<void> {
+    await this.page.route(`${this.#emulatorUrl}/**`, (route) => route.abort('connectionrefused'));
+    this.#partitioned = true;
+  }
+
+  /**
+   * Ends the partition, and the tab notices the network is back (as the browser's `online` event
+   * would tell it): its outbox resets backoff, drains and pulls.
+   */
+  async heal(): Promise<void> {
+    if (this.#partitioned) await this.page.unrouteAll({ behavior: 'wait' });
+    this.#partitioned = false;
+    await this.setOnline(false);
+    await this.setOnline(true);
+  }
+}
