@@ -53,7 +53,7 @@ const tarballs = {};
 const servers = [];
 try {
   const built = 'build every package (clean tsc -b)';
-  const packName = (p) => `pack ${p.name}: only dist, README, LICENSE`;
+  const packName = (p) => `pack ${p.name}: only dist, README, LICENSE; exports as in the workspace`;
   await check(built, () => buildAll(root));
   for (const p of packages) {
     await check(packName(p), () => {
