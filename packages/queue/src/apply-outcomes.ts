@@ -50,8 +50,9 @@ export async function commitChanges<T>(
  * Applies a batch's outcomes: `done` deletes the entry; `dead` moves it to the dead-letter list;
  * `retry` rewrites it with `attempts + 1` and a backoff — unless a newer committed entry with the
  * same coalescing key arrived while it was in flight, which replaces it (it is deleted instead).
+ * Resolves to the earliest time an entry is due again (`undefined` when none is retried).
  */
-export async function applyOutcomes<T>(ctx: QueueContext<T>, batch: readonly QueueEntry<T>[], outcomes: readonly ResolvedOutcome[]): Promise<void> {
+export async function applyOutcomes<T>(ctx: QueueContext<T>, batch: readonly QueueEntry<T>[], outcomes: readonly ResolvedOutcome[]): Promise<number | undefined> {
   const { clock, backoff, random } = ctx.options;
   const now = clock.now();
   const ops: DriverOp[] = [];
@@ -59,6 +60,7 @@ export async function applyOutcomes<T>(ctx: QueueContext<T>, batch: readonly Que
   const dead: NewDeadLetter<T>[] = [];
   const succeeded: QueueEntry<T>[] = [];
   const gone: QueueEntry<T>[] = [];
+  let due: number | undefined;
   batch.forEach((entry, i) => {
     const outcome = outcomes[i] ?? { status: 'retry', error: new StowageError('internal', 'queue: missing outcome') };
     const key = ctx.keys.pending + entry.id;
@@ -74,6 +76,7 @@ export async function applyOutcomes<T>(ctx: QueueContext<T>, batch: readonly Que
       const { lastError: _previous, ...rest } = entry;
       const updated: QueueEntry<T> = { ...rest, attempts: entry.attempts + 1, nextAttemptAt: now + delayMs, ...(outcome.error ? { lastError: outcome.error } : {}) };
       ops.push({ type: 'put', key, value: toRecord(updated) });
+      due = Math.min(due ?? Infinity, updated.nextAttemptAt);
       events.push({ type: 'retry-scheduled', source: 'local', entry: updated, delayMs, ...(outcome.error ? { error: outcome.error } : {}) });
       return;
     }
@@ -88,4 +91,5 @@ export async function applyOutcomes<T>(ctx: QueueContext<T>, batch: readonly Que
   } catch (err) {
     throw toStowageError(err, 'queue: recording outcomes');
   }
+  return due;
 }

@@ -21,6 +21,8 @@ export interface DrainControl {
   hasWork(): boolean;
   /** Asks for a flush at epoch ms `at` (the earliest backed-off entry). */
   wakeAt(at: number): void;
+  /** The remote is out of reach until epoch ms `at`: no flush starts by itself before then. */
+  unreachable(at: number): void;
 }
 
 /** Deletes superseded entries and moves unreadable ones to the dead-letter list (data kept). */
@@ -41,23 +43,30 @@ async function cleanUp<T>(ctx: QueueContext<T>, sel: Selection<T>, now: number):
   await commitChanges(ctx, ops, dead, events, sel.superseded.map((s) => s.entry));
 }
 
-/** Hands one batch (already marked in flight) to the handler, records the outcomes, unmarks it. */
-async function deliver<T>(ctx: QueueContext<T>, batch: QueueEntry<T>[], control: DrainControl): Promise<void> {
+/**
+ * Hands one batch (already marked in flight) to the handler, records the outcomes, unmarks it.
+ * Resolves to when to try again if the handler threw a retryable error (the remote is out of
+ * reach), `undefined` otherwise.
+ */
+async function deliver<T>(ctx: QueueContext<T>, batch: QueueEntry<T>[], control: DrainControl): Promise<number | undefined> {
   try {
+    let unreachable = false;
     let resolved: ResolvedOutcomes;
     try {
       resolved = resolveOutcomes(batch, await ctx.options.handler(batch, control.signal));
       ctx.batchLimit = Math.min(ctx.options.batchSize, ctx.batchLimit * 2);
     } catch (err) {
       // Closing aborted the handler: the entries were not judged, so leave them exactly as they are.
-      if (control.signal.aborted) return;
+      if (control.signal.aborted) return undefined;
       resolved = outcomesOfThrow(batch.length, err);
+      unreachable = resolved.outcomes[0]?.status === 'retry';
       // A flaky link fails a large call more often (a push of n keys is n + 1 requests): after a
       // transport failure, try half as many; successes double it back up to batchSize.
       if (resolved.outcomes[0]?.status === 'retry') ctx.batchLimit = Math.max(1, Math.ceil(batch.length / 2));
     }
     if (resolved.problem) ctx.emit({ type: 'error', operation: 'handler', error: resolved.problem });
-    await applyOutcomes(ctx, batch, resolved.outcomes);
+    const due = await applyOutcomes(ctx, batch, resolved.outcomes);
+    return unreachable ? due : undefined;
   } finally {
     for (const e of batch) ctx.inFlight.delete(e.id);
   }
@@ -104,7 +113,13 @@ export async function drain<T>(ctx: QueueContext<T>, control: DrainControl): Pro
         return handled;
       }
       handled += sel.batch.length;
-      await deliver(ctx, sel.batch, control);
+      const retryAt = await deliver(ctx, sel.batch, control);
+      if (retryAt !== undefined) {
+        // The remote is out of reach: the rest of the backlog waits with the failed batch, so a
+        // partition costs one request per backoff step, not one per pending batch.
+        control.unreachable(retryAt);
+        return handled;
+      }
     }
   } catch (err) {
     throw toStowageError(err, 'queue flush');

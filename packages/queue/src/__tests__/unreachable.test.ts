@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { StowageError } from '@stowage/core';
+import { recordingHandler, world } from './helpers.js';
+import type { World } from './helpers.js';
+
+let w: World;
+afterEach(async () => {
+  await w.closeAll();
+});
+
+describe('a remote out of reach (a partition)', () => {
+  test('costs one request per backoff step, however long the backlog — and the backlog goes out once it is back', async () => {
+    w = world();
+    let reachable = false;
+    const rec = recordingHandler<number>(() => {
+      if (!reachable) throw new StowageError('unavailable', 'no route');
+      return { status: 'done' };
+    });
+    const q = w.queue<number>({ handler: rec.handler, autoFlush: true, batchSize: 50 });
+    for (let i = 0; i < 1000; i++) await q.enqueue(i);
+    await w.clock.advance(10_000);
+    // Backoff of 1 s × 1.5ⁿ with jitter: a handful of attempts in 10 s (before: one per batch, 1,000 entries).
+    expect(rec.calls.length).toBeLessThanOrEqual(8);
+    expect(rec.calls.length).toBeGreaterThan(1); // it did keep trying
+    reachable = true;
+    await q.resetBackoff();
+    await q.flush();
+    expect(await q.size()).toBe(0);
+    expect(rec.calls.flat().map((e) => e.payload).filter((p, i, all) => all.indexOf(p) === i)).toHaveLength(1000);
+  });
+});
