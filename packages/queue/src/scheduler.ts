@@ -56,7 +56,9 @@ export class FlushScheduler {
    * a partition then cost no request each (the timer set with the hold flushes them).
    */
   kick(): void {
-    if (!this.#o.autoFlush || this.#o.stopped() || this.#kickQueued || this.#o.clock.now() < this.#holdUntil) return;
+    if (!this.#o.autoFlush || this.#o.stopped() || this.#kickQueued) return;
+    // (A timer may fire a little before the clock reads its time: it then sets the next one.)
+    if (this.#o.clock.now() < this.#holdUntil) return this.wakeAt(this.#holdUntil);
     this.#kickQueued = true;
     queueMicrotask(() => {
       this.#kickQueued = false;

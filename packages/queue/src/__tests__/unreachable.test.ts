@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { StowageError } from '@stowage/core';
-import { recordingHandler, world } from './helpers.js';
+import { recordingHandler, settle, world } from './helpers.js';
 import type { World } from './helpers.js';
 
 let w: World;
@@ -27,5 +27,24 @@ describe('a remote out of reach (a partition)', () => {
     await q.flush();
     expect(await q.size()).toBe(0);
     expect(rec.calls.flat().map((e) => e.payload).filter((p, i, all) => all.indexOf(p) === i)).toHaveLength(1000);
+  });
+});
+
+describe('the wake-up after a partition', () => {
+  test('still flushes when its timer fires a little before the clock reads its time', async () => {
+    w = world();
+    // Real timers may fire a millisecond before Date.now() reaches their time.
+    const early = { now: w.clock.now, setTimeout: (fn: () => void, ms: number) => w.clock.setTimeout(fn, ms > 1 ? ms - 1 : ms), clearTimeout: w.clock.clearTimeout };
+    let failures = 2;
+    const rec = recordingHandler<number>(() => {
+      if (failures-- > 0) throw new StowageError('unavailable', 'no route');
+      return { status: 'done' };
+    });
+    const q = w.queue<number>({ handler: rec.handler, autoFlush: true, clock: early });
+    await q.enqueue(1);
+    await settle();
+    for (let s = 0; s < 30; s++) await w.clock.advance(1_000);
+    expect(rec.calls).toHaveLength(3);
+    expect(await q.size()).toBe(0);
   });
 });
