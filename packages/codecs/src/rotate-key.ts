@@ -1,5 +1,5 @@
 import type { Storage, StoredRecord } from '@stowage/core';
-import type { AesGcmCodec, AesGcmNextKey } from './aes-gcm.js';
+import type { AesGcmCodec, AesGcmNextKey } from './aes-gcm-types.js';
 import { keyIdOf } from './aes-gcm-format.js';
 
 /** The part of a `Storage` a rotation needs. */

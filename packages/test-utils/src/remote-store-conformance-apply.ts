@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { isRetryable } from '@stowage/core';
 import type { ApplyOutcome, CollectionOp } from '@stowage/sync';
-import { expectLostAck, uniqueCollection, type CurrentHarness } from './remote-store-conformance.js';
+import { expectLostAck, uniqueCollection, type CurrentHarness } from './remote-store-harness.js';
 import { expectStowageError } from './driver-test-helpers.js';
 
 let opSeq = 0;

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { change, pullAll, type CurrentHarness } from './remote-store-conformance.js';
+import { change, pullAll, type CurrentHarness } from './remote-store-harness.js';
 import { expectStowageError } from './driver-test-helpers.js';
 
 /** Pull ordering, paging and checkpoints of the RemoteStore contract. */
