@@ -13,12 +13,19 @@ export interface HarnessOptions {
   backoffMs: number | undefined;
   /** Whether the tab starts offline (its outbox paused). */
   offline: boolean;
+  /**
+   * Firestore emulator to talk to, when the URL names one (`emulator=host:port`): a spec puts a
+   * fault proxy of its own in front of the emulator per device. Undefined: the build-time address.
+   */
+  emulator: { host: string; port: number } | undefined;
+  /** Collection the offline operation queue increments its counter in: the `stats` sibling of {@link collectionPath}. */
+  statsPath: string;
 }
 
 const STRATEGIES = ['last-write-wins', 'remote-wins', 'local-wins'] as const;
 
 /**
- * Parses `?db=&prefix=&collection=&conflict=&backoff=&offline=1`. Unknown values throw, so a typo in
+ * Parses `?db=&prefix=&collection=&conflict=&backoff=&offline=1&emulator=host:port`. Unknown values throw, so a typo in
  * a spec fails loudly instead of silently testing the defaults.
  */
 export function harnessOptions(search: string): HarnessOptions {
@@ -28,12 +35,18 @@ export function harnessOptions(search: string): HarnessOptions {
   const backoff = q.get('backoff');
   const backoffMs = backoff === null ? undefined : Number(backoff);
   if (backoffMs !== undefined && !(backoffMs > 0)) throw new Error(`harness: backoff must be a positive number of ms, got ${backoff}`);
+  const target = q.get('emulator');
+  const m = target === null ? null : /^([^:/]+):(\d{1,5})$/.exec(target);
+  if (target !== null && !m) throw new Error(`harness: emulator must be host:port, got ${target}`);
+  const collectionPath = q.get('collection') ?? 'users/harness/kv';
   return {
     dbName: q.get('db') ?? 'stowage-harness',
     prefix: q.get('prefix') ?? 'harness',
-    collectionPath: q.get('collection') ?? 'users/harness/kv',
+    collectionPath,
     conflict: conflict as HarnessOptions['conflict'],
     backoffMs,
     offline: q.get('offline') === '1',
+    emulator: m ? { host: m[1] as string, port: Number(m[2]) } : undefined,
+    statsPath: [...collectionPath.split('/').slice(0, -1), 'stats'].join('/'),
   };
 }

@@ -1,4 +1,4 @@
-import { createFirestoreRemote, createNetworkMonitor, createStorage, createSync, indexedDbDriver, type SyncEvent } from 'stowage';
+import { createFirestoreRemote, createNetworkMonitor, createOfflineQueue, createStorage, createSync, indexedDbDriver, type SyncEvent } from 'stowage';
 import { DEMO, emulatorTarget } from './demo-config.js';
 import { harnessOptions } from './harness-options.js';
 import { createOnlineSwitch } from './online-switch.js';
@@ -24,8 +24,18 @@ export interface SyncHarness {
   get(key: string): Promise<unknown>;
   pull(): Promise<number>;
   flush(): Promise<void>;
-  /** `sync.status()` with the error as its message. */
-  status(): Promise<{ online: boolean; pending: number; syncing: boolean; lastError: string | undefined }>;
+  /**
+   * Adds one offline operation: increment `count` of the `visits` document in the stats collection
+   * (see {@link harnessOptions}). Resolved once durable: from then on it must be applied exactly once.
+   */
+  increment(): Promise<void>;
+  /** Applies the pending offline operations now. */
+  flushOperations(): Promise<void>;
+  /**
+   * `sync.status()` with the error as its message, plus `operations`: the offline operations not yet
+   * applied (the device's, like `pending`: tabs share the queue).
+   */
+  status(): Promise<{ online: boolean; pending: number; operations: number; syncing: boolean; lastError: string | undefined }>;
   /** Switches this tab offline or online, as the browser's `offline`/`online` events would. */
   setOnline(online: boolean): void;
   /** Every sync event so far, oldest first. */
@@ -56,33 +66,39 @@ function record(e: SyncEvent): HarnessEvent {
 }
 
 /**
- * Builds the tab's storage + sync from the building blocks (not createStowage: the specs need the
- * conflict strategy, no pull timer and a per-tab online switch), against the e2e emulator.
+ * Builds the tab's storage + sync + offline queue from the building blocks (not createStowage: the
+ * specs need the conflict strategy, no pull timer and a per-tab online switch), against the e2e
+ * emulator — or the address the URL names (a spec's fault proxy).
  */
 async function start(): Promise<SyncHarness> {
   const options = harnessOptions(location.search);
-  const emulator = emulatorTarget();
-  if (!emulator) throw new Error('harness: built without VITE_FIRESTORE_EMULATOR');
+  const emulator = options.emulator ?? emulatorTarget();
+  if (!emulator) throw new Error('harness: built without VITE_FIRESTORE_EMULATOR and no emulator in the URL');
   const storage = createStorage({ driver: indexedDbDriver({ dbName: options.dbName }), prefix: options.prefix });
   const online = createOnlineSwitch();
   online.forceOffline(options.offline);
+  // One remote and one network view for sync and the offline queue, as createStowage wires them.
+  const remote = createFirestoreRemote({
+    firebaseOptions: { projectId: DEMO.projectId },
+    appName: `harness-${Math.random().toString(36).slice(2)}`,
+    emulator,
+    collectionPath: options.collectionPath,
+  });
+  const network = createNetworkMonitor({ online });
+  const backoff = options.backoffMs === undefined ? {} : { backoff: { baseMs: options.backoffMs, maxMs: options.backoffMs, jitter: 0 } };
   const sync = createSync({
     storage,
-    remote: createFirestoreRemote({
-      firebaseOptions: { projectId: DEMO.projectId },
-      appName: `harness-${Math.random().toString(36).slice(2)}`,
-      emulator,
-      collectionPath: options.collectionPath,
-    }),
+    remote,
     conflict: options.conflict,
     // Pulls happen when a spec says so, never on a timer.
     pullInterval: 0,
-    network: createNetworkMonitor({ online }),
-    ...(options.backoffMs === undefined ? {} : { backoff: { baseMs: options.backoffMs, maxMs: options.backoffMs, jitter: 0 } }),
+    network,
+    ...backoff,
   });
+  const operations = createOfflineQueue({ storage, remote, network, ...backoff });
   const events: HarnessEvent[] = [];
   sync.subscribe((e) => events.push(record(e)));
-  await sync.ready();
+  await Promise.all([sync.ready(), operations.ready()]);
   return {
     options,
     set: (key, value) => storage.set(key, value),
@@ -91,9 +107,13 @@ async function start(): Promise<SyncHarness> {
     get: (key) => storage.get(key),
     pull: () => sync.pull(),
     flush: () => sync.flush(),
+    async increment() {
+      await operations.add({ type: 'increment', collection: options.statsPath, id: 'visits', data: { count: 1 } });
+    },
+    flushOperations: () => operations.flush(),
     async status() {
-      const s = await sync.status();
-      return { online: s.online, pending: s.pending, syncing: s.syncing, lastError: s.lastError?.message };
+      const [s, size] = await Promise.all([sync.status(), operations.size()]);
+      return { online: s.online, pending: s.pending, operations: size, syncing: s.syncing, lastError: s.lastError?.message };
     },
     setOnline: (value) => online.forceOffline(!value),
     events: () => [...events],
