@@ -13,6 +13,8 @@ export interface HarnessQuery {
   backoff?: number;
   /** Start with the outbox paused. */
   offline?: boolean;
+  /** `host:port` the tab reaches the emulator at (a fault proxy). @default the address built into the demo */
+  emulator?: string;
 }
 
 /** How a local value reads in assertions: the value, or `<absent>`. */
@@ -53,10 +55,12 @@ export class HarnessTab {
 
   /** Opens a tab in `device` and waits until its sync engine is ready. */
   static async open(device: BrowserContext, query: HarnessQuery): Promise<HarnessTab> {
-    const tab = new HarnessTab(await device.newPage(), process.env.E2E_EMULATOR_URL ?? 'http://127.0.0.1:8181');
+    const emulatorUrl = query.emulator ? `http://${query.emulator}` : (process.env.E2E_EMULATOR_URL ?? 'http://127.0.0.1:8181');
+    const tab = new HarnessTab(await device.newPage(), emulatorUrl);
     const q = new URLSearchParams({ collection: query.collection, prefix: query.prefix ?? 'harness', conflict: query.conflict ?? 'last-write-wins' });
     if (query.backoff !== undefined) q.set('backoff', String(query.backoff));
     if (query.offline) q.set('offline', '1');
+    if (query.emulator) q.set('emulator', query.emulator);
     await tab.page.goto(`/sync-harness.html?${q}`);
     await tab.ready();
     return tab;
@@ -101,6 +105,20 @@ export class HarnessTab {
 
   pending(): Promise<number> {
     return this.page.evaluate(async () => (await window.harness!.status()).pending);
+  }
+
+  /** Adds one offline increment of the stats counter; resolved once durable (acknowledged). */
+  increment(): Promise<void> {
+    return this.page.evaluate(() => window.harness!.increment());
+  }
+
+  flushOperations(): Promise<void> {
+    return this.page.evaluate(() => window.harness!.flushOperations());
+  }
+
+  /** Offline operations of the device not yet applied. */
+  operations(): Promise<number> {
+    return this.page.evaluate(async () => (await window.harness!.status()).operations);
   }
 
   setOnline(online: boolean): Promise<void> {
