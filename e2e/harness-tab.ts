@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test as base } from './fixtures.js';
 import type { HarnessEvent } from '../apps/demo/src/sync-harness.js';
+import { FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 
 /** What a harness tab's URL asks for (see apps/demo/src/harness-options.ts). */
 export interface HarnessQuery {
@@ -23,9 +24,11 @@ export const ABSENT = '<absent>';
 /**
  * `test` (with the emulator fixture) plus `newDevice()`: a device is a browser context of its own
  * (own IndexedDB, locks and channels), with service workers blocked so `page.route` sees every
- * request its tabs make. Devices are closed after the test, passed or not.
+ * request its tabs make; and `newProxy()`: a {@link FaultProxy} in front of the emulator, whose
+ * `address` a tab takes as its `emulator`. Devices, then proxies, are closed after the test,
+ * passed or not.
  */
-export const test = base.extend<{ newDevice: () => Promise<BrowserContext> }>({
+export const test = base.extend<{ newDevice: () => Promise<BrowserContext>; newProxy: (options: FaultProxyOptions) => Promise<FaultProxy> }>({
   newDevice: async ({ browser, baseURL }, use) => {
     const devices: BrowserContext[] = [];
     await use(async () => {
@@ -34,6 +37,15 @@ export const test = base.extend<{ newDevice: () => Promise<BrowserContext> }>({
       return device;
     });
     for (const device of devices) await device.close();
+  },
+  newProxy: async ({ emulator }, use) => {
+    const proxies: FaultProxy[] = [];
+    await use(async (options) => {
+      const proxy = await FaultProxy.start(emulator.url, options);
+      proxies.push(proxy);
+      return proxy;
+    });
+    for (const proxy of proxies) await proxy.close();
   },
 });
 
