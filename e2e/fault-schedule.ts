@@ -24,9 +24,8 @@ export type Step =
 
 /** The shape of the world a schedule is drawn for. */
 export interface ScheduleShape {
-  /** Device of each tab, by tab index. */
+  /** Device of each tab, by tab index (devices are 0…n-1). */
   deviceOfTab: readonly number[];
-  devices: number;
   steps: number;
 }
 
@@ -36,11 +35,11 @@ const WEIGHTS: readonly [Step['t'], number][] = [
   ['remove', 2],
   ['increment', 2],
   ['flush', 2],
-  ['pull', 3],
-  ['offline', 1],
+  ['pull', 5],
+  ['offline', 3],
   ['partition', 1],
-  ['reload', 0.5],
-  ['pause', 1.5],
+  ['reload', 1],
+  ['pause', 1],
 ];
 const TOTAL = WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
 
@@ -64,9 +63,12 @@ export function schedule(seed: number, shape: ScheduleShape): Step[] {
       }
       case 'remove':
         return { t: 'remove', tab: int(tabs), key: KEYS[int(KEYS.length)]! };
+      // A spell strikes a tab at random and takes its device with it: a device with more tabs (more
+      // contexts sharing an outbox, where superseded edits hide) is cut off more often.
       case 'offline':
+        return { t: kind, device: shape.deviceOfTab[int(tabs)]!, steps: 2 + int(11) };
       case 'partition':
-        return { t: kind, device: int(shape.devices), steps: 1 + int(5) };
+        return { t: kind, device: shape.deviceOfTab[int(tabs)]!, steps: 1 + int(5) };
       case 'pause':
         return { t: 'pause', ms: 50 + int(250) };
       default:

@@ -11,14 +11,16 @@ import type { Emulator } from './fixtures.js';
 export class RevisionMonitor {
   readonly #emulator: Emulator;
   readonly #collection: string;
-  /** Highest revision seen per key, with the value it carried. */
-  readonly #highest = new Map<string, { hlc: string; value: unknown }>();
+  /** Each key's revision in the last sample, with the value it carried. */
+  readonly #last = new Map<string, { hlc: string; value: unknown }>();
   readonly #backwards: string[] = [];
   #samples = 0;
+  /** What the test is doing now (e.g. `step 12`), named in the report of a move back. */
+  phase = 'start';
   #loop: Promise<void> | undefined;
   #stopped = false;
   /** Serialises samples: the one in the loop and the ones a test asks for never overlap. */
-  #last: Promise<void> = Promise.resolve();
+  #queue: Promise<void> = Promise.resolve();
 
   constructor(emulator: Emulator, collection: string) {
     this.#emulator = emulator;
@@ -27,8 +29,8 @@ export class RevisionMonitor {
 
   /** Takes one sample now (after the one in progress, if any). */
   sample(): Promise<void> {
-    this.#last = this.#last.catch(() => undefined).then(() => this.#take());
-    return this.#last;
+    this.#queue = this.#queue.catch(() => undefined).then(() => this.#take());
+    return this.#queue;
   }
 
   /** Samples in the background, one after another with `pauseMs` between, until {@link stop}. */
@@ -61,15 +63,20 @@ export class RevisionMonitor {
   async #take(): Promise<void> {
     const docs = await cloudDocs(this.#emulator, this.#collection);
     this.#samples++;
+    // Against the previous sample, so each move back is reported once (the revisions after it are
+    // judged from where it went).
     for (const [key, doc] of docs) {
-      const seen = this.#highest.get(key);
+      const seen = this.#last.get(key);
       if (seen && doc.hlc < seen.hlc) {
-        this.#backwards.push(`${key}: ${seen.hlc} (${JSON.stringify(seen.value)}) → ${doc.hlc} (${JSON.stringify(doc.value)}) at sample ${this.#samples}`);
+        this.#backwards.push(`${key}: ${seen.hlc} (${JSON.stringify(seen.value)}) → ${doc.hlc} (${JSON.stringify(doc.value)}) during ${this.phase}`);
       }
-      if (!seen || doc.hlc > seen.hlc) this.#highest.set(key, { hlc: doc.hlc, value: doc.value });
+      this.#last.set(key, { hlc: doc.hlc, value: doc.value });
     }
-    for (const key of this.#highest.keys()) {
-      if (!docs.has(key)) this.#backwards.push(`${key}: its document disappeared at sample ${this.#samples}`);
+    for (const key of [...this.#last.keys()]) {
+      if (!docs.has(key)) {
+        this.#backwards.push(`${key}: its document disappeared during ${this.phase}`);
+        this.#last.delete(key);
+      }
     }
   }
 }

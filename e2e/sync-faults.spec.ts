@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { cloudDocs, MISSING, TOMBSTONE } from './cloud-docs.js';
 import { describe, KEYS, schedule, type Step } from './fault-schedule.js';
 import type { FaultProxy } from './fault-proxy.js';
@@ -11,8 +12,8 @@ import { RevisionMonitor } from './revision-monitor.js';
 // the simulator's invariants must hold. Replay one run with FAULT_SEEDS=<seed> (comma-separated);
 // FAULT_LOG=1 prints each run's log (steps, outcomes, faults), which a failure attaches anyway.
 
-const SEEDS = (process.env.FAULT_SEEDS ?? '1,2,3').split(',').map(Number);
-const STEPS = 40;
+const SEEDS = (process.env.FAULT_SEEDS ?? '1,2,3,4,5').split(',').map(Number);
+const STEPS = Number(process.env.FAULT_STEPS ?? 80);
 /** Tabs by index and the device each belongs to: device 0 has two tabs (shared outbox and queue). */
 const DEVICE_OF_TAB = [0, 0, 1, 2] as const;
 const DEVICES = 3;
@@ -36,7 +37,7 @@ for (const seed of SEEDS) {
     test.setTimeout(120_000);
     const collection = `users/faults-${seed}/kv`;
     const statsParent = collection.split('/').slice(0, -1).join('/');
-    const steps = schedule(seed, { deviceOfTab: DEVICE_OF_TAB, devices: DEVICES, steps: STEPS });
+    const steps = schedule(seed, { deviceOfTab: DEVICE_OF_TAB, steps: STEPS });
     const log: string[] = [];
     const replay = `replay: FAULT_SEEDS=${seed} npx playwright test e2e/sync-faults.spec.ts`;
 
@@ -128,6 +129,7 @@ for (const seed of SEEDS) {
       for (const [i, step] of steps.entries()) {
         await endSpells(i);
         log.push(`${String(i).padStart(2)}: ${describe(step)}`);
+        monitor.phase = `step ${i}`;
         await run(i, step);
         await monitor.sample();
       }
@@ -135,6 +137,7 @@ for (const seed of SEEDS) {
       // Heal: faults off, partitions over, every tab online (off and on again: a reconnection resets
       // backoff, as the browser's online event would), then flush and pull everywhere until quiet.
       log.push('heal');
+      monitor.phase = 'healing';
       for (const p of proxies) p.calm();
       for (const tab of tabs) {
         await tab.setOnline(false);
@@ -198,7 +201,10 @@ for (const seed of SEEDS) {
       await monitor.stop();
       const body = [...log, '', ...proxies.flatMap((p, d) => p.log.map((l) => `device ${d} ${l}`))].join('\n');
       if (process.env.FAULT_LOG) console.log(`seed ${seed}\n${body}`);
-      await test.info().attach(`seed-${seed}.log`, { body, contentType: 'text/plain' });
+      // A file, not a body: reporters shorten text bodies, and the log is what a replay is compared with.
+      const path = test.info().outputPath(`seed-${seed}.log`);
+      await writeFile(path, body);
+      await test.info().attach(`seed-${seed}.log`, { path, contentType: 'text/plain' });
     }
     expect(violations, `seed ${seed} (${replay}):\n${violations.join('\n')}`).toEqual([]);
   });
