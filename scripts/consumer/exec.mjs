@@ -1,6 +1,7 @@
 // Running the commands of the consumer test: quiet when they work, the tail of their output when
 // they do not (a step's full log would bury the one line that says what broke).
 import { spawn, spawnSync } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 
 /** Runs `cmd args` in `cwd`, resolving to its output; throws with the output's tail if it fails. */
 export function sh(cmd, args, { cwd, env = {}, timeoutMs = 5 * 60_000 } = {}) {
@@ -23,7 +24,10 @@ export function tail(text, lines = 40) {
  * `ready`, to `{ child, match, output() }`; rejects if it exits or stays silent for `timeoutMs`.
  */
 export function startServer(cmd, args, { cwd, ready, timeoutMs = 30_000 }) {
-  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Colours off, and stripped anyway: with CI set, tools colour their output (Vite prints the port
+  // of its URL in bold), and a `ready` pattern must match the text, not the escape codes.
+  const { FORCE_COLOR: _force, ...env } = process.env;
+  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(`no line matching ${ready} within ${timeoutMs} ms`), timeoutMs);
@@ -33,7 +37,7 @@ export function startServer(cmd, args, { cwd, ready, timeoutMs = 30_000 }) {
       reject(new Error(`${[cmd, ...args].join(' ')}: ${why}\n${tail(output)}`));
     }
     const onData = (chunk) => {
-      output += chunk;
+      output += stripVTControlCharacters(String(chunk));
       const match = output.match(ready);
       if (match) {
         clearTimeout(timer);
