@@ -21,8 +21,6 @@ export interface DrainControl {
   hasWork(): boolean;
   /** Asks for a flush at epoch ms `at` (the earliest backed-off entry). */
   wakeAt(at: number): void;
-  /** The remote is out of reach until epoch ms `at`: no flush starts by itself before then. */
-  unreachable(at: number): void;
 }
 
 /** Deletes superseded entries and moves unreadable ones to the dead-letter list (data kept). */
@@ -116,8 +114,10 @@ export async function drain<T>(ctx: QueueContext<T>, control: DrainControl): Pro
       const retryAt = await deliver(ctx, sel.batch, control);
       if (retryAt !== undefined) {
         // The remote is out of reach: the rest of the backlog waits with the failed batch, so a
-        // partition costs one request per backoff step, not one per pending batch.
-        control.unreachable(retryAt);
+        // partition costs one request per backoff step, not one per pending batch. (A new entry
+        // still starts a flush at once: writes cost at most a request each, and the first write
+        // after the network came back goes out without waiting for the backoff.)
+        control.wakeAt(retryAt);
         return handled;
       }
     }

@@ -43,22 +43,14 @@ export class FlushScheduler {
   /** This tab's own `resetBackoff()` and `exclusive()` calls holding (or waiting for) the lock. */
   readonly #ownHolds = new Set<Promise<unknown>>();
   #failures = 0;
-  /** Until when the remote is out of reach: kicks (new entries, other tabs) wait for it. */
-  #holdUntil = 0;
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
   }
 
-  /**
-   * Starts a flush soon (next microtask, so a burst of enqueues shares it) when auto-flushing —
-   * unless the remote was found out of reach and its backoff has not run out: writes made during
-   * a partition then cost no request each (the timer set with the hold flushes them).
-   */
+  /** Starts a flush soon (next microtask, so a burst of enqueues shares it) when auto-flushing. */
   kick(): void {
     if (!this.#o.autoFlush || this.#o.stopped() || this.#kickQueued) return;
-    // (A timer may fire a little before the clock reads its time: it then sets the next one.)
-    if (this.#o.clock.now() < this.#holdUntil) return this.wakeAt(this.#holdUntil);
     this.#kickQueued = true;
     queueMicrotask(() => {
       this.#kickQueued = false;
@@ -127,10 +119,6 @@ export class FlushScheduler {
         between: () => this.#runResets(),
         hasWork: () => this.#resets.length > 0,
         wakeAt: (at) => this.wakeAt(at),
-        unreachable: (at) => {
-          this.#holdUntil = at;
-          this.wakeAt(at);
-        },
       });
     } finally {
       this.#draining = false;
@@ -154,7 +142,6 @@ export class FlushScheduler {
 
   /** Resets backoff under the lock; inside this tab's own drain it runs between two batches. */
   async resetBackoff(): Promise<void> {
-    this.#holdUntil = 0;
     if (this.#draining) return new Promise<void>((resolve, reject) => this.#resets.push({ resolve, reject }));
     await this.exclusive(() => this.#o.resetBackoff());
     this.kick();
