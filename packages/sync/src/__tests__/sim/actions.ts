@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { turns } from './clock.js';
+import { drive, turns } from './clock.js';
 import type { Context, World } from './world.js';
 
 /*
@@ -85,7 +85,7 @@ export async function run(world: World, a: Action, h: History, serial: { n: numb
     case 'flush': {
       const c = live(world, a.ctx);
       const p = quiet(a.t === 'pull' ? c.sync.pull() : c.sync.flush());
-      if (a.wait) await p;
+      if (a.wait) await drive(world.clock, p);
       else h.running.push(p);
       return;
     }
@@ -110,7 +110,7 @@ export async function run(world: World, a: Action, h: History, serial: { n: numb
       // The context is busy when it goes: a pull and a flush in flight, cut after `after` ticks.
       h.running.push(quiet(c.sync.pull()), quiet(c.sync.flush()));
       await turns(a.after); // the crash lands after that many turns of the event loop
-      await world.restart(c, a.t === 'crash');
+      await drive(world.clock, world.restart(c, a.t === 'crash')); // a reload waits for the work in flight
       return;
     }
     case 'skew':

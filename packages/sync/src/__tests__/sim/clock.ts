@@ -42,3 +42,20 @@ export function simClock(start = 1_700_000_000_000): ManualClock {
     timers: () => [...timers.values()].map((t) => t.at).sort((a, b) => a - b),
   };
 }
+
+/**
+ * Awaits `work` while moving the clock on in `stepMs` steps: work that waits on the clock (a
+ * request hung past its timeout, a backoff) settles instead of waiting forever. Gives up after
+ * `maxSteps` (the work is then reported, not awaited).
+ */
+export async function drive<T>(clock: ManualClock, work: Promise<T>, stepMs = 1_000, maxSteps = 600): Promise<T> {
+  let settled = false;
+  const done = work.finally(() => {
+    settled = true;
+  });
+  done.catch(() => undefined);
+  await turns(1);
+  for (let i = 0; !settled && i < maxSteps; i++) await clock.advance(stepMs);
+  if (!settled) throw new Error(`simulated work still running after ${(stepMs * maxSteps) / 1000} s of simulated time`);
+  return done;
+}

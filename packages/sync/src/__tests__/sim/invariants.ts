@@ -1,4 +1,5 @@
 import { KEYS } from './actions.js';
+import { drive } from './clock.js';
 import type { History } from './actions.js';
 import type { World } from './world.js';
 
@@ -16,14 +17,14 @@ export async function heal(world: World, h: History): Promise<void> {
     d.partitioned = false;
     for (const o of d.online) o.set(true);
   }
-  await Promise.all(h.running);
+  await drive(world.clock, Promise.all(h.running));
   for (let round = 0; round < ROUNDS; round++) {
     await world.clock.advance(120_000); // past every backoff
     for (const d of world.devices) {
       for (const c of d.contexts) {
-        await c.sync.flush();
-        await c.ops.flush();
-        await c.sync.pull();
+        await drive(world.clock, c.sync.flush());
+        await drive(world.clock, c.ops.flush());
+        await drive(world.clock, c.sync.pull());
       }
     }
   }

@@ -13,7 +13,7 @@ const cases: [name: string, config: WorldConfig, actions: Action[]][] = [
     // k1 offline, device 0 sets it later; device 1's older delete went over the newer value and the
     // revision went back. Seed 2134503409, path 36:0:1:1:1:1:6:7:6:8:12:13:9.
     'an older offline delete pushed over a newer write',
-    { devices: 2, contexts: 2, conflict: 'last-write-wins', fail: 0, loseAck: 0, seed: 0 },
+    { devices: 2, contexts: 2, conflict: 'last-write-wins', fail: 0, loseAck: 0, hang: 0, seed: 0 },
     [{ t: 'online', device: 1, on: false }, { t: 'remove', ctx: 2, key: 1 }, { t: 'set', ctx: 0, key: 1 }, { t: 'increment', ctx: 0 }],
   ],
   [
@@ -21,7 +21,7 @@ const cases: [name: string, config: WorldConfig, actions: Action[]][] = [
     // key's base; the edit was then pushed again with a later revision and beat, by last-write-wins,
     // another device's later delete. Seed 80106234, path 2669:0:8:8:8:5:11:9:11:11:11.
     'an edit already in the cloud pushed again with a later revision',
-    { devices: 2, contexts: 1, conflict: 'last-write-wins', fail: 0, loseAck: 0.3, seed: 247144154 },
+    { devices: 2, contexts: 1, conflict: 'last-write-wins', fail: 0, loseAck: 0.3, hang: 0, seed: 247144154 },
     [{ t: 'set', ctx: 0, key: 0 }, { t: 'remove', ctx: 3, key: 0 }, { t: 'partition', device: 0, on: true }, { t: 'reload', ctx: 0, after: 0 }],
   ],
   [
@@ -29,7 +29,7 @@ const cases: [name: string, config: WorldConfig, actions: Action[]][] = [
     // before it; the first tab, taking its own (gone) entry for the newer one, deleted the real one
     // as superseded: the write never reached the cloud. Seed 210615174, path 11131:1:1:5:2:9:….
     'a tab with a clock behind: its newer outbox entry dropped as superseded',
-    { devices: 2, contexts: 2, conflict: 'last-write-wins', fail: 0, loseAck: 0, seed: 0 },
+    { devices: 2, contexts: 2, conflict: 'last-write-wins', fail: 0, loseAck: 0, hang: 0, seed: 0 },
     [{ t: 'set', ctx: 0, key: 0 }, { t: 'partition', device: 0, on: true }, { t: 'skew', device: 0, ms: -1 }, { t: 'set', ctx: 1, key: 0 }, { t: 'remove', ctx: 0, key: 1 }, { t: 'online', device: 0, on: false }],
   ],
 ];

@@ -10,9 +10,10 @@ export function configArb(): fc.Arbitrary<WorldConfig> {
   return fc.record({
     devices: fc.integer({ min: 2, max: 3 }),
     contexts: fc.integer({ min: 1, max: 2 }),
-    conflict: fc.constantFrom('last-write-wins' as const, 'remote-wins' as const, 'local-wins' as const),
+    conflict: fc.constantFrom('last-write-wins' as const, 'remote-wins' as const, 'local-wins' as const, 'merge' as const),
     fail: fc.constantFrom(0, 0.1, 0.3),
     loseAck: fc.constantFrom(0, 0.1, 0.3),
+    hang: fc.constantFrom(0, 0, 0.1),
     seed: fc.nat(),
   });
 }

@@ -21,14 +21,25 @@ import { prng } from './prng.js';
 export interface WorldConfig {
   devices: number;
   contexts: number;
-  conflict: 'last-write-wins' | 'remote-wins' | 'local-wins';
+  conflict: 'last-write-wins' | 'remote-wins' | 'local-wins' | 'merge';
   /** Probability that a request fails with `unavailable` before reaching the remote. */
   fail: number;
   /** Probability that a request is applied and its answer lost. */
   loseAck: number;
+  /** Probability that a request hangs past the engines' timeout, and lands afterwards. */
+  hang: number;
   /** Seed of the world's own randomness (faults, jitter, node ids). */
   seed: number;
 }
+
+/** How long a hung request takes: past the engines' 5 s request timeout. */
+const HANG_MS = 6_000;
+
+/**
+ * The merge the 'merge' runs use: deterministic and commutative, so replicas that merge the same
+ * two sides in either order agree (a deleted side counts as `-`).
+ */
+const merge: ConflictStrategy = (_key, local, remote) => [local.value ?? '-', remote.value ?? '-'].map(String).sort().join('+');
 
 /** Marks a context dead: its store handle and its link refuse everything from then on. */
 interface Fuse {
@@ -102,6 +113,8 @@ function link(world: World, device: Device, fuse: Fuse, random: () => number): R
     if (fuse.dead || device.partitioned) throw new StowageError('unavailable', `${name}: no route`);
     if (world.faulty && random() < world.config.fail) throw new StowageError('unavailable', `${name}: injected 503`);
     const lose = world.faulty && random() < world.config.loseAck;
+    // Reaches the remote only after the caller gave up waiting (its timeout is 5 s).
+    if (world.faulty && random() < world.config.hang) await new Promise((r) => world.clock.setTimeout(() => r(undefined), HANG_MS));
     const result = await fn(...a);
     if (lose || fuse.dead) throw new StowageError('unavailable', `${name}: answer lost (applied)`);
     return result;
@@ -169,7 +182,7 @@ export async function createWorld(config: WorldConfig): Promise<World> {
     device.online.push(online);
     const remoteLink = link(world, device, fuse, random);
     const shared = { clock: device.clock, locks: device.locks, broadcast: device.bus, random, backoff: { baseMs: 200, maxMs: 5_000 }, requestTimeout: 5_000 };
-    const sync = createSync({ storage, remote: remoteLink, conflict: config.conflict as ConflictStrategy, network: createNetworkMonitor({ online }), pullInterval: 0, ...shared });
+    const sync = createSync({ storage, remote: remoteLink, conflict: config.conflict === 'merge' ? merge : config.conflict, network: createNetworkMonitor({ online }), pullInterval: 0, ...shared });
     const ops = createOfflineQueue({ remote: remoteLink, storage, network: createNetworkMonitor({ online }), ids: () => `op${++opIds}`, ...shared });
     await Promise.all([sync.ready(), ops.ready()]);
     return { device, storage, sync, ops, fuse };
