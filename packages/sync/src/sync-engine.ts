@@ -3,6 +3,7 @@ import type { ApplyRecordItem, Clock, CommitChange, DriverOp, HookOrigin, Storag
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, PreparedEntry, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
 import { resolveConflict } from './conflict.js';
+import type { Resolution } from './conflict.js';
 import { compareHlc, createHlc } from './hlc.js';
 import type { HlcClock } from './hlc.js';
 import { createNetworkMonitor, isReconnect } from './network-monitor.js';
@@ -16,6 +17,11 @@ const DAY = 24 * 3600_000;
 const CONFLICT_ROUNDS = 3;
 /** Coalescing keys of re-encodings (U+0000 never starts a user key): one pending per key, apart from its changes. */
 const REENCODED = '\u0000reencoded/';
+
+/** The state a merge leaves: the merged value (`undefined`: deleted) at the remote's revision. */
+function merged(remote: RemoteDoc, value: unknown): RemoteDoc {
+  return { key: remote.key, hlc: remote.hlc, origin: remote.origin, deleted: value === undefined, ...(value === undefined ? {} : { value }) };
+}
 
 /**
  * Syncs one storage namespace with a {@link RemoteStore}.
@@ -57,6 +63,7 @@ class SyncEngine implements Sync {
   #origin = '';
   #readyP: Promise<void> | undefined;
   #unsubscribe: (() => void)[] = [];
+  #unhook: (() => void) | undefined;
   #pullTimer: unknown;
   #pulling: Promise<number> | undefined;
   #applying: Promise<unknown> = Promise.resolve();
@@ -122,8 +129,8 @@ class SyncEngine implements Sync {
       ...(o.broadcast ? { broadcast: o.broadcast } : {}),
       ...(o.backoff ? { backoff: o.backoff } : {}),
     });
+    this.#unhook = this.#storage.addCommitHook({ ops: (c, origin) => this.#hookOps(c, origin), committed: (c, origin) => this.#hookCommitted(c, origin) });
     this.#unsubscribe.push(
-      this.#storage.addCommitHook({ ops: (c, origin) => this.#hookOps(c, origin), committed: (c, origin) => this.#hookCommitted(c, origin) }),
       this.#queue.subscribe((e) => {
         if (e.type === 'dead-lettered') this.#emit({ type: 'dead-lettered', key: e.letter.entry.payload.key, error: e.letter.error });
         else if (e.type === 'error') this.#emit({ type: 'error', operation: e.operation, error: e.error });
@@ -163,6 +170,9 @@ class SyncEngine implements Sync {
       await this.#readyP.catch(() => undefined);
       await this.#queue?.close();
     }
+    // Only now: a push or pull still in flight applies remote or merged state, and that commit
+    // must carry its revision and the removal of the edits it overtook.
+    this.#unhook?.();
   }
 
   // ── the outbox: one entry per changed key, in the data's own transaction ───
@@ -175,6 +185,8 @@ class SyncEngine implements Sync {
         return inc === undefined ? [] : [this.#state.revOp(c.key, inc.rev), this.#state.unchangedOp(c.key), ...this.#queue.removeOps(inc.lost)];
       });
     }
+    // A closed sync records no more local changes (its queue takes no entries while it closes).
+    if (this.#closed) return [];
     // Only a key's last change in this commit matters to the cloud.
     const last = new Map<string, CommitChange>();
     for (const c of changes) last.set(c.key, c);
@@ -237,7 +249,8 @@ class SyncEngine implements Sync {
       this.#hlc.receive(base);
       common = { ...common, hlc: this.#hlc.now() };
     }
-    if (entry.deleted || !rec || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now())) {
+    // The record says what the key is now (a merge may have replaced a deletion with a value).
+    if (!rec || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now())) {
       return { change: { ...common, deleted: true }, updatedAt, encrypted: false };
     }
     const expiry = rec.expiresAt === undefined ? {} : { expiresAt: rec.expiresAt };
@@ -329,28 +342,27 @@ class SyncEngine implements Sync {
     // The remote state is this device's own earlier push (see #applyPulled), or our base's value
     // re-encoded elsewhere (a key rotation): no edit to weigh, the change goes on top of it.
     const ours = remote.origin === this.#origin || remote.reencodes === change.base; // (`base` is never undefined)
-    const verdict = ours ? 'local' : await this.#decide(change.key, local, remote, encrypted || remote.data !== undefined);
-    if (verdict === 'local') {
-      await this.#state.save([[change.key, remote.hlc]]);
-      return true;
-    }
-    if (verdict === 'remote') await this.#applyRemote([remote], new Map([[change.key, updatedAt]]), new Map([[change.key, [entry]]]));
-    return false;
+    const res: Resolution = ours ? { winner: 'local' } : this.#decide(change.key, local, remote, encrypted || remote.data !== undefined);
+    const expect = new Map([[change.key, updatedAt]]);
+    if (res.winner === 'local') await this.#state.save([[change.key, remote.hlc]]);
+    else if (res.winner === 'remote') await this.#applyRemote([remote], expect, new Map([[change.key, [entry]]]));
+    // The merged value goes on top of the remote revision, pushed by this same entry next round.
+    else await this.#applyRemote([merged(remote, res.value)], expect, new Map());
+    return res.winner !== 'remote';
   }
 
-  /** Runs the resolver, applies a merge, reports the conflict; returns who won. */
-  async #decide(key: string, local: ConflictSide, remote: RemoteDoc, encrypted: boolean): Promise<'local' | 'remote' | 'merged'> {
+  /**
+   * Runs the resolver and reports the conflict. A merged value is then applied like remote state
+   * on top of the remote revision (value and revision in one commit, the local edit's entry kept):
+   * the entry pushes it, and a crash in between leaves the edit to be merged again, never a
+   * revision advanced over an unmerged value.
+   */
+  #decide(key: string, local: ConflictSide, remote: RemoteDoc, encrypted: boolean): Resolution {
     // A re-encoded remote value is as old as the revision it re-encodes.
     const remoteSide: ConflictSide = { deleted: remote.deleted, hlc: remote.reencodes ?? remote.hlc, ...(remote.value !== undefined ? { value: remote.value } : {}) };
     const res = resolveConflict(key, this.#o.conflict ?? 'last-write-wins', local, remoteSide, encrypted);
     this.#emit({ type: 'conflict', key, winner: res.winner, local, remote: remoteSide });
-    if (res.winner === 'merged') {
-      // The merged value is a new local change on top of the remote revision: both sides converge on it.
-      await this.#state.save([[key, remote.hlc]]);
-      if (res.value === undefined) await this.#storage.remove(key);
-      else await this.#storage.set(key, res.value);
-    }
-    return res.winner;
+    return res;
   }
 
   // ── pull ───────────────────────────────────────────────────────────────────
@@ -422,10 +434,15 @@ class SyncEngine implements Sync {
       if (mine) {
         const encrypted = doc.data !== undefined || (rec !== undefined && rec.codecs.length > 0 && (await this.#storage.inspect(doc.key))?.encrypted === true);
         const local: ConflictSide = { deleted: mine.deleted, hlc: mine.hlc, ...(!encrypted && !mine.deleted ? { value: await this.#storage.get(doc.key) } : {}) };
-        const verdict = await this.#decide(doc.key, local, doc, encrypted);
-        if (verdict === 'local') await this.#state.save([[doc.key, doc.hlc]]);
-        if (verdict !== 'remote') continue;
-        lost.set(doc.key, pending.get(doc.key) ?? []);
+        const res = this.#decide(doc.key, local, doc, encrypted);
+        if (res.winner === 'local') {
+          await this.#state.save([[doc.key, doc.hlc]]);
+          continue;
+        }
+        if (res.winner === 'remote') lost.set(doc.key, pending.get(doc.key) ?? []);
+        apply.push(res.winner === 'merged' ? merged(doc, res.value) : doc);
+        expect.set(doc.key, rec ? rec.updatedAt : null);
+        continue;
       }
       apply.push(doc);
       expect.set(doc.key, rec ? rec.updatedAt : null);
