@@ -1,46 +1,21 @@
+import { manualClock } from '@stowage/core/testing';
 import type { ManualClock } from '@stowage/core/testing';
 
-/** Lets every queued promise chain run: one macrotask turn comes after all microtasks. */
+/** One macrotask turn: it comes after every queued microtask. */
+const immediateTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Lets every queued promise chain run, `n` times over. */
 export async function turns(n = 1): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < n; i++) await immediateTurn();
 }
 
 /**
- * The simulator's clock: core's manual clock semantics (time and timers move only when told, due
- * timers fire in time order with the chains they start settled after each), settling with
- * `setImmediate` rather than `setTimeout(0)` — the engines run on the injected clock and
- * microtasks alone, and a millisecond timer per settle would make a run mostly waiting.
+ * The simulator's clock: core's manual clock settling with `setImmediate` rather than
+ * `setTimeout(0)` — the engines run on the injected clock and microtasks alone, and a millisecond
+ * timer per settle would make a run mostly waiting.
  */
-export function simClock(start = 1_700_000_000_000): ManualClock {
-  let now = start;
-  let nextId = 1;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    setTimeout(fn, ms) {
-      const id = nextId++;
-      timers.set(id, { at: now + Math.max(0, ms), fn });
-      return id;
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number);
-    },
-    async advance(ms) {
-      const target = now + ms;
-      for (;;) {
-        let next: [number, { at: number; fn: () => void }] | undefined;
-        for (const t of timers) if (t[1].at <= target && (!next || t[1].at < next[1].at)) next = t;
-        if (!next) break;
-        timers.delete(next[0]);
-        now = Math.max(now, next[1].at);
-        next[1].fn();
-        await turns(3);
-      }
-      now = target;
-      await turns(3);
-    },
-    timers: () => [...timers.values()].map((t) => t.at).sort((a, b) => a - b),
-  };
+export function simClock(): ManualClock {
+  return manualClock(undefined, { turn: immediateTurn });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createStorage, memoryDriver, memoryLocks, StowageError } from '@stowage/core';
+import { createStorage, memoryDriver, memoryLocks, seededRandom, StowageError } from '@stowage/core';
 import { manualOnline, memoryBroadcast } from '@stowage/core/testing';
 import type { BroadcastFactory, Clock, Driver, LockPort, Storage } from '@stowage/core';
 import type { ManualClock, ManualOnline } from '@stowage/core/testing';
@@ -7,7 +7,7 @@ import type { ConflictStrategy, OfflineQueue, RemoteStore, Sync } from '../../in
 import { memoryRemote } from '../../memory-remote.js';
 import type { MemoryRemote } from '../../memory-remote.js';
 import { simClock } from './clock.js';
-import { prng } from './prng.js';
+
 
 /*
  * The simulated world: one remote, N devices (each one store, one set of locks and one broadcast
@@ -149,7 +149,7 @@ function handle(driver: Driver, fuse: Fuse): Driver {
 /** Builds the world of `config`. */
 export async function createWorld(config: WorldConfig): Promise<World> {
   const clock = simClock();
-  const random = prng(config.seed);
+  const random = seededRandom(config.seed);
   const monitor = { backwards: [] as string[] };
   const remote = monitored(memoryRemote({ clock }), monitor);
   let opIds = 0;
