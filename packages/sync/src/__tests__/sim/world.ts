@@ -8,7 +8,6 @@ import { memoryRemote } from '../../memory-remote.js';
 import type { MemoryRemote } from '../../memory-remote.js';
 import { simClock } from './clock.js';
 
-
 /*
  * The simulated world: one remote, N devices (each one store, one set of locks and one broadcast
  * bus, as an origin of a browser has), M contexts per device (tabs, a service worker), all on one
