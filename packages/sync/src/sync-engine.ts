@@ -433,7 +433,9 @@ class SyncEngine implements Sync {
       }
       if (mine) {
         const encrypted = doc.data !== undefined || (rec !== undefined && rec.codecs.length > 0 && (await this.#storage.inspect(doc.key))?.encrypted === true);
-        const local: ConflictSide = { deleted: mine.deleted, hlc: mine.hlc, ...(!encrypted && !mine.deleted ? { value: await this.#storage.get(doc.key) } : {}) };
+        // What the key holds now (the entry was made for a delete, but a merge may have put a value there since).
+        const deleted = rec === undefined || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now());
+        const local: ConflictSide = { deleted, hlc: mine.hlc, ...(!encrypted && !deleted ? { value: await this.#storage.get(doc.key) } : {}) };
         const res = this.#decide(doc.key, local, doc, encrypted);
         if (res.winner === 'local') {
           await this.#state.save([[doc.key, doc.hlc]]);
