@@ -60,7 +60,7 @@ async function deliver<T>(ctx: QueueContext<T>, batch: QueueEntry<T>[], control:
       unreachable = resolved.outcomes[0]?.status === 'retry';
       // A flaky link fails a large call more often (a push of n keys is n + 1 requests): after a
       // transport failure, try half as many; successes double it back up to batchSize.
-      if (resolved.outcomes[0]?.status === 'retry') ctx.batchLimit = Math.max(1, Math.ceil(batch.length / 2));
+      if (unreachable) ctx.batchLimit = Math.max(1, Math.ceil(batch.length / 2));
     }
     if (resolved.problem) ctx.emit({ type: 'error', operation: 'handler', error: resolved.problem });
     const due = await applyOutcomes(ctx, batch, resolved.outcomes);

@@ -58,8 +58,8 @@ export class SyncState {
 
   /**
    * The op that fails the transaction it is in unless `key`'s last local edit is still the one
-   * {@link refresh} saw (it reads those too): remote state decided against what was there then is never applied over an
-   * edit made since, in this context or another.
+   * {@link refresh} saw (it reads those too): remote state decided against what was there then
+   * is never applied over an edit made since, in this context or another.
    */
   unchangedOp(key: string): DriverOp {
     const seen = this.#edits.get(key);
