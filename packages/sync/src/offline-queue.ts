@@ -23,6 +23,22 @@ export interface PendingOperation extends OfflineOperation {
   addedAt: number;
 }
 
+/**
+ * What {@link OfflineQueue.cancel} did with each operation id asked for. An operation already
+ * being applied when the cancel came is not taken back: the cancel waits for that attempt, and the
+ * operation is then `applied` (or `failed`, in the dead-letter list) — never silently lost.
+ */
+export interface CancelResult {
+  /** Removed before any attempt could apply them: they will never reach the remote. */
+  cancelled: PendingOperation[];
+  /** Pending when the cancel was asked, applied by the attempt it had to wait for. */
+  applied: string[];
+  /** Refused by the remote meanwhile: in {@link OfflineQueue.failed}. */
+  failed: string[];
+  /** Not pending when asked (applied earlier, failed earlier, or never added). */
+  unknown: string[];
+}
+
 /** Events for a "pending sync" badge and for reacting to outcomes. */
 export type OfflineQueueEvent =
   | { type: 'pending'; size: number }
@@ -62,6 +78,12 @@ export interface OfflineQueue {
   size(): Promise<number>;
   /** Applies pending operations now. */
   flush(): Promise<void>;
+  /**
+   * Takes pending operations back (the seed's `clearOfflineQueue` for all of them): those with
+   * these op ids, or every pending one when `opIds` is omitted. Runs under the queue's flush lock,
+   * so no tab applies anything meanwhile; see {@link CancelResult} for operations in flight.
+   */
+  cancel(opIds?: readonly string[]): Promise<CancelResult>;
   /** Operations the remote refused permanently. */
   failed(): Promise<DeadLetter<PendingOperation>[]>;
   retryFailed(ids?: readonly string[]): Promise<number>;
@@ -120,6 +142,7 @@ class OfflineQueueImpl implements OfflineQueue {
   readonly #network: NetworkMonitor;
   readonly #emitter = new Emitter<OfflineQueueEvent>();
   #queue!: Queue<PendingOperation>;
+  #driver!: Driver;
   #readyP: Promise<void> | undefined;
   #off: (() => void)[] = [];
 
@@ -136,6 +159,7 @@ class OfflineQueueImpl implements OfflineQueue {
     this.#readyP ??= (async () => {
       const o = this.#o;
       const driver = o.driver ?? (await (o.storage as Storage).driver());
+      this.#driver = driver;
       this.#queue = createQueue<PendingOperation>({
         driver,
         name: o.name ?? 'ops',
@@ -152,7 +176,7 @@ class OfflineQueueImpl implements OfflineQueue {
       };
       this.#off.push(
         this.#queue.subscribe((e) => {
-          if (e.type === 'enqueued' || e.type === 'succeeded' || e.type === 'dead-lettered' || e.type === 'drained') badge();
+          if (e.type === 'enqueued' || e.type === 'succeeded' || e.type === 'removed' || e.type === 'dead-lettered' || e.type === 'drained') badge();
           if (e.type === 'succeeded' && e.source === 'local') this.#emitter.emit({ type: 'applied', operations: e.entries.map((x) => x.payload) });
           if (e.type === 'dead-lettered' && e.source === 'local') this.#emitter.emit({ type: 'failed', operation: e.letter.entry.payload, error: e.letter.error });
           if (e.type === 'error') this.#emitter.emit({ type: 'error', operation: e.operation, error: e.error });
@@ -201,6 +225,34 @@ class OfflineQueueImpl implements OfflineQueue {
   async flush(): Promise<void> {
     await this.ready();
     await this.#queue.flush();
+  }
+
+  async cancel(opIds?: readonly string[]): Promise<CancelResult> {
+    if (opIds !== undefined && (!Array.isArray(opIds) || !opIds.every((id) => typeof id === 'string'))) {
+      throw new StowageError('invalid-argument', 'cancel expects an array of operation ids');
+    }
+    await this.ready();
+    const asked = new Set(opIds ?? []);
+    const wanted = (p: PendingOperation): boolean => opIds === undefined || asked.has(p.opId);
+    // What was pending when asked; an attempt in flight may still apply some of it.
+    const before = new Set((await this.#queue.list()).map((e) => e.payload).filter(wanted).map((p) => p.opId));
+    const entries = await this.#queue.exclusive(async () => {
+      const pending = (await this.#queue.list()).filter((e) => wanted(e.payload));
+      if (pending.length > 0) await this.#driver.batch(this.#queue.removeOps(pending));
+      this.#queue.removed(pending);
+      return pending;
+    });
+    const cancelled = entries.map((e) => e.payload);
+    const gone = new Set(cancelled.map((p) => p.opId));
+    const dead = new Set((await this.#queue.deadLetters()).map((d) => d.entry.payload.opId));
+    const result: CancelResult = { cancelled, applied: [], failed: [], unknown: [] };
+    for (const id of opIds ?? [...before]) {
+      if (gone.has(id)) continue;
+      if (!before.has(id)) result.unknown.push(id);
+      else if (dead.has(id)) result.failed.push(id);
+      else result.applied.push(id);
+    }
+    return result;
   }
 
   async failed(): Promise<DeadLetter<PendingOperation>[]> {

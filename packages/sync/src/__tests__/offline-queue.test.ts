@@ -133,3 +133,50 @@ describe('createOfflineQueue', () => {
     expect(await bare.collectGarbage()).toBe(0);
   });
 });
+
+describe('taking operations back (cancel, clearOfflineQueue)', () => {
+  it('cancels one pending operation, or all of them: they never reach the remote, the rest still do once', async () => {
+    const clock = fakeClock();
+    const remote = memoryRemote({ clock });
+    const { q, net } = make(remote, clock, memoryDriver(), manualOnline(false));
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await q.add({ type: 'increment', collection: 'stats', id: 'visits', data: { n: 1 } }));
+    const one = await q.cancel([ids[1] as string, 'no-such-op']);
+    expect(one.cancelled.map((p) => p.opId)).toEqual([ids[1]]);
+    expect(one.unknown).toEqual(['no-such-op']);
+    expect((await q.list()).map((p) => p.opId)).toEqual([ids[0], ids[2], ids[3]]);
+    net.set(true);
+    await settle(10);
+    await q.flush();
+    expect(remote.readDoc('stats', 'visits')).toEqual({ n: 3 });
+    net.set(false);
+    await q.add({ type: 'increment', collection: 'stats', id: 'visits', data: { n: 1 } });
+    await q.add({ type: 'increment', collection: 'stats', id: 'visits', data: { n: 1 } });
+    const all = await q.cancel(); // the seed's clearOfflineQueue
+    expect(all.cancelled).toHaveLength(2);
+    expect(await q.size()).toBe(0);
+    net.set(true);
+    await settle(10);
+    await q.flush();
+    expect(remote.readDoc('stats', 'visits')).toEqual({ n: 3 });
+  });
+
+  it('an operation whose attempt is in flight is not taken back: the cancel waits and reports it applied', async () => {
+    const clock = fakeClock();
+    const inner = memoryRemote({ clock });
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const remote: MemoryRemote = { ...inner, apply: async (...args) => { await gate; return inner.apply(...args); } };
+    const { q } = make(remote, clock);
+    const id = await q.add({ type: 'increment', collection: 'stats', id: 'visits', data: { n: 1 } });
+    const flushing = q.flush(); // the apply is on the wire
+    await settle();
+    const cancelling = q.cancel([id]);
+    await settle();
+    release();
+    const result = await cancelling;
+    await flushing;
+    expect(result).toEqual({ cancelled: [], applied: [id], failed: [], unknown: [] });
+    expect(inner.readDoc('stats', 'visits')).toEqual({ n: 1 });
+  });
+});
