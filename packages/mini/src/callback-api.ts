@@ -14,8 +14,9 @@ type CallbackName = (typeof CALLBACKS)[number];
  * `{ ...result, errMsg: '<api>:ok' }`, or `fail` then `complete` with the failure object — always
  * after the call returned — and also returns a promise of the same object (rejecting with the
  * failure object). A callback that throws is reported, never allowed to break the call or the
- * storage. When the caller handles failures through `fail`/`complete` the promise's rejection is
- * marked handled, so callback-style code (which ignores the promise) causes no unhandled rejection.
+ * storage. When the caller passes any callback the promise's rejection is marked handled, as on
+ * the platform (which returns no promise then), so callback-style code that ignores the promise
+ * causes no unhandled rejection.
  */
 export function runAsync<S extends MiniResult>(
   api: string,
@@ -59,6 +60,8 @@ export function runAsync<S extends MiniResult>(
       throw f;
     },
   );
-  if (cbs.fail || cbs.complete) p.catch(() => undefined);
+  // On the platform a call given any callback returns no promise: its failures go to `fail` or
+  // nowhere. The promise here is extra, so its rejection must not surface as unhandled.
+  if (cbs.success || cbs.fail || cbs.complete) p.catch(() => undefined);
   return p;
 }

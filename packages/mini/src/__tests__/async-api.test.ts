@@ -188,6 +188,17 @@ describe('async API: callbacks', () => {
     expect(unhandled).toEqual([]);
   });
 
+  it('with only a success callback, a failure is not reported as unhandled either (on the platform any callback means no promise)', async () => {
+    process.on('unhandledRejection', onUnhandled);
+    const { mini } = setup();
+    const seen: string[] = [];
+    void mini.getStorage({ key: 'missing', success: (r) => seen.push(String(r.data)) });
+    void mini.removeStorage({ key: 7 as never, success: () => seen.push('removed') });
+    for (let i = 0; i < 5; i++) await tick();
+    expect(seen).toEqual([]);
+    expect(unhandled).toEqual([]);
+  });
+
   it('a throwing callback is reported and breaks neither the call, the complete callback, nor the storage', async () => {
     const { mini, errors } = setup();
     const order: string[] = [];
