@@ -1,5 +1,5 @@
-import { deleteApp, getApps, initializeApp, type FirebaseApp, type FirebaseOptions } from 'firebase/app';
-import { connectFirestoreEmulator, getFirestore, type EmulatorMockTokenOptions, type Firestore } from 'firebase/firestore/lite';
+import type { FirebaseOptions } from 'firebase/app';
+import { connectFirestoreEmulator, type EmulatorMockTokenOptions, type Firestore } from 'firebase/firestore/lite';
 import { StowageError } from '@stowage/core';
 import { isValidCollectionPath, type RemoteStore } from '@stowage/sync';
 import { applyOps } from './apply.js';
@@ -7,6 +7,7 @@ import { pullPage } from './pull.js';
 import { purgeOperations, purgeTombstones } from './purge.js';
 import { pushChanges } from './push.js';
 import type { RemoteContext } from './remote-context.js';
+import { leaseApp, type AppLease } from './shared-apps.js';
 
 /** Where a local emulator listens (see `@stowage/firestore-emulator`). */
 export interface FirestoreEmulatorTarget {
@@ -23,8 +24,10 @@ export interface FirestoreRemoteOptions {
   /** Firebase config (`projectId` required): the remote creates its own app and Lite instance. */
   firebaseOptions?: FirebaseOptions;
   /**
-   * Name of the app created from `firebaseOptions`.
-   * @default '[DEFAULT]' (an existing app of that name with equal options is reused)
+   * Name of the app created from `firebaseOptions`; rarely needed. Without it, remotes with equal
+   * `firebaseOptions` and `emulator` share one app, and other options get their own app under a
+   * generated name (never `app/duplicate-app`).
+   * @default '[DEFAULT]' when free or holding equal options, else a generated name
    */
   appName?: string;
   /** Connect the Lite instance to an emulator instead of production. @default undefined */
@@ -45,7 +48,10 @@ export interface FirestoreRemote extends Required<RemoteStore> {
   readonly firestore: Firestore;
   readonly collectionPath: string;
   readonly opsCollection: string;
-  /** Deletes the app this remote created from `firebaseOptions`; nothing when given `firestore`. */
+  /**
+   * Releases the app this remote uses from `firebaseOptions`: the last remote sharing it deletes it
+   * (if a remote created it); nothing when given `firestore`. Calling it again does nothing.
+   */
   close(): Promise<void>;
 }
 
@@ -77,12 +83,13 @@ export function createFirestoreRemote(options: FirestoreRemoteOptions): Firestor
     if (typeof emulator !== 'object' || emulator === null || typeof emulator.host !== 'string' || emulator.host === '') throw invalid('emulator.host must be a host name');
     if (!Number.isInteger(emulator.port) || emulator.port < 1 || emulator.port > 65_535) throw invalid('emulator.port must be a TCP port', { port: emulator.port });
   }
-  const { db, app } = openFirestore(options);
+  const { db, lease } = openFirestore(options);
   if (emulator) {
     try {
       const extra = emulator.mockUserToken === undefined ? {} : { mockUserToken: emulator.mockUserToken };
       connectFirestoreEmulator(db, emulator.host, emulator.port, extra);
     } catch (err) {
+      void lease?.release();
       throw new StowageError('invalid-argument', `cannot connect to the emulator: ${(err as Error).message}`, { cause: err });
     }
   }
@@ -97,12 +104,12 @@ export function createFirestoreRemote(options: FirestoreRemoteOptions): Firestor
     purgeTombstones: (before, signal) => purgeTombstones(ctx, before, signal),
     purgeOperations: (before, signal) => purgeOperations(ctx, before, signal),
     close: async () => {
-      if (app) await deleteApp(app);
+      await lease?.release();
     },
   };
 }
 
-function openFirestore(options: FirestoreRemoteOptions): { db: Firestore; app?: FirebaseApp } {
+function openFirestore(options: FirestoreRemoteOptions): { db: Firestore; lease?: AppLease } {
   const { firestore, firebaseOptions, appName } = options;
   if ((firestore === undefined) === (firebaseOptions === undefined)) throw invalid('give exactly one of firestore and firebaseOptions');
   if (firestore !== undefined) {
@@ -116,11 +123,8 @@ function openFirestore(options: FirestoreRemoteOptions): { db: Firestore; app?: 
   }
   if (appName !== undefined && (typeof appName !== 'string' || appName === '')) throw invalid('appName must be a non-empty string');
   try {
-    const name = appName ?? '[DEFAULT]';
-    const existed = getApps().some((a) => a.name === name);
-    const app = initializeApp(firebaseOptions, name);
-    // An app someone else created (and initializeApp returned because the options match) is theirs to delete.
-    return existed ? { db: getFirestore(app) } : { db: getFirestore(app), app };
+    const lease = leaseApp(firebaseOptions, options.emulator, appName);
+    return { db: lease.db, lease };
   } catch (err) {
     // e.g. app/duplicate-app: an app of that name exists with other options.
     throw new StowageError('invalid-argument', `cannot initialize the Firebase app: ${(err as Error).message}`, { cause: err });
