@@ -8,6 +8,7 @@ import { purgeOperations, purgeTombstones } from './purge.js';
 import { pushChanges } from './push.js';
 import type { RemoteContext } from './remote-context.js';
 import { leaseApp, type AppLease } from './shared-apps.js';
+import { explainTransportError } from './transport-errors.js';
 
 /** Where a local emulator listens (see `@stowage/firestore-emulator`). */
 export interface FirestoreEmulatorTarget {
@@ -94,15 +95,20 @@ export function createFirestoreRemote(options: FirestoreRemoteOptions): Firestor
     }
   }
   const ctx: RemoteContext = { db, collectionPath, opsCollection };
+  // The SDK drops why a request got no answer; the message should say it (see transport-errors.ts).
+  const explained = <T>(call: Promise<T>): Promise<T> =>
+    call.catch(async (err: unknown) => {
+      throw await explainTransportError(err, db);
+    });
   return {
     firestore: db,
     collectionPath,
     opsCollection,
-    push: (changes, signal) => pushChanges(ctx, changes, signal),
-    pull: (checkpoint, limit, signal) => pullPage(ctx, checkpoint, limit, signal),
-    apply: (ops, signal) => applyOps(ctx, ops, signal),
-    purgeTombstones: (before, signal) => purgeTombstones(ctx, before, signal),
-    purgeOperations: (before, signal) => purgeOperations(ctx, before, signal),
+    push: (changes, signal) => explained(pushChanges(ctx, changes, signal)),
+    pull: (checkpoint, limit, signal) => explained(pullPage(ctx, checkpoint, limit, signal)),
+    apply: (ops, signal) => explained(applyOps(ctx, ops, signal)),
+    purgeTombstones: (before, signal) => explained(purgeTombstones(ctx, before, signal)),
+    purgeOperations: (before, signal) => explained(purgeOperations(ctx, before, signal)),
     close: async () => {
       await lease?.release();
     },
