@@ -72,6 +72,8 @@ class SyncEngine implements Sync {
   #pushing = 0;
   #lastSyncAt: number | undefined;
   #lastError: StowageError | undefined;
+  /** The operation `#lastError` came from ('push', 'pull', 'flush', …). */
+  #lastErrorOp: string | undefined;
   #closed = false;
 
   constructor(o: SyncOptions) {
@@ -544,13 +546,16 @@ class SyncEngine implements Sync {
 
   async status(): Promise<SyncStatus> {
     await this.ready();
-    return {
-      online: this.#network.state().online,
-      pending: await this.#queue.size(),
-      syncing: this.#pushing > 0 || this.#pulling !== undefined,
-      lastSyncAt: this.#lastSyncAt,
-      lastError: this.#lastError,
-    };
+    const pending = await this.#queue.size();
+    // A push error is about the outbox: once it is empty (this tab or another delivered it) the
+    // error describes nothing left to do, so it goes; a pull error stays until a pull succeeds.
+    if (pending === 0 && (this.#lastErrorOp === 'push' || this.#lastErrorOp === 'flush')) this.#clearError();
+    return { ...this.#statusNow(), pending };
+  }
+
+  #statusNow(): Omit<SyncStatus, 'pending'> {
+    const { online, reachable } = this.#network.state();
+    return { online, reachable, syncing: this.#pushing > 0 || this.#pulling !== undefined, lastSyncAt: this.#lastSyncAt, lastError: this.#lastError };
   }
 
   subscribe(listener: (event: SyncEvent) => void): () => void {
@@ -588,8 +593,17 @@ class SyncEngine implements Sync {
   #fail(operation: string, e: unknown): StowageError {
     const err = toStowageError(e, operation);
     this.#lastError = err;
+    this.#lastErrorOp = operation;
     this.#emit({ type: 'error', operation, error: err });
     return err;
+  }
+
+  /** Forgets the last error, telling subscribers (a page showing it learns that it is over). */
+  #clearError(): void {
+    if (this.#lastError === undefined) return;
+    this.#lastError = undefined;
+    this.#lastErrorOp = undefined;
+    this.#emit({ type: 'status', status: this.#statusNow() });
   }
 
   /** A remote call with a timeout (injected clock) that also tells the network monitor how it went. */
@@ -597,12 +611,13 @@ class SyncEngine implements Sync {
     try {
       const result = await withTimeout(this.#clock, this.#o.requestTimeout ?? 20_000, operation, fn, outer);
       this.#network.reportSuccess();
-      this.#lastError = undefined;
+      this.#clearError();
       return result;
     } catch (e) {
-      const err = this.#fail(operation, e);
+      const err = toStowageError(e, operation);
+      // Reachability first, so the 'error' event's listeners read a status that already shows it.
       this.#network.reportFailure(err);
-      throw err;
+      throw this.#fail(operation, err);
     }
   }
 }

@@ -63,11 +63,21 @@ export interface SyncOptions {
 
 /** `status()` of a sync. */
 export interface SyncStatus {
+  /** The platform says the device is online (`navigator.onLine`); says nothing about the remote. */
   online: boolean;
+  /**
+   * The remote answered this engine's last request: false after a transport failure (nothing
+   * listening, a timeout, a 5xx — see `lastError`) until a request succeeds. Starts true.
+   */
+  reachable: boolean;
   /** Keys waiting to be pushed (all tabs). */
   pending: number;
   syncing: boolean;
   lastSyncAt: number | undefined;
+  /**
+   * The last failure of a remote call, cleared by this engine's next successful push or pull (and,
+   * for a push error, once the outbox is empty — another tab may have delivered it).
+   */
   lastError: StowageError | undefined;
 }
 
