@@ -392,8 +392,9 @@ describe('createSync: outbox', () => {
     p.catch(() => undefined);
     await settle(); // let the pull reach its request (and arm its timeout)
     await clock.advance(5000);
-    await expect(p).rejects.toMatchObject({ code: 'aborted' });
-    expect((await c.sync.status()).lastError?.code).toBe('aborted');
+    // A transport failure: retryable, the remote unreachable, the message naming the cause.
+    await expect(p).rejects.toMatchObject({ code: 'unavailable', message: 'pull: no answer from the remote within 5000 ms (timeout)' });
+    expect(await c.sync.status()).toMatchObject({ reachable: false, lastError: { code: 'unavailable' } });
   });
 
   it('a permanently rejected change is dead-lettered, and can be retried', async () => {
