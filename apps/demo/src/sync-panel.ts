@@ -47,8 +47,10 @@ export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
   };
   const show = (s: SyncStatus): void => {
     const state = el('sync-state');
-    state.textContent = s.online ? (s.syncing ? 'online · syncing…' : 'online') : 'offline';
+    // `online` is only the browser's word; `reachable` is whether the cloud answered the last request.
+    state.textContent = s.online ? (s.syncing ? 'online · syncing…' : s.reachable ? 'online' : 'online · cloud unreachable') : 'offline';
     state.dataset.state = s.online ? 'online' : 'offline';
+    state.dataset.reachable = String(s.reachable);
     const badge = el('pending-badge');
     badge.textContent = String(s.pending);
     badge.dataset.count = String(s.pending);
@@ -56,6 +58,8 @@ export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
     last.textContent = s.lastSyncAt ? new Date(s.lastSyncAt).toLocaleTimeString() : 'never';
     if (s.lastSyncAt) last.dataset.at = String(s.lastSyncAt);
     if (s.lastError) say(`last error: ${s.lastError.code}: ${s.lastError.message}`, 'error');
+    // The error is over (a later success, or the outbox emptied): do not leave it on screen.
+    else if (message.textContent?.startsWith('last error: ')) say('');
     o.onPending?.(s.pending);
   };
 
