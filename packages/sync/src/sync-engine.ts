@@ -1,8 +1,9 @@
-import { defaultLocks, ENVELOPE_VERSION, Emitter, StowageError, systemClock, toStowageError, utf8Length } from '@stowage/core';
-import type { ApplyRecordItem, Clock, CommitChange, DriverOp, HookOrigin, Storage, StoredRecord } from '@stowage/core';
+import { defaultLocks, Emitter, StowageError, systemClock, toStowageError } from '@stowage/core';
+import type { Clock, CommitChange, DriverOp, HookOrigin, Storage } from '@stowage/core';
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, PreparedEntry, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
 import { resolveConflict } from './conflict.js';
+import { applyItem, mergedDoc } from './remote-items.js';
 import type { Resolution } from './conflict.js';
 import { compareHlc, createHlc } from './hlc.js';
 import type { HlcClock } from './hlc.js';
@@ -17,11 +18,6 @@ const DAY = 24 * 3600_000;
 const CONFLICT_ROUNDS = 3;
 /** Coalescing keys of re-encodings (U+0000 never starts a user key): one pending per key, apart from its changes. */
 const REENCODED = '\u0000reencoded/';
-
-/** The state a merge leaves: the merged value (`undefined`: deleted) at the remote's revision. */
-function merged(remote: RemoteDoc, value: unknown): RemoteDoc {
-  return { key: remote.key, hlc: remote.hlc, origin: remote.origin, deleted: value === undefined, ...(value === undefined ? {} : { value }) };
-}
 
 /**
  * Syncs one storage namespace with a {@link RemoteStore}.
@@ -349,7 +345,7 @@ class SyncEngine implements Sync {
     if (res.winner === 'local') await this.#state.save([[change.key, remote.hlc]]);
     else if (res.winner === 'remote') await this.#applyRemote([remote], expect, new Map([[change.key, [entry]]]));
     // The merged value goes on top of the remote revision, pushed by this same entry next round.
-    else await this.#applyRemote([merged(remote, res.value)], expect, new Map());
+    else await this.#applyRemote([mergedDoc(remote, res.value)], expect, new Map());
     return res.winner !== 'remote';
   }
 
@@ -444,7 +440,7 @@ class SyncEngine implements Sync {
           continue;
         }
         if (res.winner === 'remote') lost.set(doc.key, pending.get(doc.key) ?? []);
-        apply.push(res.winner === 'merged' ? merged(doc, res.value) : doc);
+        apply.push(res.winner === 'merged' ? mergedDoc(doc, res.value) : doc);
         expect.set(doc.key, rec ? rec.updatedAt : null);
         continue;
       }
@@ -481,33 +477,14 @@ class SyncEngine implements Sync {
   }
 
   async #applyRecords(docs: readonly RemoteDoc[], expect: Map<string, number | null>, lost: Map<string, QueueEntry<OutboxEntry>[]>): Promise<string[]> {
-    {
-      const now = this.#clock.now();
-      const items = docs.map((doc): ApplyRecordItem => {
-        const guard = expect.has(doc.key) ? { expectUpdatedAt: expect.get(doc.key) as number | null } : {};
-        if (doc.deleted) return { key: doc.key, deleted: true, ...guard };
-        if (doc.data !== undefined) return { key: doc.key, record: this.#cipherRecord(doc, now), ...guard };
-        const schema = doc.schema === undefined ? {} : { schema: doc.schema };
-        return { key: doc.key, value: doc.value, ...(doc.expiresAt !== undefined ? { expiresAt: doc.expiresAt } : {}), ...schema, ...guard };
-      });
-      for (const doc of docs) this.#incoming.set(doc.key, { rev: doc.hlc, lost: lost.get(doc.key) ?? [] });
-      try {
-        return await this.#storage.applyRecords(items, { origin: 'sync' });
-      } finally {
-        for (const doc of docs) this.#incoming.delete(doc.key);
-      }
+    const now = this.#clock.now();
+    const items = docs.map((doc) => applyItem(doc, expect, now, this.#storage.config.schemaVersion));
+    for (const doc of docs) this.#incoming.set(doc.key, { rev: doc.hlc, lost: lost.get(doc.key) ?? [] });
+    try {
+      return await this.#storage.applyRecords(items, { origin: 'sync' });
+    } finally {
+      for (const doc of docs) this.#incoming.delete(doc.key);
     }
-  }
-
-  /** A local record holding remote ciphertext exactly as the writing client stored it. */
-  #cipherRecord(doc: RemoteDoc, now: number): StoredRecord {
-    const data = doc.data as Uint8Array;
-    const r: StoredRecord = {
-      v: ENVELOPE_VERSION, s: doc.schema ?? this.#storage.config.schemaVersion, codecs: [...(doc.codecs ?? [])], data,
-      createdAt: now, updatedAt: now, size: utf8Length(doc.key) + data.byteLength, rawSize: data.byteLength,
-    };
-    if (doc.expiresAt !== undefined) r.expiresAt = doc.expiresAt;
-    return r;
   }
 
   // ── full sync, status, dead letters ───────────────────────────────────────
