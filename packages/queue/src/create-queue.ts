@@ -188,6 +188,13 @@ class QueueImpl<T> implements Queue<T> {
     this.#emit({ type: 'removed', source: 'local', entries });
   }
 
+  async remove(entries: readonly QueueEntry<T>[]): Promise<void> {
+    this.#check('remove');
+    if (entries.length === 0) return;
+    await this.#o.driver.batch(this.removeOps(entries));
+    this.removed(entries);
+  }
+
   async enqueue(payload: T, options?: EnqueueOptions): Promise<QueueEntry<T>> {
     const prepared = await this.prepare(payload, options);
     await this.#o.driver.batch(prepared.ops);

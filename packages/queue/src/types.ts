@@ -113,6 +113,8 @@ export interface Queue<T> {
   removeOps(entries: readonly Pick<QueueEntry<T>, 'id'>[]): DriverOp[];
   /** Call after a batch with {@link Queue.removeOps} committed: emits `removed` (here and in other tabs). */
   removed(entries: readonly QueueEntry<T>[]): void;
+  /** Deletes pending entries in a batch of their own (`removeOps` + `removed`); same caveat on entries in flight. */
+  remove(entries: readonly QueueEntry<T>[]): Promise<void>;
   /** Delivers due entries until drained or only backed-off ones remain; single-flight, one tab at a time. */
   flush(): Promise<FlushReport>;
   /** Makes every pending entry due now with its backoff reset (call on reconnect). */

@@ -142,7 +142,6 @@ class OfflineQueueImpl implements OfflineQueue {
   readonly #network: NetworkMonitor;
   readonly #emitter = new Emitter<OfflineQueueEvent>();
   #queue!: Queue<PendingOperation>;
-  #driver!: Driver;
   #readyP: Promise<void> | undefined;
   #off: (() => void)[] = [];
 
@@ -159,7 +158,6 @@ class OfflineQueueImpl implements OfflineQueue {
     this.#readyP ??= (async () => {
       const o = this.#o;
       const driver = o.driver ?? (await (o.storage as Storage).driver());
-      this.#driver = driver;
       this.#queue = createQueue<PendingOperation>({
         driver,
         name: o.name ?? 'ops',
@@ -238,8 +236,7 @@ class OfflineQueueImpl implements OfflineQueue {
     const before = new Set((await this.#queue.list()).map((e) => e.payload).filter(wanted).map((p) => p.opId));
     const entries = await this.#queue.exclusive(async () => {
       const pending = (await this.#queue.list()).filter((e) => wanted(e.payload));
-      if (pending.length > 0) await this.#driver.batch(this.#queue.removeOps(pending));
-      this.#queue.removed(pending);
+      await this.#queue.remove(pending);
       return pending;
     });
     const cancelled = entries.map((e) => e.payload);

@@ -195,6 +195,21 @@ describe('entries removed in the caller\'s own batch (removeOps + removed)', () 
   });
 });
 
+describe('remove(entries)', () => {
+  test('deletes them in a batch of its own and tells the other tabs; the rest stay', async () => {
+    w = world();
+    const a = w.queue<string>({ handler: recordingHandler<string>().handler });
+    const b = w.queue<string>({ handler: recordingHandler<string>().handler });
+    const seenByB = collect(b);
+    const keep = await a.enqueue('keep');
+    const drop = await a.enqueue('drop');
+    await a.remove([drop]);
+    await settle();
+    expect((await b.list()).map((e) => e.id)).toEqual([keep.id]);
+    expect(seenByB.some((e) => e.type === 'removed' && e.entries[0]?.id === drop.id)).toBe(true);
+  });
+});
+
 describe('a tab whose clock is behind another\'s', () => {
   test('an entry that replaces another tab\'s sorts after it, so neither tab takes the older one for the newer (the simulator found this)', async () => {
     w = world();
