@@ -35,6 +35,12 @@ const MARKERS = {
 const NEVER = ['crypto-js', 'lz-string', 'firebase', 'localforage'];
 
 const CORE_IDB = `export { createStorage } from '@stowage/core';\nexport { indexedDbDriver } from '@stowage/drivers/indexeddb';\n`;
+const KERNEL_IDB = `export { createKernel } from '@stowage/core';\nexport { indexedDbDriver } from '@stowage/drivers/indexeddb';\n`;
+/** Each core layer, as an app adds it to a kernel (the index comes with the layers that need it). */
+const LAYERS = {
+  expiry: 'expiryLayer', codecs: 'codecsLayer', limits: 'limitsLayer, indexLayer', index: 'indexLayer', hooks: 'hooksLayer',
+  migrations: 'migrationsLayer', broadcast: 'broadcastLayer',
+};
 
 /**
  * The measured surfaces. `budget` in bytes (min+gzip); `over` = the budget applies to the growth
@@ -42,7 +48,17 @@ const CORE_IDB = `export { createStorage } from '@stowage/core';\nexport { index
  * library of {@link NEVER} must be absent.
  */
 const ENTRIES = [
-  { id: 'core+idb', label: 'core + IndexedDB driver', code: CORE_IDB, budget: 5 * KB, ceiling: 12.6 * KB }, // 11.75 until conditional batches + commit checks (+0.75 KB: no lost update across tabs); 12.55 until synced values kept their schema version (+0.05 KB: no double or missing migration across app versions)
+  // The kernel (issue 20): the floor row below says what the driver and validation alone cost.
+  { id: 'kernel', label: 'kernel + IndexedDB driver (createKernel, plain values)', code: KERNEL_IDB, budget: 4 * KB, ceiling: 7.5 * KB },
+  {
+    id: 'layers', label: 'kernel + every core layer + IndexedDB driver', budget: 9 * KB, ceiling: 11.65 * KB,
+    code: `${KERNEL_IDB}export { ${[...new Set(Object.values(LAYERS).join(', ').split(', '))].join(', ')} } from '@stowage/core';\n`,
+  },
+  ...Object.entries(LAYERS).map(([name, exports]) => ({
+    id: `layer-${name}`, label: `layer: ${name} (over the kernel)`, over: 'kernel',
+    code: `${KERNEL_IDB}export { ${exports} } from '@stowage/core';\n`,
+  })),
+  { id: 'core+idb', label: 'createStorage + IndexedDB driver (every core layer, namespace methods)', code: CORE_IDB, budget: 5 * KB, ceiling: 13.75 * KB }, // 12.6 before the kernel step (+1.1 KB: the layers' seams, and the namespace methods still on createStorage — to be won back by the narrow Storage); // 11.75 until conditional batches + commit checks (+0.75 KB: no lost update across tabs); 12.55 until synced values kept their schema version (+0.05 KB: no double or missing migration across app versions)
   {
     id: 'mini', label: 'mini-program API (over core + IndexedDB)', over: 'core+idb', budget: 2 * KB, ceiling: 4.75 * KB,
     code: `${CORE_IDB}export { createMiniStorage } from '@stowage/mini';\n`,
@@ -60,7 +76,7 @@ const ENTRIES = [
     code: `${CORE_IDB}export { aesGcmCodec, deflateCodec } from '@stowage/codecs';\n`,
   },
   {
-    id: 'everything', label: 'everything except firebase', budget: 20 * KB, ceiling: 52.6 * KB, // 51 until the cross-tab key-rotation fix (+0.45 KB), marker purging (+0.10 KB), adaptive queue batches (+0.05 KB), conditional batches + commit checks (+0.70 KB), passphrase ciphertexts that open on another device (+0.53 KB), the lazily stored keyring (+0.08 KB); then memoryRemote, a test double, left the sync root for a subpath (−1.23 KB); a key rotation reaches the cloud copy (+0.29 KB); core's test ports moved to @stowage/core/testing (−0.34 KB); synced values keep their schema version (+0.15 KB); sync revisions read from the store, so a tab or the service worker pushes on what the other contexts pushed or pulled and a device's own earlier push is never a conflict (+0.05 KB: remote-wins lost such edits); a clock per context, so two tabs' edits in one millisecond are not one revision (+0.01 KB: the remote dropped the second as a retry); one context pulls at a time (+0.04 KB, within it); a pull's decision reaches the outbox durably (the edits it overtook deleted in its commit, which checks each key's last local edit) and pushes go on top of their base with a later revision (+0.36 KB: acknowledged writes were lost across tabs, reloads and concurrent writes); outbox ids that sort causally under clock skew and an edit already in the cloud not pushed again (both found by the simulator), and a partition costing one request per backoff step instead of one per pending batch (+0.07 KB); taking offline operations back, OfflineQueue.cancel (issue 22, +0.21 KB: a feature of the seeds, to be won back with the kernel); status() says whether the remote is reachable and a last error goes with the success or the empty outbox that ends it, with a status event (+0.08 KB: a page showed 'online' and a stale error after the remote came back); a request past its deadline is `unavailable` with a message naming the timeout (+0.03 KB: it was `aborted`, read as a cancellation)
+    id: 'everything', label: 'everything except firebase', budget: 20 * KB, ceiling: 53.8 * KB, // 51 until the cross-tab key-rotation fix (+0.45 KB), marker purging (+0.10 KB), adaptive queue batches (+0.05 KB), conditional batches + commit checks (+0.70 KB), passphrase ciphertexts that open on another device (+0.53 KB), the lazily stored keyring (+0.08 KB); then memoryRemote, a test double, left the sync root for a subpath (−1.23 KB); a key rotation reaches the cloud copy (+0.29 KB); core's test ports moved to @stowage/core/testing (−0.34 KB); synced values keep their schema version (+0.15 KB); sync revisions read from the store, so a tab or the service worker pushes on what the other contexts pushed or pulled and a device's own earlier push is never a conflict (+0.05 KB: remote-wins lost such edits); a clock per context, so two tabs' edits in one millisecond are not one revision (+0.01 KB: the remote dropped the second as a retry); one context pulls at a time (+0.04 KB, within it); a pull's decision reaches the outbox durably (the edits it overtook deleted in its commit, which checks each key's last local edit) and pushes go on top of their base with a later revision (+0.36 KB: acknowledged writes were lost across tabs, reloads and concurrent writes); outbox ids that sort causally under clock skew and an edit already in the cloud not pushed again (both found by the simulator), and a partition costing one request per backoff step instead of one per pending batch (+0.07 KB); taking offline operations back, OfflineQueue.cancel (issue 22, +0.21 KB: a feature of the seeds, to be won back with the kernel); status() says whether the remote is reachable and a last error goes with the success or the empty outbox that ends it, with a status event (+0.08 KB: a page showed 'online' and a stale error after the remote came back); a request past its deadline is `unavailable` with a message naming the timeout (+0.03 KB: it was `aborted`, read as a cancellation); the kernel step: the kernel, its layers and the namespace functions exported one by one beside createStorage, which still carries the namespace methods (+1.17 KB, to be won back by the narrow Storage)
     code: [
       `export * from '@stowage/core';`,
       `export * from '@stowage/drivers';`,

@@ -1,7 +1,7 @@
-import type { Codec, CodecContext, CommitCheck } from './codec.js';
-import { isRetryable, StowageError } from './errors.js';
-import { bytesToValue, jsonToBytes } from './serialize.js';
-import type { SerializedValue } from './serialize.js';
+import type { Codec, CodecContext, CommitCheck } from '../codec.js';
+import { isRetryable, StowageError } from '../errors.js';
+import { bytesToValue, jsonToBytes } from '../serialize.js';
+import type { SerializedValue } from '../serialize.js';
 
 /** Which codecs a write asks for. */
 export interface EncodeIntent {

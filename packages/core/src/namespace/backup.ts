@@ -1,39 +1,46 @@
-import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup, recordsToCsv, toBase64 } from './backup.js';
-import type { Backup, BackupEntry } from './backup.js';
-import type { Driver, DriverOp } from './driver.js';
-import { StowageError } from './errors.js';
-import { RESERVED } from './meta-store.js';
-import { ENVELOPE_VERSION, isExpired, isStoredRecord } from './record.js';
-import type { StoredRecord } from './record.js';
-import { serializeValue, utf8Length } from './serialize.js';
-import { adopt, checkFailed } from './storage-context.js';
-import type { Change, StorageContext } from './storage-context.js';
-import type { ExportOptions, ImportOptions } from './storage-types.js';
-import { checkOptions, validateKey } from './validate.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup, recordsToCsv, toBase64 } from '../backup.js';
+import type { Backup, BackupEntry } from '../backup.js';
+import type { Driver, DriverOp } from '../driver.js';
+import { StowageError } from '../errors.js';
+import type { Change, KernelContext } from '../kernel/layer.js';
+import { checkFailed } from '../kernel/records.js';
+import { RESERVED } from '../meta-store.js';
+import { ENVELOPE_VERSION, isExpired } from '../record.js';
+import type { StoredRecord } from '../record.js';
+import { serializeValue, utf8Length } from '../serialize.js';
+import type { ExportOptions, ImportOptions } from '../storage-types.js';
+import { checkOptions, validateKey } from '../validate.js';
+
+/** How many automatic pre-import backups a namespace keeps, per context. */
+const keep = new WeakMap<KernelContext, number>();
+
+/** Sets how many automatic pre-import backups `importData` keeps for this storage (default 3). */
+export function keepBackups(ctx: KernelContext, count: number): void {
+  keep.set(ctx, count);
+}
 
 /** Live records of the namespace: `[key, record, foreign]`. */
-export async function liveRecords(ctx: StorageContext, d: Driver): Promise<[string, StoredRecord, boolean][]> {
+async function liveRecords(ctx: KernelContext, d: Driver): Promise<[string, StoredRecord][]> {
   const now = ctx.clock.now();
-  const out: [string, StoredRecord, boolean][] = [];
+  const out: [string, StoredRecord][] = [];
   for (const [k, raw] of await d.entries(ctx.dp)) {
     const key = k.slice(ctx.dp.length);
-    const foreign = !isStoredRecord(raw);
-    const r = foreign ? adopt(key, raw) : raw;
-    if (!isExpired(r, now)) out.push([key, r, foreign]);
+    const r = ctx.recordOf(key, raw);
+    if (!isExpired(r, now)) out.push([key, r]);
   }
   return out;
 }
 
-async function snapshot(ctx: StorageContext, d: Driver, decrypt: boolean): Promise<Backup> {
+async function snapshot(ctx: KernelContext, d: Driver, decrypt: boolean): Promise<Backup> {
   const entries: BackupEntry[] = [];
   for (const [key, r] of await liveRecords(ctx, d)) {
     const e: BackupEntry = { key, createdAt: r.createdAt, updatedAt: r.updatedAt, schema: r.s };
     if (r.expiresAt !== undefined) e.expiresAt = r.expiresAt;
-    if (r.codecs.length > 0 && !decrypt && ctx.pipeline.isEncrypted(r.codecs)) {
+    if (r.codecs.length > 0 && !decrypt && ctx.entryInfo(key, r).encrypted) {
       e.data = toBase64(r.data as Uint8Array);
       e.codecs = [...r.codecs];
     } else {
-      e.value = await ctx.pipeline.decode(r, key);
+      e.value = await ctx.decode(key, r, undefined, { migrate: false });
     }
     entries.push(e);
   }
@@ -41,13 +48,13 @@ async function snapshot(ctx: StorageContext, d: Driver, decrypt: boolean): Promi
 }
 
 /** A versioned JSON backup; encrypted values stay ciphertext unless `decrypt`. */
-export function exportData(ctx: StorageContext, options?: ExportOptions): Promise<Backup> {
+export function exportData(ctx: KernelContext, options?: ExportOptions): Promise<Backup> {
   checkOptions(options, ['decrypt'], 'exportData');
   return ctx.read('exportData', (d) => snapshot(ctx, d, options?.decrypt === true));
 }
 
 /** CSV of the namespace (see `recordsToCsv`). */
-export function exportCsv(ctx: StorageContext): Promise<string> {
+export function exportCsv(ctx: KernelContext): Promise<string> {
   return ctx.read('exportCsv', async (d) => {
     const b = await snapshot(ctx, d, false);
     return recordsToCsv(b.entries.map((e) => ({
@@ -57,7 +64,7 @@ export function exportCsv(ctx: StorageContext): Promise<string> {
 }
 
 /** Builds (and for ciphertext, verifies) the record of every live backup entry before anything is written. */
-async function recordsOf(ctx: StorageContext, backup: Backup): Promise<Change[]> {
+async function recordsOf(ctx: KernelContext, backup: Backup): Promise<Change[]> {
   const now = ctx.clock.now();
   const puts: Change[] = [];
   for (const e of backup.entries) {
@@ -67,12 +74,11 @@ async function recordsOf(ctx: StorageContext, backup: Backup): Promise<Change[]>
     let record: StoredRecord;
     if (e.data !== undefined) {
       const data = fromBase64(e.data);
+      record = { v: ENVELOPE_VERSION, s: e.schema, codecs: [...(e.codecs as string[])], data, size: utf8Length(e.key) + data.byteLength, rawSize: 0, ...times };
       // Decrypting now proves this storage holds the key: an import must not store unreadable data.
-      const plain = await ctx.pipeline.decodeBytes(data, e.codecs as string[], e.key);
-      record = { v: ENVELOPE_VERSION, s: e.schema, codecs: [...(e.codecs as string[])], data, size: utf8Length(e.key) + data.byteLength, rawSize: plain.byteLength, ...times };
-      ctx.checkSize(e.key, record.size);
+      record.rawSize = serializeValue(await ctx.decode(e.key, record, undefined, { migrate: false }), e.key).bytes;
     } else {
-      record = await ctx.record(e.key, serializeValue(e.value, e.key), undefined, ctx.intent(undefined), times);
+      record = await ctx.encode({ key: e.key, value: serializeValue(e.value, e.key), options: undefined, times });
       record.s = e.schema;
     }
     puts.push({ type: 'put', key: e.key, record });
@@ -80,19 +86,20 @@ async function recordsOf(ctx: StorageContext, backup: Backup): Promise<Change[]>
   return puts;
 }
 
-const backupPrefix = (ctx: StorageContext): string => `${RESERVED}backup/${ctx.prefix}/`;
+const backupPrefix = (ctx: KernelContext): string => `${RESERVED}backup/${ctx.prefix}/`;
 
 /** Ops storing `current` as the newest automatic backup and pruning the oldest. */
-async function backupOps(ctx: StorageContext, d: Driver, current: Backup): Promise<DriverOp[]> {
-  if (ctx.backupsToKeep <= 0 || current.entries.length === 0) return [];
+async function backupOps(ctx: KernelContext, d: Driver, current: Backup): Promise<DriverOp[]> {
+  const count = keep.get(ctx) ?? 3;
+  if (count <= 0 || current.entries.length === 0) return [];
   const existing = await d.keys(backupPrefix(ctx));
   const id = String(ctx.clock.now()).padStart(15, '0');
-  const drop = existing.slice(0, Math.max(0, existing.length + 1 - ctx.backupsToKeep));
+  const drop = existing.slice(0, Math.max(0, existing.length + 1 - count));
   return [{ type: 'put', key: backupPrefix(ctx) + id, value: current }, ...drop.map((key): DriverOp => ({ type: 'delete', key }))];
 }
 
 /** Imports a backup atomically, keeping an automatic backup of what it replaces. */
-export async function importData(ctx: StorageContext, input: unknown, options?: ImportOptions): Promise<number> {
+export async function importData(ctx: KernelContext, input: unknown, options?: ImportOptions): Promise<number> {
   checkOptions(options, ['mode'], 'importData');
   const mode = options?.mode ?? 'merge';
   if (mode !== 'merge' && mode !== 'replace') throw new StowageError('invalid-argument', `importData mode must be 'merge' or 'replace'`);
@@ -100,15 +107,12 @@ export async function importData(ctx: StorageContext, input: unknown, options?: 
   for (let attempt = 0; ; attempt++) {
     const puts = await recordsOf(ctx, backup);
     try {
-      return await ctx.exclusive('importData', async (d) => {
-        await ctx.hydrate(d);
-        const current = await snapshot(ctx, d, false);
+      return await ctx.exclusive('importData', async (driver) => {
+        const current = await snapshot(ctx, driver, false);
         const incoming = new Set(puts.map((c) => c.key));
         const deletes: Change[] = mode === 'replace' ? current.entries.filter((e) => !incoming.has(e.key)).map((e) => ({ type: 'delete', key: e.key, reason: 'removed' })) : [];
-        const changes = [...deletes, ...puts];
-        if (!ctx.fits(changes)) throw new StowageError('quota-exceeded', `importing would exceed the size limit of "${ctx.prefix}"`);
-        await ctx.write(d, changes, 'local', await backupOps(ctx, d, current));
-        ctx.imported(mode, puts.length);
+        await ctx.commit({ driver, origin: 'local', changes: [...deletes, ...puts], before: await backupOps(ctx, driver, current), after: [] });
+        ctx.observe({ kind: 'import', source: 'local', mode, count: puts.length });
         return puts.length;
       });
     } catch (e) {
@@ -119,7 +123,7 @@ export async function importData(ctx: StorageContext, input: unknown, options?: 
 }
 
 /** Automatic pre-import backups, newest first. */
-export function listBackups(ctx: StorageContext): Promise<{ id: string; createdAt: number; count: number }[]> {
+export function listBackups(ctx: KernelContext): Promise<{ id: string; createdAt: number; count: number }[]> {
   return ctx.read('listBackups', async (d) => {
     const rows = await d.entries(backupPrefix(ctx));
     return rows.map(([k, b]) => ({ id: k.slice(backupPrefix(ctx).length), createdAt: (b as Backup).exportedAt, count: (b as Backup).entries.length })).reverse();
@@ -127,7 +131,7 @@ export function listBackups(ctx: StorageContext): Promise<{ id: string; createdA
 }
 
 /** Replaces the namespace with an automatic backup. */
-export async function restoreBackup(ctx: StorageContext, id: string): Promise<number> {
+export async function restoreBackup(ctx: KernelContext, id: string): Promise<number> {
   if (typeof id !== 'string' || id === '') throw new StowageError('invalid-argument', 'restoreBackup expects a backup id');
   const b = await ctx.read('restoreBackup', (d) => d.get(backupPrefix(ctx) + id));
   if (b === undefined) throw new StowageError('not-found', `no backup "${id}" for "${ctx.prefix}"`, { details: { id } });

@@ -1,0 +1,49 @@
+import { StowageError } from '../errors.js';
+import type { KernelContext, Layer } from '../kernel/layer.js';
+import type { CommitHook, HookOrigin } from '../storage-types.js';
+
+/** The commit-hooks layer: what a sync engine joins the storage's transactions with. */
+export interface HooksLayer extends Layer {
+  /** Adds a hook to every write transaction; returns its removal. */
+  add(hook: CommitHook): () => void;
+}
+
+/**
+ * Lets others write in the same transaction as the data: each hook's `ops` (e.g. a sync outbox's
+ * entries, in the reserved key space) go into the driver batch of the changes, so both commit or
+ * neither; `committed` runs after. Expiry deletes and schema upgrades are not logical changes:
+ * hooks do not see them. A clear is listed key by key while a hook is attached.
+ */
+export function hooksLayer(): HooksLayer {
+  let hooks: CommitHook[] = [];
+  let ctx: KernelContext;
+  return {
+    name: 'hooks',
+    setup(c) {
+      ctx = c;
+    },
+    add(hook) {
+      if (typeof hook !== 'object' || hook === null || typeof hook.ops !== 'function') {
+        throw new StowageError('invalid-argument', 'addCommitHook expects { ops(changes, origin), committed?(changes, origin) }');
+      }
+      hooks.push(hook);
+      return () => {
+        hooks = hooks.filter((h) => h !== hook);
+      };
+    },
+    async commit(c, next) {
+      const list = hooks;
+      if (list.length === 0 || c.origin === 'migrate') return next();
+      if (c.clear && c.changes.length === 0) {
+        // Hooks (e.g. the sync outbox) need every deleted key, in the same transaction.
+        c.changes = (await c.driver.keys(ctx.dp)).map((k) => ({ type: 'delete', key: k.slice(ctx.dp.length), reason: 'removed' }));
+      }
+      const seen = c.hooked ?? c.changes.filter((x) => x.type === 'put' || x.reason !== 'expired');
+      if (seen.length === 0) return next();
+      const origin = c.origin as HookOrigin;
+      c.after.push(...(await Promise.all(list.map((h) => h.ops(seen, origin)))).flat());
+      await next();
+      for (const h of list) h.committed?.(seen, origin);
+    },
+  };
+}

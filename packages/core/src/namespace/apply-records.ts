@@ -1,0 +1,84 @@
+import type { DriverOp } from '../driver.js';
+import { StowageError, toStowageError } from '../errors.js';
+import type { Change, KernelContext } from '../kernel/layer.js';
+import { checkFailed } from '../kernel/records.js';
+import { isStoredRecord } from '../record.js';
+import type { StoredRecord } from '../record.js';
+import { serializeValue } from '../serialize.js';
+import type { ApplyRecordItem, CommitOrigin, SetOptions } from '../storage-types.js';
+import { checkOptions, checkSchema, validateKey } from '../validate.js';
+
+/** How often an apply whose expectations another tab broke meanwhile is decided again. */
+const RETRIES = 3;
+
+/** The raw stored record of a key (expired ones included), for sync engines. */
+export function getRecord(ctx: KernelContext, key: string): Promise<StoredRecord | undefined> {
+  validateKey(key, ctx.maxKeyLength);
+  return ctx.read('getRecord', async (d) => {
+    const raw = await d.get(ctx.dp + key);
+    return raw === undefined ? undefined : ctx.recordOf(key, raw);
+  });
+}
+
+/**
+ * Writes items atomically — raw records as they are (ciphertext stays ciphertext), plain values
+ * encoded by the storage's layers, deletions — skipping items whose `expectUpdatedAt` no longer
+ * matches (checked again inside the committing transaction). Events report them as `remote`
+ * unless `origin: 'local'`. Resolves to the keys written.
+ */
+export function applyRecords(ctx: KernelContext, items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]> {
+  try {
+    if (ctx.closed) throw new StowageError('closed', `storage "${ctx.prefix}" is closed`);
+    if (!Array.isArray(items)) throw new StowageError('invalid-argument', 'applyRecords expects an array');
+    checkOptions(options, ['origin'], 'applyRecords');
+    const origin = options?.origin ?? 'sync';
+    // Validate everything before the exclusive step: a bad item fails the whole call.
+    const encode = items.map((it, i): (() => Promise<Change>) => {
+      validateKey(it?.key, ctx.maxKeyLength);
+      if ('record' in it && it.record !== undefined) {
+        if (!isStoredRecord(it.record)) {
+          throw new StowageError('invalid-argument', `applyRecords item ${i} ("${it.key}") is not a stored record`, { details: { index: i, key: it.key } });
+        }
+        const record = it.record;
+        return async () => ({ type: 'put', key: it.key, record: { ...record } });
+      }
+      if ('value' in it && it.value !== undefined) {
+        const o: SetOptions = it.expiresAt === undefined ? { ttl: null } : { expiresAt: it.expiresAt };
+        const put = { key: it.key, value: serializeValue(it.value, it.key), options: o };
+        const schema = it.schema ?? undefined;
+        if (schema !== undefined) checkSchema(schema, 'schema');
+        return () =>
+          ctx.encode(put).then((record): Change => {
+            if (schema !== undefined) record.s = schema; // the same object: its commit check is keyed by it
+            return { type: 'put', key: it.key, record };
+          });
+      }
+      return async () => ({ type: 'delete', key: it.key, reason: 'removed' });
+    });
+    const guarded = items.filter((it) => it.expectUpdatedAt !== undefined);
+    const at = (raw: unknown): number | null => (raw === undefined ? null : isStoredRecord(raw) ? raw.updatedAt : 0);
+    const attempt = async (n: number): Promise<string[]> => {
+      const all = await Promise.all(encode.map((e) => e()));
+      try {
+        return await ctx.exclusive('applyRecords', async (driver) => {
+          const current = guarded.length > 0 ? await driver.getMany(guarded.map((it) => ctx.dp + it.key)) : [];
+          const stale = new Set<string>();
+          guarded.forEach((it, i) => {
+            if (at(current[i]) !== it.expectUpdatedAt) stale.add(it.key);
+          });
+          const changes = all.filter((c) => !stale.has(c.key));
+          // The expectations hold in the committing transaction too, not only when read above.
+          const before: DriverOp[] = guarded.filter((it) => !stale.has(it.key)).map((it) => ({ type: 'check', key: ctx.dp + it.key, test: (v) => at(v) === it.expectUpdatedAt }));
+          if (changes.length > 0) await ctx.commit({ driver, origin, changes, before, after: [] });
+          return changes.map((c) => c.key);
+        });
+      } catch (e) {
+        if (checkFailed(e) && n < RETRIES) return attempt(n + 1); // another tab wrote meanwhile: decide again
+        throw e;
+      }
+    };
+    return attempt(0);
+  } catch (e) {
+    return Promise.reject(toStowageError(e, 'applyRecords'));
+  }
+}
