@@ -1,3 +1,4 @@
+import { exportData, importData } from '@stowage/core';
 import type { Storage } from 'stowage';
 import type { StatusLine } from './status-line.js';
 
@@ -21,8 +22,7 @@ export interface BackupPanelOptions {
 export function mountBackupPanel(o: BackupPanelOptions): void {
   o.download.addEventListener('click', () => {
     o.status.busy('exporting…');
-    o.storage()
-      .exportData()
+    exportData(o.storage())
       .then((backup) => {
         const url = URL.createObjectURL(new Blob([JSON.stringify(backup, null, 2)], { type: 'application/json' }));
         const a = document.createElement('a');
@@ -42,7 +42,7 @@ export function mountBackupPanel(o: BackupPanelOptions): void {
     o.status.busy(`restoring ${file.name}…`);
     file
       .text()
-      .then((text) => o.storage().importData(text, { mode }))
+      .then((text) => importData(o.storage(), text, { mode }))
       .then((count) => o.status.ok(`restored ${count} keys from ${file.name} (${mode})`))
       .catch((err: unknown) => o.status.error(err, 'restore'))
       .finally(() => {

@@ -1,3 +1,4 @@
+import { inspect } from '@stowage/core';
 import type { SetOptions, Storage } from 'stowage';
 import { byTestId } from './dom.js';
 import { formatValue, parseValue } from './parse-value.js';
@@ -44,7 +45,7 @@ export function mountEditor(options: EditorOptions): Editor {
     async save(s) {
       const k = key();
       await s.set(k, parseValue(byTestId<HTMLTextAreaElement>('value-input', form).value), setOptions());
-      const info = await s.inspect(k);
+      const info = await inspect(s, k);
       const codecs = info?.codecs.length ? info.codecs.join(' + ') : 'none';
       status.ok(`saved "${k}": ${info?.size ?? '?'} bytes stored (${info?.rawSize ?? '?'} raw), codecs: ${codecs}`);
     },

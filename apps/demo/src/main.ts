@@ -1,3 +1,4 @@
+import { inspect, storageInfo } from '@stowage/core';
 import { createNetworkMonitor, type MiniStorage, type Storage, type Stowage } from 'stowage';
 import { mountAnalyticsPanel } from './analytics-panel.js';
 import { mountBackupPanel } from './backup-panel.js';
@@ -80,7 +81,7 @@ mountBackupPanel({
 const refresh = createRefresher(async () => {
   const storage = session.storage;
   try {
-    const [entries, info] = await Promise.all([storage.inspect(), storage.info()]);
+    const [entries, info] = await Promise.all([inspect(storage), storageInfo(storage)]);
     keyBrowser.render(entries, Date.now());
     usage.textContent = formatUsage(info);
     renderGauge(gauge, info);

@@ -1,3 +1,4 @@
+import { inspect } from '@stowage/core';
 import { aesGcmCodec, createStowage, indexedDbDriver, rotateKey, StowageError, type AesGcmCodec, type NetworkMonitor, type RotationResult, type Storage, type Stowage } from 'stowage';
 import { DEMO, demoCloud } from './demo-config.js';
 
@@ -115,6 +116,6 @@ class Session implements DemoSession {
 
 /** Reads one encrypted value, if there is one, so a wrong passphrase shows up at unlock time. */
 async function verify(storage: Storage): Promise<void> {
-  const encrypted = (await storage.inspect()).find((e) => e.encrypted);
+  const encrypted = (await inspect(storage)).find((e) => e.encrypted);
   if (encrypted) await storage.get(encrypted.key);
 }

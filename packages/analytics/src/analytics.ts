@@ -1,4 +1,4 @@
-import { StowageError, toStowageError } from '@stowage/core';
+import { StowageError, toStowageError, storageInfo } from '@stowage/core';
 import type { Storage, StowageErrorCode } from '@stowage/core';
 import type { Analytics, AnalyticsOptions, AttachCacheOptions, RecordInput } from './analytics-types.js';
 import { CachePoll } from './cache-poller.js';
@@ -149,7 +149,7 @@ export class AnalyticsImpl implements Analytics {
 
   attachStorage(storage: Storage): () => void {
     this.#open();
-    checkMethods(storage, ['subscribe', 'info'], 'storage');
+    checkMethods(storage, ['subscribe', 'get'], 'storage');
     const s = unwrap(storage);
     let a = this.#storages.get(s);
     if (a === undefined) {
@@ -301,7 +301,7 @@ export class AnalyticsImpl implements Analytics {
   async #sampleGrowth(): Promise<void> {
     const storages = [...this.#storages.keys()];
     try {
-      const infos = await Promise.all(storages.map((s) => s.info()));
+      const infos = await Promise.all(storages.map((s) => storageInfo(s)));
       if (this.#closed) return;
       const d = this.#store.delta;
       d.growth.push({ at: this.now(), sizeKb: infos.reduce((sum, i) => sum + i.currentSize, 0) });

@@ -1,8 +1,5 @@
-import { StowageError } from '@stowage/core';
-import type {
-  ApplyRecordItem, Backup, CommitHook, CommitOrigin, Driver, EntryInfo, ExportOptions, ImportOptions, ReencodeOptions, ScanEntry, SetOptions, Storage,
-  StorageConfig, StorageInfo, StorageListener, StorageOp, StoredRecord,
-} from '@stowage/core';
+import { linkStorage, StowageError } from '@stowage/core';
+import type { ScanEntry, SetOptions, Storage, StorageListener, StorageOp } from '@stowage/core';
 import { AnalyticsImpl } from './analytics.js';
 import { errorCode } from './error-code.js';
 import type { Analytics } from './analytics-types.js';
@@ -23,7 +20,8 @@ const OK: Done = { outcome: 'ok' };
  * Wraps a storage in a layer that times every call and records it in `analytics` (operation, key,
  * written size, outcome, error code); it also attaches the storage's change events. The result is the
  * same `Storage`: every method delegates, values and errors pass through untouched (same objects,
- * same `StowageError`s). `ready`, `close`, `subscribe`, `driver` and `addCommitHook` are delegated untimed.
+ * same `StowageError`s). `ready`, `close` and `subscribe` are delegated untimed; the whole-namespace
+ * functions (`storageInfo(wrapper)`, `exportData(wrapper)`, …) act on the storage, untimed.
  *
  * @example
  * ```ts
@@ -37,6 +35,7 @@ export function instrument(storage: Storage, analytics: Analytics): Storage {
   }
   const wrapper = new Instrumented(storage, analytics);
   registerWrapper(wrapper, storage);
+  linkStorage(wrapper, storage); // storageInfo(wrapper), exportData(wrapper), … act on the storage (untimed)
   return wrapper;
 }
 
@@ -60,10 +59,6 @@ class Instrumented implements Storage {
 
   get prefix(): string {
     return this.#inner.prefix;
-  }
-
-  get config(): StorageConfig {
-    return this.#inner.config;
   }
 
   ready(): Promise<void> {
@@ -154,73 +149,14 @@ class Instrumented implements Storage {
     return this.#write('batch', keys, () => this.#inner.batch(ops), list.length);
   }
 
-  info(): Promise<StorageInfo> {
-    return this.#time('info', undefined, undefined, () => this.#inner.info());
-  }
-
-  inspect(key: string): Promise<EntryInfo | undefined>;
-  inspect(): Promise<EntryInfo[]>;
-  inspect(key?: string): Promise<EntryInfo | undefined | EntryInfo[]> {
-    return this.#time<EntryInfo | undefined | EntryInfo[]>('inspect', key, undefined, () => (key === undefined ? this.#inner.inspect() : this.#inner.inspect(key)));
-  }
-
   scan<T = unknown>(): Promise<ScanEntry<T>[]> {
     return this.#time('scan', undefined, undefined, () => this.#inner.scan<T>(), (entries) => ({
       outcome: 'ok', reads: entries.length, hits: entries.reduce((h: number, e) => (e.error ? h : h + 1), 0), readKeys: entries.map((e) => e.key),
     }));
   }
 
-  cleanExpired(): Promise<number> {
-    return this.#time('cleanExpired', undefined, undefined, () => this.#inner.cleanExpired());
-  }
-
   subscribe(listener: StorageListener): () => void {
     return this.#inner.subscribe(listener);
-  }
-
-  exportData(options?: ExportOptions): Promise<Backup> {
-    return this.#time('exportData', undefined, undefined, () => this.#inner.exportData(options));
-  }
-
-  importData(backup: unknown, options?: ImportOptions): Promise<number> {
-    return this.#time('importData', undefined, undefined, () => this.#inner.importData(backup, options));
-  }
-
-  listBackups(): Promise<{ id: string; createdAt: number; count: number }[]> {
-    return this.#time('listBackups', undefined, undefined, () => this.#inner.listBackups());
-  }
-
-  restoreBackup(id: string): Promise<number> {
-    return this.#time('restoreBackup', undefined, undefined, () => this.#inner.restoreBackup(id));
-  }
-
-  exportCsv(): Promise<string> {
-    return this.#time('exportCsv', undefined, undefined, () => this.#inner.exportCsv());
-  }
-
-  migrate(): Promise<number> {
-    return this.#time('migrate', undefined, undefined, () => this.#inner.migrate());
-  }
-
-  reencode(options?: ReencodeOptions): Promise<number> {
-    return this.#time('reencode', undefined, undefined, () => this.#inner.reencode(options));
-  }
-
-  getRecord(key: string): Promise<StoredRecord | undefined> {
-    return this.#time('getRecord', key, undefined, () => this.#inner.getRecord(key), (r) => (r === undefined ? MISS : HIT));
-  }
-
-  applyRecords(items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]> {
-    const n = Array.isArray(items) ? items.length : undefined;
-    return this.#time('applyRecords', undefined, n, () => this.#inner.applyRecords(items, options));
-  }
-
-  driver(): Promise<Driver> {
-    return this.#inner.driver();
-  }
-
-  addCommitHook(hook: CommitHook): () => void {
-    return this.#inner.addCommitHook(hook);
   }
 
   close(): Promise<void> {

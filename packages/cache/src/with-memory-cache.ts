@@ -1,7 +1,5 @@
-import { systemClock } from '@stowage/core';
-import type {
-  Clock, EntryInfo, ImportOptions, ReencodeOptions, SetOptions, Storage, StorageOp,
-} from '@stowage/core';
+import { inspect, linkStorage, systemClock } from '@stowage/core';
+import type { Clock, EntryInfo, SetOptions, Storage, StorageOp } from '@stowage/core';
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
 import { createMemoryTier } from './memory-tier.js';
@@ -51,7 +49,7 @@ export function withMemoryCache(storage: Storage, options: MemoryCacheOptions = 
   // interface gains later) go straight to the storage, bound to it; writes among them are still
   // seen through the storage's change events.
   const bound = new Map<PropertyKey, unknown>();
-  return new Proxy(layer, {
+  const cached = new Proxy(layer, {
     get(target, prop) {
       const own = prop in target;
       const source: object = own ? target : storage;
@@ -63,10 +61,13 @@ export function withMemoryCache(storage: Storage, options: MemoryCacheOptions = 
     },
     has: (target, prop) => prop in target || prop in storage,
   }) as unknown as MemoryCachedStorage;
+  // exportData(cached), storageInfo(cached), … act on the storage; imports reach the tier as events.
+  linkStorage(cached, storage);
+  return cached;
 }
 
 /** The `Storage` methods that involve the memory tier (the proxy above forwards the rest). */
-type Layered = 'get' | 'getMany' | 'has' | 'set' | 'setMany' | 'remove' | 'batch' | 'clear' | 'importData' | 'restoreBackup' | 'migrate' | 'reencode' | 'close';
+type Layered = 'get' | 'getMany' | 'has' | 'set' | 'setMany' | 'remove' | 'batch' | 'clear' | 'close';
 
 class MemoryCached implements Pick<Storage, Layered> {
   readonly #inner: Storage;
@@ -131,7 +132,7 @@ class MemoryCached implements Pick<Storage, Layered> {
       // inspect() reads metadata only (no decoding); it is how a copy learns when its record expires.
       [values, infos] = await Promise.all([
         keys.length === 1 ? this.#inner.get(keys[0] as string).then((v) => [v]) : this.#inner.getMany(keys),
-        Promise.all(keys.map((k) => this.#inner.inspect(k))),
+        Promise.all(keys.map((k) => inspect(this.#inner, k))),
       ]);
     } finally {
       for (const t of tickets) this.#guard.end(t);
@@ -189,23 +190,7 @@ class MemoryCached implements Pick<Storage, Layered> {
     return this.#replacing(() => this.#inner.clear());
   }
 
-  importData(backup: unknown, options?: ImportOptions): Promise<number> {
-    return this.#replacing(() => this.#inner.importData(backup, options));
-  }
-
-  restoreBackup(id: string): Promise<number> {
-    return this.#replacing(() => this.#inner.restoreBackup(id));
-  }
-
-  migrate(): Promise<number> {
-    return this.#replacing(() => this.#inner.migrate());
-  }
-
-  reencode(options?: ReencodeOptions): Promise<number> {
-    return this.#replacing(() => this.#inner.reencode(options));
-  }
-
-  /** Operations that may change any value: memory is dropped before, and again after (fills that raced them). */
+  /** A clear may change any value: memory is dropped before, and again after (fills that raced it). */
   async #replacing<T>(fn: () => Promise<T>): Promise<T> {
     this.#forgetAll();
     try {

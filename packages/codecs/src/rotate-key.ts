@@ -1,14 +1,18 @@
+import { reencode } from '@stowage/core';
 import type { Storage, StoredRecord } from '@stowage/core';
 import type { AesGcmCodec, AesGcmNextKey } from './aes-gcm-types.js';
 import { keyIdOf } from './aes-gcm-format.js';
 
-/** The part of a `Storage` a rotation needs. */
-export type ReencodableStorage = Pick<Storage, 'reencode'>;
+/**
+ * The storage a rotation re-encodes: any {@link Storage}.
+ * @deprecated use `Storage`; a rotation re-encodes with `reencode(storage)`.
+ */
+export type ReencodableStorage = Storage;
 
 /** Options of {@link resumeRotation}. */
 export interface ResumeRotationOptions {
   /** The storage whose `encryption` is `codec`. */
-  storage: ReencodableStorage;
+  storage: Storage;
   codec: AesGcmCodec;
   /** Records re-encoded per transaction. @default 100 */
   batchSize?: number;
@@ -82,7 +86,7 @@ export async function resumeRotation(options: ResumeRotationOptions): Promise<Ro
 async function finish(options: ResumeRotationOptions, rotation: { from: string; to: string }): Promise<RotationResult> {
   const { storage, codec, batchSize = 100, onProgress } = options;
   const filter = notUnder(rotation.to);
-  const reencoded = await storage.reencode({ filter, batchSize, ...(onProgress ? { onProgress } : {}) });
+  const reencoded = await reencode(storage, { filter, batchSize, ...(onProgress ? { onProgress } : {}) });
   await codec.retire(rotation.from);
   return { ...rotation, reencoded };
 }

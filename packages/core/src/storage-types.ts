@@ -1,9 +1,7 @@
-import type { Backup } from './backup.js';
 import type { Codec } from './codec.js';
 import type { Driver, DriverOp } from './driver.js';
 import type { StoredRecord } from './record.js';
 import type { StowageError } from './errors.js';
-import type { StorageListener } from './events.js';
 import type { BroadcastFactory, Clock, EstimateFn, LockPort } from './ports.js';
 
 /** Byte and length limits of a namespace. */
@@ -203,65 +201,3 @@ export type ApplyRecordItem = (
   /** Only write if the key's current `updatedAt` is this (`null` = absent): a compare-and-set. */
   expectUpdatedAt?: number | null;
 };
-
-/** A namespaced key-value store. Every method rejects with a `StowageError`. */
-export interface Storage {
-  readonly prefix: string;
-  readonly config: StorageConfig;
-  /** Opens the driver (falling back to memory if allowed). Other methods do this on demand. */
-  ready(): Promise<void>;
-  set(key: string, value: unknown, options?: SetOptions): Promise<void>;
-  get<T = unknown>(key: string): Promise<T | undefined>;
-  get<T>(key: string, defaultValue: T): Promise<T>;
-  /** Values aligned with `keys`; absent or expired → `undefined`. One read transaction. */
-  getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]>;
-  /** Writes all entries in one atomic transaction. */
-  setMany(entries: Record<string, unknown> | Iterable<readonly [string, unknown]>, options?: SetOptions): Promise<void>;
-  remove(key: string): Promise<void>;
-  has(key: string): Promise<boolean>;
-  /** Live keys of this namespace, sorted. */
-  keys(): Promise<string[]>;
-  /** Deletes every key of this namespace (never another prefix's). */
-  clear(): Promise<void>;
-  /** Applies all ops in one atomic transaction: all or nothing. */
-  batch(ops: readonly StorageOp[]): Promise<void>;
-  info(): Promise<StorageInfo>;
-  /** Metadata of a key, or of every live key when called without one. */
-  inspect(key: string): Promise<EntryInfo | undefined>;
-  inspect(): Promise<EntryInfo[]>;
-  /**
-   * Every live entry with its value and metadata, from one read of the namespace (one
-   * `getAll`-style scan, not a read per key): the fast way to load a namespace into memory.
-   * Entries come sorted by key.
-   */
-  scan<T = unknown>(): Promise<ScanEntry<T>[]>;
-  /** Deletes expired keys; resolves to how many. */
-  cleanExpired(): Promise<number>;
-  subscribe(listener: StorageListener): () => void;
-  exportData(options?: ExportOptions): Promise<Backup>;
-  /** Atomically imports a backup (object or JSON text); keeps a backup of what it replaces. Resolves to the count. */
-  importData(backup: unknown, options?: ImportOptions): Promise<number>;
-  /** Automatic pre-import backups, newest first. */
-  listBackups(): Promise<{ id: string; createdAt: number; count: number }[]>;
-  /** Replaces the namespace with an automatic backup. */
-  restoreBackup(id: string): Promise<number>;
-  exportCsv(): Promise<string>;
-  /** Eagerly upgrades every record to the current envelope and schema; resolves to how many changed. */
-  migrate(): Promise<number>;
-  /** Re-encodes matching records with the current codecs (e.g. after a key rotation); resolves to how many. */
-  reencode(options?: ReencodeOptions): Promise<number>;
-  /** The raw stored record of a key (expired ones included), for sync engines. */
-  getRecord(key: string): Promise<StoredRecord | undefined>;
-  /**
-   * Writes raw records atomically (e.g. state pulled from the cloud; ciphertext stays ciphertext),
-   * skipping items whose `expectUpdatedAt` no longer matches. Events report them as `remote`.
-   * Resolves to the keys written. @default origin 'sync'
-   */
-  applyRecords(items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]>;
-  /** The driver in use (after any fallback). Layers that must share its transactions write through it. */
-  driver(): Promise<Driver>;
-  /** Adds a hook to every write transaction; returns its removal. */
-  addCommitHook(hook: CommitHook): () => void;
-  /** Waits for pending writes, stops timers, closes the driver. */
-  close(): Promise<void>;
-}

@@ -1,4 +1,4 @@
-import { StowageError } from '@stowage/core';
+import { StowageError, storageInfo } from '@stowage/core';
 import { runAsync } from './callback-api.js';
 import type { MiniCore } from './mini-core.js';
 import type { MirrorEntry } from './mirror.js';
@@ -101,7 +101,7 @@ export function asyncApi(core: MiniCore): AsyncApi {
     getStorageInfo: (option) =>
       call('getStorageInfo', option, true, async () => {
         if (await fromMirror()) return mirrorInfo(core);
-        const info = await core.storage.info();
+        const info = await storageInfo(core.storage);
         return { keys: info.keys, currentSize: info.currentSize, limitSize: info.limitSize };
       }),
 

@@ -1,4 +1,4 @@
-import { serializeValue, toStowageError } from '@stowage/core';
+import { serializeValue, toStowageError, inspect, storageConfig } from '@stowage/core';
 import type { EntryInfo, ScanEntry, Storage } from '@stowage/core';
 import type { MirrorEntry } from './mirror.js';
 
@@ -54,7 +54,7 @@ const settled = (e: ScanEntry): PromiseSettledResult<unknown> => (e.error ? { st
  */
 export async function readEntries(storage: Storage, keys: readonly string[] | 'all'): Promise<Map<string, MirrorEntry | null>> {
   const out = new Map<string, MirrorEntry | null>();
-  const schema = storage.config.schemaVersion;
+  const schema = storageConfig(storage).schemaVersion;
   if (keys !== 'all') for (const k of keys) out.set(k, null);
   // One scan beats many point reads once a change touched many keys (another tab's big batch).
   if (keys === 'all' || keys.length > SCAN_FROM) {
@@ -70,7 +70,7 @@ export async function readEntries(storage: Storage, keys: readonly string[] | 'a
     }
     return out;
   }
-  const infos = (await Promise.all(keys.map((k) => storage.inspect(k)))).filter((i): i is EntryInfo => i !== undefined);
+  const infos = (await Promise.all(keys.map((k) => inspect(storage, k)))).filter((i): i is EntryInfo => i !== undefined);
   const reads = await readValues(storage, infos.map((i) => i.key));
   infos.forEach((info, i) => out.set(info.key, entryOf(info, reads[i] as PromiseSettledResult<unknown>, schema)));
   return out;

@@ -1,4 +1,4 @@
-import { StowageError, toStowageError } from '@stowage/core';
+import { StowageError, toStowageError, cleanExpired, storageInfo } from '@stowage/core';
 import type { SetOptions, Storage, StorageOp, StorageOptions } from '@stowage/core';
 import type { MiniStorageInfo } from './mini-types.js';
 import { resolveStorage } from './resolve-storage.js';
@@ -91,9 +91,9 @@ export function createStorageManager(options: StorageManagerOptions = {}): Stora
     has: (key) => guard(() => storage.has(key)),
     keys: () => storage.keys(),
     clear: () => storage.clear(),
-    cleanExpired: () => storage.cleanExpired(),
+    cleanExpired: () => cleanExpired(storage),
     getStorageInfo: async () => {
-      const info = await storage.info();
+      const info = await storageInfo(storage);
       return { keys: info.keys, currentSize: info.currentSize, limitSize: info.limitSize, usage: info.usage };
     },
     batch: (ops) =>

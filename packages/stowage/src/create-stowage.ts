@@ -1,6 +1,6 @@
 import { createAnalytics, instrument, type Analytics } from '@stowage/analytics';
 import { withMemoryCache, type MemoryCachedStorage } from '@stowage/cache';
-import { createStorage, StowageError, toStowageError, type Storage } from '@stowage/core';
+import { createStorage, StowageError, toStowageError, type Storage, storageConfig } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { createMiniStorage, type MiniStorage } from '@stowage/mini';
 import { createNetworkMonitor, createOfflineQueue, createSync, type OfflineQueue, type RemoteStore, type Sync } from '@stowage/sync';
@@ -68,7 +68,7 @@ export function createStowage(options: StowageOptions = {}): Stowage {
   }
 
   const miniStorage = options.mini === false ? undefined : options.mini?.prefix && options.mini.prefix !== prefix ? shared(options.mini.prefix) : storage;
-  const mini: MiniStorage | undefined = miniStorage ? createMiniStorage({ storage: miniStorage, limits: local.config.limits }) : undefined;
+  const mini: MiniStorage | undefined = miniStorage ? createMiniStorage({ storage: miniStorage, limits: storageConfig(local).limits }) : undefined;
 
   let readyP: Promise<void> | undefined;
   let closeP: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import { checkDuration, defaultLocks, Emitter, randomId, StowageError, systemClock } from '@stowage/core';
+import { checkDuration, defaultLocks, Emitter, randomId, StowageError, systemClock, storageDriver } from '@stowage/core';
 import type { BroadcastFactory, Clock, Driver, IdFactory, LockPort, Storage } from '@stowage/core';
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
@@ -157,7 +157,7 @@ class OfflineQueueImpl implements OfflineQueue {
   ready(): Promise<void> {
     this.#readyP ??= (async () => {
       const o = this.#o;
-      const driver = o.driver ?? (await (o.storage as Storage).driver());
+      const driver = o.driver ?? (await storageDriver(o.storage as Storage));
       this.#queue = createQueue<PendingOperation>({
         driver,
         name: o.name ?? 'ops',

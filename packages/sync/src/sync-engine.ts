@@ -1,4 +1,4 @@
-import { defaultLocks, Emitter, StowageError, systemClock, toStowageError } from '@stowage/core';
+import { defaultLocks, Emitter, StowageError, systemClock, toStowageError, addCommitHook, applyRecords, getRecord, inspect, storageConfig, storageDriver } from '@stowage/core';
 import type { Clock, CommitChange, DriverOp, HookOrigin, Storage } from '@stowage/core';
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, PreparedEntry, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
@@ -106,7 +106,7 @@ class SyncEngine implements Sync {
 
   async #start(): Promise<void> {
     const o = this.#o;
-    const driver = await this.#storage.driver();
+    const driver = await storageDriver(this.#storage);
     this.#state = new SyncState(driver, this.#storage.prefix);
     await this.#state.load();
     const random = o.random ?? Math.random;
@@ -127,7 +127,7 @@ class SyncEngine implements Sync {
       ...(o.broadcast ? { broadcast: o.broadcast } : {}),
       ...(o.backoff ? { backoff: o.backoff } : {}),
     });
-    this.#unhook = this.#storage.addCommitHook({ ops: (c, origin) => this.#hookOps(c, origin), committed: (c, origin) => this.#hookCommitted(c, origin) });
+    this.#unhook = addCommitHook(this.#storage, { ops: (c, origin) => this.#hookOps(c, origin), committed: (c, origin) => this.#hookCommitted(c, origin) });
     this.#unsubscribe.push(
       this.#queue.subscribe((e) => {
         if (e.type === 'dead-lettered') this.#emit({ type: 'dead-lettered', key: e.letter.entry.payload.key, error: e.letter.error });
@@ -231,7 +231,7 @@ class SyncEngine implements Sync {
     // answer lost, and a pull brought it back): nothing left to push. Pushed again it would take a
     // later revision and beat, by last-write-wins, what others wrote over it since.
     if (!entry.reencoded && base === entry.hlc) return undefined;
-    const rec = await this.#storage.getRecord(entry.key);
+    const rec = await getRecord(this.#storage, entry.key);
     const updatedAt = rec ? rec.updatedAt : null;
     let common: Omit<RemoteChange, 'deleted'> = { key: entry.key, hlc: entry.hlc, origin: this.#origin, base };
     if (entry.reencoded) {
@@ -252,7 +252,7 @@ class SyncEngine implements Sync {
       return { change: { ...common, deleted: true }, updatedAt, encrypted: false };
     }
     const expiry = rec.expiresAt === undefined ? {} : { expiresAt: rec.expiresAt };
-    if (rec.codecs.length > 0 && (await this.#storage.inspect(entry.key))?.encrypted) {
+    if (rec.codecs.length > 0 && (await inspect(this.#storage, entry.key))?.encrypted) {
       // The cloud never sees the plaintext of an encrypted key: its ciphertext travels as is.
       // Its schema version travels too: a reader on a newer version migrates it after decrypting.
       const schema = rec.s >= 1 ? { schema: rec.s } : {};
@@ -263,7 +263,7 @@ class SyncEngine implements Sync {
     // value newer than this app, e.g. in an older service worker, keeps its own version).
     const raw = rec.codecs.length === 0 && rec.s >= 1;
     const value = raw ? rec.value : await this.#storage.get(entry.key);
-    const schema = raw ? rec.s : Math.max(rec.s, this.#storage.config.schemaVersion);
+    const schema = raw ? rec.s : Math.max(rec.s, storageConfig(this.#storage).schemaVersion);
     return { change: { ...common, deleted: false, value, schema, ...expiry }, updatedAt, encrypted: false };
   }
 
@@ -412,7 +412,7 @@ class SyncEngine implements Sync {
     const lost = new Map<string, QueueEntry<OutboxEntry>[]>();
     for (const doc of docs) {
       this.#hlc.receive(doc.hlc);
-      const rec = await this.#storage.getRecord(doc.key);
+      const rec = await getRecord(this.#storage, doc.key);
       const known = this.#state.rev(doc.key) === doc.hlc;
       // An echo of what this client already has; a full sync re-applies it only if the local copy is gone.
       if (known && (!full || doc.deleted || rec !== undefined)) continue;
@@ -430,7 +430,7 @@ class SyncEngine implements Sync {
         continue;
       }
       if (mine) {
-        const encrypted = doc.data !== undefined || (rec !== undefined && rec.codecs.length > 0 && (await this.#storage.inspect(doc.key))?.encrypted === true);
+        const encrypted = doc.data !== undefined || (rec !== undefined && rec.codecs.length > 0 && (await inspect(this.#storage, doc.key))?.encrypted === true);
         // What the key holds now (the entry was made for a delete, but a merge may have put a value there since).
         const deleted = rec === undefined || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now());
         const local: ConflictSide = { deleted, hlc: mine.hlc, ...(!encrypted && !deleted ? { value: await this.#storage.get(doc.key) } : {}) };
@@ -478,10 +478,10 @@ class SyncEngine implements Sync {
 
   async #applyRecords(docs: readonly RemoteDoc[], expect: Map<string, number | null>, lost: Map<string, QueueEntry<OutboxEntry>[]>): Promise<string[]> {
     const now = this.#clock.now();
-    const items = docs.map((doc) => applyItem(doc, expect, now, this.#storage.config.schemaVersion));
+    const items = docs.map((doc) => applyItem(doc, expect, now, storageConfig(this.#storage).schemaVersion));
     for (const doc of docs) this.#incoming.set(doc.key, { rev: doc.hlc, lost: lost.get(doc.key) ?? [] });
     try {
-      return await this.#storage.applyRecords(items, { origin: 'sync' });
+      return await applyRecords(this.#storage, items, { origin: 'sync' });
     } finally {
       for (const doc of docs) this.#incoming.delete(doc.key);
     }

@@ -1,7 +1,7 @@
 import CryptoJS from 'crypto-js';
 import { get as idbGet, set as idbSet, createStore } from 'idb-keyval';
 import { aesGcmCodec } from '@stowage/codecs/aes-gcm';
-import { createStorage } from '@stowage/core';
+import { createStorage, inspect } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { usersJson } from '../data.js';
 import { deleteDb, openKvDb, requestDone, transactionDone } from '../kv/idb.js';
@@ -58,7 +58,7 @@ export function encryptedStorageGroup(id: string, bytes: number): BenchGroup {
           const get = (): Promise<unknown> => storage.get(KEY);
           await set(); // PBKDF2 (600 000 iterations) runs here, once per storage
           check(sameData(await get(), value), 'Stowage AES-GCM did not round-trip');
-          check((await storage.inspect(KEY))?.encrypted === true, 'Stowage stored the value unencrypted');
+          check((await inspect(storage, KEY))?.encrypted === true, 'Stowage stored the value unencrypted');
           return {
             timed: { set, get, setget: async () => (await set(), get()) },
             async teardown() {

@@ -1,4 +1,4 @@
-import { createStorage, isStowageError, memoryDriver, StowageError } from '@stowage/core';
+import { createStorage, isStowageError, memoryDriver, StowageError, exportData, importData } from '@stowage/core';
 import type { Driver, Storage } from '@stowage/core';
 import { describe, expect, test, vi } from 'vitest';
 import { createCacheManager } from '../index.js';
@@ -328,9 +328,9 @@ describe('createCacheManager: another tab invalidates the memory copy', () => {
     expect(await a.get('x')).toBeUndefined();
 
     await a.set('y', 1);
-    const backup = await tabB.exportData();
+    const backup = await exportData(tabB);
     seen = remote('import');
-    await tabB.importData({ ...backup, entries: [{ key: 'cache:y', value: { v: 2, t: null, k: null }, createdAt: 0, updatedAt: 0, schema: 1 }] });
+    await importData(tabB, { ...backup, entries: [{ key: 'cache:y', value: { v: 2, t: null, k: null }, createdAt: 0, updatedAt: 0, schema: 1 }] });
     await seen;
     expect(await a.get('y')).toBe(2);
     await tabA.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStorage, memoryDriver, StowageError } from '@stowage/core';
+import { createStorage, memoryDriver, StowageError, exportCsv, exportData, importData, inspect, listBackups, migrate, reencode, restoreBackup } from '@stowage/core';
 import type { Backup } from '@stowage/core';
 import { fakeClock, xorCipher } from './helpers.js';
 
@@ -8,13 +8,13 @@ describe('export / import', () => {
     const s = createStorage({ broadcast: false, encryption: xorCipher(9) });
     await s.set('plain', { a: 1 });
     await s.set('secret', 'top secret', { encrypt: true });
-    const b = await s.exportData();
+    const b = await exportData(s);
     expect(b).toMatchObject({ format: 'stowage-backup', version: 1, prefix: 'stowage' });
     const secret = b.entries.find((e) => e.key === 'secret');
     expect(secret?.value).toBeUndefined();
     expect(secret?.codecs).toEqual(['xor']);
     expect(JSON.stringify(b)).not.toContain('top secret');
-    const open = await s.exportData({ decrypt: true });
+    const open = await exportData(s, { decrypt: true });
     expect(open.entries.find((e) => e.key === 'secret')?.value).toBe('top secret');
   });
 
@@ -23,12 +23,12 @@ describe('export / import', () => {
     const a = createStorage({ driver, prefix: 'a', broadcast: false, encryption: xorCipher(9) });
     await a.set('x', [1, 2]);
     await a.set('s', 'hidden', { encrypt: true, ttl: 60_000 });
-    const text = JSON.stringify(await a.exportData());
+    const text = JSON.stringify(await exportData(a));
     const b = createStorage({ driver, prefix: 'b', broadcast: false, encryption: xorCipher(9) });
-    expect(await b.importData(text)).toBe(2);
+    expect(await importData(b, text)).toBe(2);
     expect(await b.get('x')).toEqual([1, 2]);
     expect(await b.get('s')).toBe('hidden');
-    expect((await b.inspect('s'))?.expiresAt).toBe((await a.inspect('s'))?.expiresAt);
+    expect((await inspect(b, 's'))?.expiresAt).toBe((await inspect(a, 's'))?.expiresAt);
   });
 
   it('merge keeps other keys; replace makes the namespace equal to the backup; both keep a backup of what they replace', async () => {
@@ -36,16 +36,16 @@ describe('export / import', () => {
     const s = createStorage({ broadcast: false, clock });
     await s.setMany({ a: 1, b: 2 });
     const backup: Backup = { format: 'stowage-backup', version: 1, prefix: 'x', exportedAt: 0, entries: [{ key: 'b', value: 20, createdAt: 1, updatedAt: 1, schema: 1 }, { key: 'c', value: 30, createdAt: 1, updatedAt: 1, schema: 1 }] };
-    await s.importData(backup, { mode: 'merge' });
+    await importData(s, backup, { mode: 'merge' });
     expect(await s.getMany(['a', 'b', 'c'])).toEqual([1, 20, 30]);
     clock.advance(1);
-    await s.importData(backup, { mode: 'replace' });
+    await importData(s, backup, { mode: 'replace' });
     expect(await s.keys()).toEqual(['b', 'c']);
-    const backups = await s.listBackups();
+    const backups = await listBackups(s);
     expect(backups.map((b) => b.count)).toEqual([3, 2]); // newest first: before replace (a,b,c), before merge (a,b)
-    await s.restoreBackup(backups[0]!.id);
+    await restoreBackup(s, backups[0]!.id);
     expect(await s.getMany(['a', 'b', 'c'])).toEqual([1, 20, 30]);
-    await expect(s.restoreBackup('nope')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(restoreBackup(s, 'nope')).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('keeps at most backupsToKeep automatic backups', async () => {
@@ -54,9 +54,9 @@ describe('export / import', () => {
     await s.set('a', 1);
     for (let i = 0; i < 4; i++) {
       clock.advance(1);
-      await s.importData({ format: 'stowage-backup', version: 1, prefix: 'x', exportedAt: 0, entries: [{ key: 'a', value: i, createdAt: 1, updatedAt: 1, schema: 1 }] });
+      await importData(s, { format: 'stowage-backup', version: 1, prefix: 'x', exportedAt: 0, entries: [{ key: 'a', value: i, createdAt: 1, updatedAt: 1, schema: 1 }] });
     }
-    expect((await s.listBackups()).length).toBe(2);
+    expect((await listBackups(s)).length).toBe(2);
   });
 
   it('rejects malformed backups before writing anything', async () => {
@@ -71,8 +71,8 @@ describe('export / import', () => {
       { format: 'stowage-backup', version: 1, prefix: 'p', exportedAt: 0, entries: [{ key: 'a', data: 'AAAA', createdAt: 0, updatedAt: 0, schema: 1 }] },
       { format: 'stowage-backup', version: 1, prefix: 'p', exportedAt: 0, entries: [{ key: 'a', value: 1, createdAt: 0, updatedAt: 0, schema: 1 }, { key: 'f', value: { fn: 'ok', n: NaN }, createdAt: 0, updatedAt: 0, schema: 1 }] },
     ];
-    for (const b of bad) await expect(s.importData(b)).rejects.toBeInstanceOf(StowageError);
-    await expect(s.importData({}, { mode: 'overwrite' as never })).rejects.toMatchObject({ code: 'invalid-argument' });
+    for (const b of bad) await expect(importData(s, b)).rejects.toBeInstanceOf(StowageError);
+    await expect(importData(s, {}, { mode: 'overwrite' as never })).rejects.toMatchObject({ code: 'invalid-argument' });
     expect(await s.keys()).toEqual(['keep']);
   });
 
@@ -81,7 +81,7 @@ describe('export / import', () => {
     await src.set('p', 'plain');
     await src.set('s', 'secret', { encrypt: true });
     const dst = createStorage({ broadcast: false, encryption: xorCipher(2) });
-    await expect(dst.importData(await src.exportData())).rejects.toMatchObject({ code: 'decrypt-failed' });
+    await expect(importData(dst, await exportData(src))).rejects.toMatchObject({ code: 'decrypt-failed' });
     expect(await dst.keys()).toEqual([]);
   });
 
@@ -89,7 +89,7 @@ describe('export / import', () => {
     const s = createStorage({ broadcast: false, limits: { maxTotalBytes: 500 } });
     await s.set('a', 1);
     const entries = Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: 'x'.repeat(100), createdAt: 0, updatedAt: 0, schema: 1 }));
-    await expect(s.importData({ format: 'stowage-backup', version: 1, prefix: 'p', exportedAt: 0, entries })).rejects.toMatchObject({ code: 'quota-exceeded' });
+    await expect(importData(s, { format: 'stowage-backup', version: 1, prefix: 'p', exportedAt: 0, entries })).rejects.toMatchObject({ code: 'quota-exceeded' });
     expect(await s.keys()).toEqual(['a']);
   });
 
@@ -99,7 +99,7 @@ describe('export / import', () => {
     await s.set('u2', { name: '=HYPERLINK("x")', city: 'Paris' });
     await s.set('list', [1, 2]);
     await s.set('pw', 'x', { encrypt: true });
-    const csv = await s.exportCsv();
+    const csv = await exportCsv(s);
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('key,name,age,city,value,updatedAt,expiresAt');
     expect(lines.find((l) => l.startsWith('u1,'))).toMatch(/^u1,"Ada, ""the first""",36,,,/);
@@ -123,7 +123,7 @@ describe('migrations', () => {
     });
     expect(await v3.get('user')).toEqual({ first: 'Ada', last: 'Lovelace', v: 3 });
     await v3.keys();
-    expect((await v3.inspect('user'))?.schema).toBe(3);
+    expect((await inspect(v3, 'user'))?.schema).toBe(3);
     expect(((await driver.get('stowage:user')) as { value: unknown }).value).toEqual({ first: 'Ada', last: 'Lovelace', v: 3 });
   });
 
@@ -134,10 +134,10 @@ describe('migrations', () => {
     await v1.set('enc', { count: 5 }, { encrypt: true });
     expect(await v1.get('legacy')).toEqual({ count: 1 });
     const v2 = createStorage({ driver, broadcast: false, encryption: xorCipher(3), schemaVersion: 2, migrations: { 2: (v) => ({ total: (v as { count: number }).count }) } });
-    expect(await v2.migrate()).toBe(2);
-    expect(await v2.migrate()).toBe(0);
+    expect(await migrate(v2)).toBe(2);
+    expect(await migrate(v2)).toBe(0);
     expect(await v2.getMany(['legacy', 'enc'])).toEqual([{ total: 1 }, { total: 5 }]);
-    expect((await v2.inspect('enc'))?.encrypted).toBe(true);
+    expect((await inspect(v2, 'enc'))?.encrypted).toBe(true);
   });
 
   it('a failing migration is a decode-failed error, not a corrupt value', async () => {
@@ -157,10 +157,10 @@ describe('migrations', () => {
     const next = { ...xorCipher(2), id: 'xor2' };
     const s = createStorage({ driver, broadcast: false, encryption: next, codecs: [oldReader] });
     const progress: number[] = [];
-    expect(await s.reencode({ filter: (ids) => ids.includes('xor'), batchSize: 10, onProgress: (n) => progress.push(n) })).toBe(25);
+    expect(await reencode(s, { filter: (ids) => ids.includes('xor'), batchSize: 10, onProgress: (n) => progress.push(n) })).toBe(25);
     expect(progress).toEqual([10, 20, 25]);
-    expect((await s.inspect('k7'))?.codecs).toEqual(['xor2']);
+    expect((await inspect(s, 'k7'))?.codecs).toEqual(['xor2']);
     expect(await createStorage({ driver, broadcast: false, encryption: next }).get('k7')).toBe(7);
-    expect((await s.inspect('plain'))?.codecs).toEqual([]);
+    expect((await inspect(s, 'plain'))?.codecs).toEqual([]);
   });
 });

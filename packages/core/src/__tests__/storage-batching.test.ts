@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStorage, memoryDriver, StowageError } from '@stowage/core';
+import { createStorage, memoryDriver, StowageError, storageInfo } from '@stowage/core';
 import type { Codec, Driver } from '@stowage/core';
 import { spyDriver } from './helpers.js';
 
@@ -76,7 +76,7 @@ describe('driver fallback', () => {
     s.subscribe((e) => events.push(e));
     await s.set('k', 1);
     expect(await s.get('k')).toBe(1);
-    const info = await s.info();
+    const info = await storageInfo(s);
     expect(info.persistent).toBe(false);
     expect(info.driver).toBe('memory');
     expect(events[0]).toMatchObject({ type: 'fallback', from: 'indexeddb', to: 'memory', error: { code: 'unavailable' } });

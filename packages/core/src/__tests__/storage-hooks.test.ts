@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStorage, memoryDriver, RESERVED } from '@stowage/core';
+import { createStorage, memoryDriver, RESERVED, addCommitHook, applyRecords, cleanExpired, getRecord, inspect, migrate, reencode, storageDriver } from '@stowage/core';
 import type { CommitChange, HookOrigin, StorageEvent, StoredRecord } from '@stowage/core';
 import { fakeClock, rleCodec, spyDriver, xorCipher } from './helpers.js';
 
@@ -8,7 +8,7 @@ describe('commit hooks', () => {
     const driver = spyDriver();
     const s = createStorage({ driver, broadcast: false });
     const seen: [string[], HookOrigin][] = [];
-    s.addCommitHook({
+    addCommitHook(s, {
       ops: (changes) => changes.map((c) => ({ type: 'put', key: `${RESERVED}outbox/${c.key}`, value: c.type })),
       committed: (changes, origin) => seen.push([changes.map((c) => `${c.type}:${c.key}`), origin]),
     });
@@ -26,7 +26,7 @@ describe('commit hooks', () => {
   it('a failing hook fails the write: neither data nor hook ops are kept', async () => {
     const driver = memoryDriver();
     const s = createStorage({ driver, broadcast: false });
-    const off = s.addCommitHook({ ops: () => [{ type: 'put', key: `${RESERVED}x`, value: () => 1 }] }); // uncloneable
+    const off = addCommitHook(s, { ops: () => [{ type: 'put', key: `${RESERVED}x`, value: () => 1 }] }); // uncloneable
     await expect(s.set('k', 1)).rejects.toMatchObject({ code: 'invalid-argument' });
     expect(await driver.keys('')).toEqual([]);
     off();
@@ -38,10 +38,10 @@ describe('commit hooks', () => {
     const clock = fakeClock();
     const s = createStorage({ clock, broadcast: false });
     const seen: CommitChange[] = [];
-    s.addCommitHook({ ops: (cs) => (seen.push(...cs), []) });
+    addCommitHook(s, { ops: (cs) => (seen.push(...cs), []) });
     await s.set('t', 1, { ttl: 10 });
     clock.advance(10);
-    expect(await s.cleanExpired()).toBe(1);
+    expect(await cleanExpired(s)).toBe(1);
     expect(seen.map((c) => `${c.type}:${c.key}`)).toEqual(['put:t']);
   });
 
@@ -51,20 +51,20 @@ describe('commit hooks', () => {
     await old.setMany({ e1: 'one', e2: 'two' }, { encrypt: true });
     await old.set('zip', 'z'.repeat(3000), { compress: true });
     await old.set('plain', 'p');
-    expect((await old.inspect('zip'))?.codecs).toEqual(['rle']);
+    expect((await inspect(old, 'zip'))?.codecs).toEqual(['rle']);
 
     const s = createStorage({ driver, broadcast: false, compression: rleCodec, encryption: { ...xorCipher(2), id: 'xor2' }, codecs: [xorCipher(1)], schemaVersion: 2, migrations: { 2: (v) => v } });
     const seen: [string[], HookOrigin][] = [];
-    s.addCommitHook({
+    addCommitHook(s, {
       ops: (changes) => changes.map((c) => ({ type: 'put', key: `${RESERVED}outbox/${c.key}`, value: c.type })),
       committed: (changes, origin) => seen.push([changes.map((c) => `${c.type}:${c.key}`), origin]),
     });
     const events: StorageEvent[] = [];
     s.subscribe((e) => events.push(e));
-    expect(await s.migrate()).toBe(4);
+    expect(await migrate(s)).toBe(4);
     expect(seen).toEqual([]);
     driver.batches.length = 0;
-    expect(await s.reencode()).toBe(3);
+    expect(await reencode(s)).toBe(3);
     expect(seen).toEqual([[['put:e1', 'put:e2'], 'reencode']]);
     const batch = driver.batches.find((b) => b.some((o) => o.type === 'put' && o.key === 'stowage:e1')) ?? [];
     expect(batch.filter((o) => o.type === 'put').map((o) => o.key.replace(RESERVED, '\\0'))).toEqual(['stowage:e1', 'stowage:e2', 'stowage:zip', '\\0outbox/e1', '\\0outbox/e2']);
@@ -74,7 +74,7 @@ describe('commit hooks', () => {
 
   it('rejects a malformed hook', () => {
     const s = createStorage({ broadcast: false });
-    expect(() => s.addCommitHook({} as never)).toThrow(/addCommitHook/);
+    expect(() => addCommitHook(s, {} as never)).toThrow(/addCommitHook/);
   });
 });
 
@@ -83,46 +83,46 @@ describe('raw records', () => {
     const driver = memoryDriver();
     const a = createStorage({ driver, prefix: 'a', broadcast: false, encryption: xorCipher(5) });
     await a.set('secret', 'shh', { encrypt: true });
-    const rec = (await a.getRecord('secret')) as StoredRecord;
+    const rec = (await getRecord(a, 'secret')) as StoredRecord;
     expect(rec.codecs).toEqual(['xor']);
     const b = createStorage({ driver, prefix: 'b', broadcast: false, encryption: xorCipher(5) });
     const events: StorageEvent[] = [];
     b.subscribe((e) => events.push(e));
     const origins: HookOrigin[] = [];
-    b.addCommitHook({ ops: (_c, origin) => (origins.push(origin), []) });
-    expect(await b.applyRecords([{ key: 'secret', record: rec }, { key: 'gone', deleted: true }])).toEqual(['secret', 'gone']);
+    addCommitHook(b, { ops: (_c, origin) => (origins.push(origin), []) });
+    expect(await applyRecords(b, [{ key: 'secret', record: rec }, { key: 'gone', deleted: true }])).toEqual(['secret', 'gone']);
     expect(await b.get('secret')).toBe('shh');
     expect(events[0]).toMatchObject({ type: 'set', key: 'secret', source: 'remote' });
     expect(origins).toEqual(['sync']);
-    expect(await b.getRecord('nope')).toBeUndefined();
+    expect(await getRecord(b, 'nope')).toBeUndefined();
   });
 
   it('applyRecords skips items whose expectUpdatedAt no longer matches (compare-and-set)', async () => {
     const clock = fakeClock(1000);
     const s = createStorage({ clock, broadcast: false });
     await s.set('k', 'local');
-    const base = (await s.getRecord('k'))!;
+    const base = (await getRecord(s, 'k'))!;
     const remote: StoredRecord = { ...base, value: 'remote', updatedAt: 5 };
-    expect(await s.applyRecords([{ key: 'k', record: remote, expectUpdatedAt: 999 }, { key: 'new', record: remote, expectUpdatedAt: null }])).toEqual(['new']);
+    expect(await applyRecords(s, [{ key: 'k', record: remote, expectUpdatedAt: 999 }, { key: 'new', record: remote, expectUpdatedAt: null }])).toEqual(['new']);
     expect(await s.get('k')).toBe('local');
-    expect(await s.applyRecords([{ key: 'k', record: remote, expectUpdatedAt: base.updatedAt }])).toEqual(['k']);
+    expect(await applyRecords(s, [{ key: 'k', record: remote, expectUpdatedAt: base.updatedAt }])).toEqual(['k']);
     expect(await s.get('k')).toBe('remote');
   });
 
   it('applyRecords encodes plain values with the storage\'s own codecs and keeps their expiry', async () => {
     const clock = fakeClock(0);
     const s = createStorage({ clock, broadcast: false, encryption: xorCipher(3), encryptAll: true, defaultTtl: 5 });
-    await s.applyRecords([{ key: 'v', value: { a: [1, [2]] }, expiresAt: 100 }, { key: 'w', value: 'no expiry' }]);
+    await applyRecords(s, [{ key: 'v', value: { a: [1, [2]] }, expiresAt: 100 }, { key: 'w', value: 'no expiry' }]);
     expect(await s.get('v')).toEqual({ a: [1, [2]] });
-    expect(await s.inspect('v')).toMatchObject({ encrypted: true, expiresAt: 100 });
-    expect((await s.inspect('w'))?.expiresAt).toBeUndefined(); // remote state carries its own expiry, not the local default
-    await expect(s.applyRecords([{ key: 'bad', value: () => 1 }])).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect(await inspect(s, 'v')).toMatchObject({ encrypted: true, expiresAt: 100 });
+    expect((await inspect(s, 'w'))?.expiresAt).toBeUndefined(); // remote state carries its own expiry, not the local default
+    await expect(applyRecords(s, [{ key: 'bad', value: () => 1 }])).rejects.toMatchObject({ code: 'invalid-argument' });
     expect(await s.has('bad')).toBe(false);
   });
 
   it('applyRecords keeps the schema version a value was written under: older ones are migrated on read, newer ones kept', async () => {
     const s = createStorage({ broadcast: false, encryption: xorCipher(3), encryptAll: true, schemaVersion: 3, migrations: { 2: (v) => [v, 2], 3: (v) => [v, 3] } });
-    await s.applyRecords([
+    await applyRecords(s, [
       { key: 'v1', value: 'one', schema: 1 },
       { key: 'v3', value: 'three', schema: 3 },
       { key: 'v9', value: 'nine', schema: 9 },
@@ -132,22 +132,22 @@ describe('raw records', () => {
     expect(await s.get('v3')).toBe('three');
     expect(await s.get('v9')).toBe('nine');
     expect(await s.get('now')).toBe('current');
-    expect((await s.getRecord('v9'))?.s).toBe(9);
+    expect((await getRecord(s, 'v9'))?.s).toBe(9);
     for (const schema of [0, 1.5, -1, '2']) {
-      await expect(s.applyRecords([{ key: 'bad', value: 1, schema: schema as number }])).rejects.toMatchObject({ code: 'invalid-argument' });
+      await expect(applyRecords(s, [{ key: 'bad', value: 1, schema: schema as number }])).rejects.toMatchObject({ code: 'invalid-argument' });
     }
     expect(await s.has('bad')).toBe(false);
   });
 
-  it('driver() is the driver in use', async () => {
+  it('storageDriver() is the driver in use', async () => {
     const driver = memoryDriver();
-    expect(await createStorage({ driver, broadcast: false }).driver()).toBe(driver);
+    expect(await storageDriver(createStorage({ driver, broadcast: false }))).toBe(driver);
   });
 
   it('applyRecords refuses things that are not records', async () => {
     const s = createStorage({ broadcast: false });
-    await expect(s.applyRecords([{ key: 'k', record: { value: 1 } as never }])).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(s.applyRecords('x' as never)).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(s.applyRecords([{ key: '', deleted: true }])).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(applyRecords(s, [{ key: 'k', record: { value: 1 } as never }])).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(applyRecords(s, 'x' as never)).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(applyRecords(s, [{ key: '', deleted: true }])).rejects.toMatchObject({ code: 'invalid-argument' });
   });
 });

@@ -20,8 +20,13 @@ export interface KernelOptions {
   maxKeyLength?: number;
 }
 
-/** A namespaced key-value store: the kernel's surface. Every method rejects with a `StowageError`. */
-export interface KernelStorage {
+/**
+ * A namespaced key-value store: what `createKernel` and `createStorage` return. Every method
+ * rejects with a `StowageError`. Whole-namespace operations (backup, migrations, info) are
+ * functions over a storage (`exportData(storage)`, `storageInfo(storage)`, …), not methods, so a
+ * wrapper forwards only these.
+ */
+export interface Storage {
   readonly prefix: string;
   /** Opens the driver (falling back to memory if allowed). Other methods do this on demand. */
   ready(): Promise<void>;

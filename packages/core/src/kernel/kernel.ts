@@ -12,7 +12,7 @@ import { register } from './context-of.js';
 import { recordOf } from './records.js';
 import { decodeChain, encodeRecord, entryInfo, NONE } from './read-write-stages.js';
 import { scanEntries } from './scan.js';
-import type { KernelOptions, KernelStorage } from './kernel-types.js';
+import type { KernelOptions, Storage } from './kernel-types.js';
 import type { KernelContext, Layer } from './layer.js';
 import { driverOpener } from './open-driver.js';
 import type { DriverOpener } from './open-driver.js';
@@ -27,11 +27,11 @@ import { WriteLane } from './write-lane.js';
  * const kv = createKernel({ driver: indexedDbDriver(), prefix: 'app' });
  * await kv.set('user', { name: 'Ada' });
  */
-export function createKernel(options: KernelOptions): KernelStorage {
+export function createKernel(options: KernelOptions): Storage {
   return new Kernel(options);
 }
 
-class Kernel implements KernelStorage {
+class Kernel implements Storage {
   readonly prefix: string;
   readonly #dp: string;
   readonly #clock: Clock;

@@ -2,6 +2,8 @@ import { StowageError, toStowageError } from '../errors.js';
 import type { KernelContext, Layer } from '../kernel/layer.js';
 import { checkFailed } from '../kernel/records.js';
 import { checkDuration } from '../validate.js';
+import { contextOf } from '../kernel/context-of.js';
+import type { Storage } from '../kernel/kernel-types.js';
 import type { IndexLayer } from './index-layer.js';
 import { stillExpired, sweepExpired } from './sweep.js';
 
@@ -17,6 +19,7 @@ export interface ExpiryOptions {
 
 /** Expiry as a layer, with the sweep it runs. */
 export interface ExpiryLayer extends Layer {
+  readonly defaultTtl: number | undefined;
   /** Deletes expired keys now; resolves to how many. */
   sweep(): Promise<number>;
 }
@@ -40,6 +43,7 @@ export function expiryLayer(o: ExpiryOptions = {}): ExpiryLayer {
   return {
     name: 'expiry',
     setOptions: ['ttl', 'expiresAt'],
+    defaultTtl: o.defaultTtl,
     sweep,
     setup(c) {
       ctx = c;
@@ -81,4 +85,11 @@ export function expiryLayer(o: ExpiryOptions = {}): ExpiryLayer {
       ctx.clock.clearTimeout(timer);
     },
   };
+}
+
+/** Deletes the expired keys of a storage with the expiry layer now; resolves to how many. */
+export async function cleanExpired(storage: Storage): Promise<number> {
+  const expiry = contextOf(storage).layer<ExpiryLayer>('expiry');
+  if (!expiry) throw new StowageError('invalid-argument', 'cleanExpired() needs a storage with the expiry layer');
+  return expiry.sweep();
 }

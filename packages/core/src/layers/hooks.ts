@@ -1,6 +1,8 @@
 import { StowageError } from '../errors.js';
 import type { KernelContext, Layer } from '../kernel/layer.js';
 import type { CommitHook, HookOrigin } from '../storage-types.js';
+import { contextOf } from '../kernel/context-of.js';
+import type { Storage } from '../kernel/kernel-types.js';
 
 /** The commit-hooks layer: what a sync engine joins the storage's transactions with. */
 export interface HooksLayer extends Layer {
@@ -46,4 +48,14 @@ export function hooksLayer(): HooksLayer {
       for (const h of list) h.committed?.(seen, origin);
     },
   };
+}
+
+/**
+ * Adds a hook to every write transaction of a storage with the hooks layer (`createStorage` has
+ * it): how a sync engine writes its outbox in the same transaction as the data. Returns its removal.
+ */
+export function addCommitHook(storage: Storage, hook: CommitHook): () => void {
+  const hooks = contextOf(storage).layer<HooksLayer>('hooks');
+  if (!hooks) throw new StowageError('invalid-argument', 'addCommitHook() needs a storage with the hooks layer');
+  return hooks.add(hook);
 }

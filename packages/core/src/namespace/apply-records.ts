@@ -1,6 +1,8 @@
 import type { DriverOp } from '../driver.js';
 import { StowageError, toStowageError } from '../errors.js';
-import type { Change, KernelContext } from '../kernel/layer.js';
+import { contextOf } from '../kernel/context-of.js';
+import type { Storage } from '../kernel/kernel-types.js';
+import type { Change } from '../kernel/layer.js';
 import { checkFailed } from '../kernel/records.js';
 import { isStoredRecord } from '../record.js';
 import type { StoredRecord } from '../record.js';
@@ -12,7 +14,8 @@ import { checkOptions, checkSchema, validateKey } from '../validate.js';
 const RETRIES = 3;
 
 /** The raw stored record of a key (expired ones included), for sync engines. */
-export function getRecord(ctx: KernelContext, key: string): Promise<StoredRecord | undefined> {
+export async function getRecord(storage: Storage, key: string): Promise<StoredRecord | undefined> {
+  const ctx = contextOf(storage);
   validateKey(key, ctx.maxKeyLength);
   return ctx.read('getRecord', async (d) => {
     const raw = await d.get(ctx.dp + key);
@@ -26,7 +29,8 @@ export function getRecord(ctx: KernelContext, key: string): Promise<StoredRecord
  * matches (checked again inside the committing transaction). Events report them as `remote`
  * unless `origin: 'local'`. Resolves to the keys written.
  */
-export function applyRecords(ctx: KernelContext, items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]> {
+export async function applyRecords(storage: Storage, items: readonly ApplyRecordItem[], options?: { origin?: CommitOrigin }): Promise<string[]> {
+  const ctx = contextOf(storage);
   try {
     if (ctx.closed) throw new StowageError('closed', `storage "${ctx.prefix}" is closed`);
     if (!Array.isArray(items)) throw new StowageError('invalid-argument', 'applyRecords expects an array');

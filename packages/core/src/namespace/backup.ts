@@ -10,14 +10,10 @@ import type { StoredRecord } from '../record.js';
 import { serializeValue, utf8Length } from '../serialize.js';
 import type { ExportOptions, ImportOptions } from '../storage-types.js';
 import { checkOptions, validateKey } from '../validate.js';
+import { contextOf } from '../kernel/context-of.js';
+import type { Storage } from '../kernel/kernel-types.js';
+import type { NamespaceSettings } from './settings.js';
 
-/** How many automatic pre-import backups a namespace keeps, per context. */
-const keep = new WeakMap<KernelContext, number>();
-
-/** Sets how many automatic pre-import backups `importData` keeps for this storage (default 3). */
-export function keepBackups(ctx: KernelContext, count: number): void {
-  keep.set(ctx, count);
-}
 
 /** Live records of the namespace: `[key, record, foreign]`. */
 async function liveRecords(ctx: KernelContext, d: Driver): Promise<[string, StoredRecord][]> {
@@ -48,13 +44,15 @@ async function snapshot(ctx: KernelContext, d: Driver, decrypt: boolean): Promis
 }
 
 /** A versioned JSON backup; encrypted values stay ciphertext unless `decrypt`. */
-export function exportData(ctx: KernelContext, options?: ExportOptions): Promise<Backup> {
+export async function exportData(storage: Storage, options?: ExportOptions): Promise<Backup> {
+  const ctx = contextOf(storage);
   checkOptions(options, ['decrypt'], 'exportData');
   return ctx.read('exportData', (d) => snapshot(ctx, d, options?.decrypt === true));
 }
 
 /** CSV of the namespace (see `recordsToCsv`). */
-export function exportCsv(ctx: KernelContext): Promise<string> {
+export async function exportCsv(storage: Storage): Promise<string> {
+  const ctx = contextOf(storage);
   return ctx.read('exportCsv', async (d) => {
     const b = await snapshot(ctx, d, false);
     return recordsToCsv(b.entries.map((e) => ({
@@ -90,7 +88,7 @@ const backupPrefix = (ctx: KernelContext): string => `${RESERVED}backup/${ctx.pr
 
 /** Ops storing `current` as the newest automatic backup and pruning the oldest. */
 async function backupOps(ctx: KernelContext, d: Driver, current: Backup): Promise<DriverOp[]> {
-  const count = keep.get(ctx) ?? 3;
+  const count = ctx.layer<NamespaceSettings>('namespace')?.backupsToKeep ?? 3;
   if (count <= 0 || current.entries.length === 0) return [];
   const existing = await d.keys(backupPrefix(ctx));
   const id = String(ctx.clock.now()).padStart(15, '0');
@@ -99,7 +97,8 @@ async function backupOps(ctx: KernelContext, d: Driver, current: Backup): Promis
 }
 
 /** Imports a backup atomically, keeping an automatic backup of what it replaces. */
-export async function importData(ctx: KernelContext, input: unknown, options?: ImportOptions): Promise<number> {
+export async function importData(storage: Storage, input: unknown, options?: ImportOptions): Promise<number> {
+  const ctx = contextOf(storage);
   checkOptions(options, ['mode'], 'importData');
   const mode = options?.mode ?? 'merge';
   if (mode !== 'merge' && mode !== 'replace') throw new StowageError('invalid-argument', `importData mode must be 'merge' or 'replace'`);
@@ -123,7 +122,8 @@ export async function importData(ctx: KernelContext, input: unknown, options?: I
 }
 
 /** Automatic pre-import backups, newest first. */
-export function listBackups(ctx: KernelContext): Promise<{ id: string; createdAt: number; count: number }[]> {
+export async function listBackups(storage: Storage): Promise<{ id: string; createdAt: number; count: number }[]> {
+  const ctx = contextOf(storage);
   return ctx.read('listBackups', async (d) => {
     const rows = await d.entries(backupPrefix(ctx));
     return rows.map(([k, b]) => ({ id: k.slice(backupPrefix(ctx).length), createdAt: (b as Backup).exportedAt, count: (b as Backup).entries.length })).reverse();
@@ -131,9 +131,10 @@ export function listBackups(ctx: KernelContext): Promise<{ id: string; createdAt
 }
 
 /** Replaces the namespace with an automatic backup. */
-export async function restoreBackup(ctx: KernelContext, id: string): Promise<number> {
+export async function restoreBackup(storage: Storage, id: string): Promise<number> {
+  const ctx = contextOf(storage);
   if (typeof id !== 'string' || id === '') throw new StowageError('invalid-argument', 'restoreBackup expects a backup id');
   const b = await ctx.read('restoreBackup', (d) => d.get(backupPrefix(ctx) + id));
   if (b === undefined) throw new StowageError('not-found', `no backup "${id}" for "${ctx.prefix}"`, { details: { id } });
-  return importData(ctx, b, { mode: 'replace' });
+  return importData(storage, b, { mode: 'replace' });
 }

@@ -1,7 +1,10 @@
-import type { KernelContext } from '../kernel/layer.js';
+import { contextOf } from '../kernel/context-of.js';
+import type { Storage } from '../kernel/kernel-types.js';
 import type { IndexLayer } from '../layers/index-layer.js';
 import type { LimitsLayer } from '../layers/limits.js';
+import { browserEstimate } from '../ports.js';
 import type { EstimateFn } from '../ports.js';
+import type { NamespaceSettings } from './settings.js';
 import { isExpired } from '../record.js';
 import type { EntryInfo, StorageInfo } from '../storage-types.js';
 import { validateKey } from '../validate.js';
@@ -10,7 +13,9 @@ import { validateKey } from '../validate.js';
  * Usage of a namespace in the mini-program's units (KB): live keys and their bytes from the key
  * index when the storage has one (else one read of the namespace), against the total limit.
  */
-export function storageInfo(ctx: KernelContext, estimate: EstimateFn): Promise<StorageInfo> {
+export async function storageInfo(storage: Storage): Promise<StorageInfo> {
+  const ctx = contextOf(storage);
+  const estimate: EstimateFn = ctx.layer<NamespaceSettings>('namespace')?.estimate ?? browserEstimate;
   return ctx.exclusive('info', async (d) => {
     const idx = ctx.layer<IndexLayer>('index');
     const limit = ctx.layer<LimitsLayer>('limits')?.maxTotalBytes ?? Infinity;
@@ -43,7 +48,10 @@ export function storageInfo(ctx: KernelContext, estimate: EstimateFn): Promise<S
 }
 
 /** Metadata of a live key, or of every live key when called without one; values are not decoded. */
-export function inspect(ctx: KernelContext, key?: string): Promise<EntryInfo | undefined | EntryInfo[]> {
+export function inspect(storage: Storage, key: string): Promise<EntryInfo | undefined>;
+export function inspect(storage: Storage): Promise<EntryInfo[]>;
+export async function inspect(storage: Storage, key?: string): Promise<EntryInfo | undefined | EntryInfo[]> {
+  const ctx = contextOf(storage);
   if (key !== undefined) validateKey(key, ctx.maxKeyLength);
   return ctx.read('inspect', async (d) => {
     const now = ctx.clock.now();

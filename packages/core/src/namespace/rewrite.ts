@@ -7,6 +7,8 @@ import type { StoredRecord } from '../record.js';
 import { serializeValue } from '../serialize.js';
 import type { ReencodeOptions } from '../storage-types.js';
 import { checkDuration, checkOptions } from '../validate.js';
+import { contextOf } from '../kernel/context-of.js';
+import type { Storage } from '../kernel/kernel-types.js';
 
 /** How often a page is read and rewritten again after another tab wrote into it meanwhile. */
 const PAGE_RETRIES = 5;
@@ -66,7 +68,8 @@ async function rewrite(
 }
 
 /** Eagerly upgrades every record to the current envelope and schema; resolves to how many changed. */
-export function migrate(ctx: KernelContext): Promise<number> {
+export async function migrate(storage: Storage): Promise<number> {
+  const ctx = contextOf(storage);
   const m = ctx.layer<MigrationsLayer>('migrations');
   if (!m) throw new StowageError('invalid-argument', 'migrate() needs a storage with the migrations layer');
   return rewrite(ctx, 'migrate', (r) => r.s < m.schemaVersion, async (key, r) => {
@@ -76,7 +79,8 @@ export function migrate(ctx: KernelContext): Promise<number> {
 }
 
 /** Re-encodes matching records with the current codecs (e.g. after a key rotation); resolves to how many. */
-export function reencode(ctx: KernelContext, options?: ReencodeOptions): Promise<number> {
+export async function reencode(storage: Storage, options?: ReencodeOptions): Promise<number> {
+  const ctx = contextOf(storage);
   checkOptions(options, ['filter', 'batchSize', 'onProgress'], 'reencode');
   const filter = options?.filter ?? ((ids: readonly string[]) => ids.length > 0);
   return rewrite(ctx, 'reencode', (r) => r.codecs.length > 0 && filter(r.codecs, r), async (key, r) => {

@@ -1,7 +1,7 @@
 // The storage manager of @stowage/core over the real IndexedDB of Chromium: auto-batching into one
 // transaction, per-call errors, events between instances, fallback. (Quota: storage-quota.browser.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { createStorage, StowageError } from '@stowage/core';
+import { cleanExpired, createKernel, createStorage, expiryLayer, StowageError, storageInfo } from '@stowage/core';
 import type { StorageEvent } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 
@@ -29,6 +29,40 @@ async function countWriteTransactions(fn: () => Promise<unknown>): Promise<numbe
   return (await countTransactions(fn)).readwrite ?? 0;
 }
 
+describe('createKernel over IndexedDB (Chromium)', () => {
+  it('the bare kernel: a tick of writes is ONE readwrite transaction (no index to read first), a get is one readonly one', async () => {
+    const name = dbName();
+    const kv = createKernel({ driver: indexedDbDriver({ dbName: name }), prefix: 'app' });
+    await kv.ready();
+    const writes = await countTransactions(() => Promise.all(Array.from({ length: 100 }, (_, i) => kv.set(`k${i}`, { i }))));
+    expect(writes).toEqual({ readwrite: 1 });
+    const reads = await countTransactions(() => kv.get('k42'));
+    expect(reads).toEqual({ readonly: 1 });
+    await kv.close();
+    const reloaded = createKernel({ driver: indexedDbDriver({ dbName: name }), prefix: 'app' });
+    expect(await reloaded.get('k99')).toEqual({ i: 99 });
+    expect(await reloaded.keys()).toHaveLength(100);
+    await reloaded.close();
+  });
+
+  it('with the expiry layer alone: TTLs persist across a reload and a sweep deletes what expired', async () => {
+    const name = dbName();
+    const kv = createKernel({ driver: indexedDbDriver({ dbName: name }), layers: [expiryLayer()] });
+    await kv.set('short', 1, { ttl: 1 });
+    await kv.set('long', 2, { ttl: 60_000 });
+    await kv.close();
+    await new Promise((r) => setTimeout(r, 5));
+    const driver = indexedDbDriver({ dbName: name });
+    const reloaded = createKernel({ driver, layers: [expiryLayer()] });
+    expect(await reloaded.keys()).toEqual(['long']);
+    expect(await driver.get('stowage:short')).toBeDefined(); // expired, still stored
+    expect(await cleanExpired(reloaded)).toBe(1);
+    expect(await driver.get('stowage:short')).toBeUndefined();
+    expect(await reloaded.get('long')).toBe(2);
+    await reloaded.close();
+  });
+});
+
 describe('createStorage over IndexedDB (Chromium)', () => {
   it('scan() reads 1,000 entries with values and metadata in ONE readonly transaction', async () => {
     const name = dbName();
@@ -53,7 +87,7 @@ describe('createStorage over IndexedDB (Chromium)', () => {
     const name = dbName();
     const s = createStorage({ driver: indexedDbDriver({ dbName: name }), prefix: 'app' });
     await s.ready();
-    await s.info(); // hydrate the key index outside the counted window
+    await storageInfo(s); // hydrate the key index outside the counted window
     const tx = await countWriteTransactions(() => Promise.all(Array.from({ length: 200 }, (_, i) => s.set(`k${i}`, { i }))));
     expect(tx).toBe(1);
     await s.close();
@@ -105,7 +139,7 @@ describe('createStorage over IndexedDB (Chromium)', () => {
     s.subscribe((e) => events.push(e));
     await s.set('k', 1);
     expect(await s.get('k')).toBe(1);
-    const info = await s.info();
+    const info = await storageInfo(s);
     expect(info.persistent).toBe(false);
     expect(events[0]).toMatchObject({ type: 'fallback', from: 'indexeddb', to: 'memory' });
     await s.close();
@@ -114,7 +148,7 @@ describe('createStorage over IndexedDB (Chromium)', () => {
   it('info() includes the browser storage estimate', async () => {
     const s = createStorage({ driver: indexedDbDriver({ dbName: dbName() }) });
     await s.set('k', 'v');
-    const info = await s.info();
+    const info = await storageInfo(s);
     expect(info.persistent).toBe(true);
     expect(info.estimate?.quota).toBeGreaterThan(0);
     await s.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStorage, memoryDriver } from '@stowage/core';
+import { createStorage, memoryDriver, importData } from '@stowage/core';
 import { createMiniStorage } from '../mini-storage.js';
 import { memoryBus, setup, spyDriver, stored, tick, uniqueName, xorCodec } from './helpers.js';
 
@@ -33,7 +33,7 @@ describe('mirror coherence across tabs (shared store + broadcast)', () => {
     await b.mini.ready();
     b.mini.setStorageSync('gone', 1);
     await b.mini.flush();
-    await a.mini.storage.importData({ format: 'stowage-backup', version: 1, prefix: 'mini', exportedAt: 0, entries: [{ key: 'new', value: 'v', createdAt: 0, updatedAt: 0, schema: 1 }] }, { mode: 'replace' });
+    await importData(a.mini.storage, { format: 'stowage-backup', version: 1, prefix: 'mini', exportedAt: 0, entries: [{ key: 'new', value: 'v', createdAt: 0, updatedAt: 0, schema: 1 }] }, { mode: 'replace' });
     await expect.poll(() => b.mini.getStorageInfoSync().keys).toEqual(['new']);
     expect(b.mini.getStorageSync('new')).toBe('v');
   });

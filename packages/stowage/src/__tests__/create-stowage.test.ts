@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { memoryDriver, memoryLocks, StowageError } from '@stowage/core';
+import { memoryDriver, memoryLocks, StowageError, inspect } from '@stowage/core';
 import { memoryBroadcast as memoryBus } from '@stowage/core/testing';
 import { memoryRemote, type MemoryRemote } from '@stowage/sync/memory-remote';
 import { createStowage, type Stowage, type StowageOptions } from '../index.js';
@@ -72,11 +72,11 @@ describe('createStowage: local pieces', () => {
     const big = 'lorem ipsum '.repeat(500);
     const on = make({ prefix: 'on' });
     await on.storage.set('big', big);
-    expect((await on.storage.inspect('big'))?.codecs).toEqual(['deflate']);
+    expect((await inspect(on.storage, 'big'))?.codecs).toEqual(['deflate']);
 
     const off = make({ prefix: 'off', compression: false });
     await off.storage.set('big', big);
-    expect((await off.storage.inspect('big'))?.codecs).toEqual([]);
+    expect((await inspect(off.storage, 'big'))?.codecs).toEqual([]);
   });
 
   it('a value compressed earlier stays readable after compression is switched off', async () => {
@@ -92,7 +92,7 @@ describe('createStowage: local pieces', () => {
   it('encryption: { passphrase } encrypts with AES-GCM; a value set with encrypt reads back', async () => {
     const s = make({ encryption: { passphrase: 'correct horse' } });
     await s.storage.set('secret', { pin: 1234 }, { encrypt: true });
-    const info = await s.storage.inspect('secret');
+    const info = await inspect(s.storage, 'secret');
     expect(info?.encrypted).toBe(true);
     expect(info?.codecs).toContain('aes-gcm');
     expect(await s.storage.get('secret')).toEqual({ pin: 1234 });

@@ -1,3 +1,4 @@
+import { storageInfo } from '@stowage/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { memoryRemote } from '@stowage/sync/memory-remote';
@@ -27,8 +28,8 @@ describe('createStowage over IndexedDB (Chromium)', () => {
     const s = createStowage({ prefix: `p${Date.now()}` });
     open.push(s);
     await s.ready();
-    expect((await s.storage.info()).driver).toBe('indexeddb');
-    expect((await s.storage.info()).persistent).toBe(true);
+    expect((await storageInfo(s.storage)).driver).toBe('indexeddb');
+    expect((await storageInfo(s.storage)).persistent).toBe(true);
     await s.storage.remove('k');
   });
 

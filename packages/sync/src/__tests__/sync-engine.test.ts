@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryDriver, memoryLocks, RESERVED, StowageError, createStorage } from '@stowage/core';
+import { memoryDriver, memoryLocks, RESERVED, StowageError, createStorage, getRecord, inspect, reencode } from '@stowage/core';
 import type { Codec } from '@stowage/core';
 import { fakeClock, memoryBus, rleCodec, settle, xorCodec } from '@stowage/test-utils';
 import { createSync } from '../index.js';
@@ -106,7 +106,7 @@ describe('createSync: outbox', () => {
     expect(remote.peek('plain')?.value).toBe('visible');
     expect(await b.sync.pull()).toBe(2);
     expect(await b.storage.get('secret')).toEqual({ pin: '1234-secret' });
-    expect((await b.storage.inspect('secret'))?.encrypted).toBe(true);
+    expect((await inspect(b.storage, 'secret'))?.encrypted).toBe(true);
   });
 
   it('a re-encoding (key rotation) pushes the new ciphertext of each synced encrypted key, flagged with the revision it re-encodes; plain keys are not pushed again', async () => {
@@ -120,7 +120,7 @@ describe('createSync: outbox', () => {
 
     await clock.advance(5_000);
     keyring.use(9);
-    expect(await a.storage.reencode()).toBe(2);
+    expect(await reencode(a.storage)).toBe(2);
     expect((await a.sync.status()).pending).toBe(2);
     const pushes = remote.calls.push;
     await a.sync.flush();
@@ -136,7 +136,7 @@ describe('createSync: outbox', () => {
 
     // Another device takes the new ciphertext as it is.
     expect(await b.sync.pull()).toBe(2);
-    expect((await b.storage.getRecord('s2'))?.data?.[3]).toBe(9);
+    expect((await getRecord(b.storage, 's2'))?.data?.[3]).toBe(9);
     expect(await b.storage.get('s2')).toBe('two');
     // And the next real edit on A goes on top of the re-encoded revision without a conflict.
     await a.storage.set('s1', 'uno', { encrypt: true });
@@ -157,7 +157,7 @@ describe('createSync: outbox', () => {
     await b.storage.set('s1', 'edited on b', { encrypt: true });
     await b.sync.flush();
     keyring.use(9);
-    expect(await a.storage.reencode()).toBe(2);
+    expect(await reencode(a.storage)).toBe(2);
     // And A edits s2 after re-encoding it: that edit is what the cloud must end with.
     await a.storage.set('s2', 'edited on a', { encrypt: true });
     await a.sync.flush();
@@ -186,7 +186,7 @@ describe('createSync: outbox', () => {
     await settle();
     expect((await b.sync.status()).pending).toBe(2);
     keyring.use(9);
-    expect(await a.storage.reencode()).toBe(2);
+    expect(await reencode(a.storage)).toBe(2);
     await a.sync.flush();
     expect(remote.peek('s1')?.reencodes).toBeDefined();
     return { clock, remote, a, b };
@@ -224,7 +224,7 @@ describe('createSync: outbox', () => {
     await a.sync.flush();
     keyring.use(9);
     a.online.set(false);
-    expect(await a.storage.reencode()).toBe(1);
+    expect(await reencode(a.storage)).toBe(1);
     await a.storage.set('s1', 'edited after the rotation', { encrypt: true });
     const pushes = remote.calls.push;
     a.online.set(true);
@@ -237,7 +237,7 @@ describe('createSync: outbox', () => {
 
     // Again, with the re-encoding pushed before the edit is made: each has a revision of its own.
     keyring.use(7);
-    expect(await a.storage.reencode()).toBe(1);
+    expect(await reencode(a.storage)).toBe(1);
     await a.sync.flush();
     expect(remote.peek('s1')?.reencodes).toBeDefined();
     await a.storage.set('s1', 'edited once more', { encrypt: true });
@@ -260,7 +260,7 @@ describe('createSync: outbox', () => {
     await b.storage.set('s1', 'edited on b, later', { encrypt: true }); // B has not seen A's edit
     await clock.advance(1_000);
     keyring.use(9);
-    expect(await a.storage.reencode()).toBe(1);
+    expect(await reencode(a.storage)).toBe(1);
     await a.sync.flush();
     b.online.set(true);
     await b.sync.flush();
@@ -278,7 +278,7 @@ describe('createSync: outbox', () => {
     await b.sync.pull();
     a.online.set(false);
     keyring.use(9);
-    expect(await a.storage.reencode()).toBe(1);
+    expect(await reencode(a.storage)).toBe(1);
     await clock.advance(1_000);
     await b.storage.set('s1', 'edited on b', { encrypt: true });
     await b.sync.flush();
@@ -330,7 +330,7 @@ describe('createSync: outbox', () => {
     await page.sync.ready();
     page.online.set(false);
     await page.storage.set('big', { text: 'z'.repeat(2_000) }, { compress: true });
-    expect((await page.storage.inspect('big'))?.codecs).toEqual(['test-rle']);
+    expect((await inspect(page.storage, 'big'))?.codecs).toEqual(['test-rle']);
     await page.sync.close();
     const worker = client(remote, clock, { driver: shared, compression: rleCodec() }); // schema 1
     await worker.sync.ready();

@@ -1,6 +1,6 @@
 // The root README's quick starts, as an app outside the monorepo writes them: only the packages'
 // published entry points, installed from their tarballs. Each returns a one-line summary or throws.
-import { createStorage, isStowageError } from '@stowage/core';
+import { createStorage, isStowageError, storageInfo } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { deflateCodec } from '@stowage/codecs/deflate';
 import { aesGcmCodec } from '@stowage/codecs/aes-gcm';
@@ -26,7 +26,7 @@ async function storageWithTtl(): Promise<string> {
   await storage.set('flash', 'soon gone', { ttl: 50 });
   await new Promise((resolve) => setTimeout(resolve, 150));
   same(await storage.get('flash', 'expired'), 'expired', 'a key past its TTL');
-  return `set/get, TTL expiry, setMany/batch over ${(await storage.info()).driver}`;
+  return `set/get, TTL expiry, setMany/batch over ${(await storageInfo(storage)).driver}`;
 }
 
 async function encryption(): Promise<string> {

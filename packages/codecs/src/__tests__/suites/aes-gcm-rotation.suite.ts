@@ -240,24 +240,18 @@ export function aesGcmRotationSuite(): void {
       await expectAllReadable(c);
 
       let passes = 0;
-      const result = await rotateKey({
-        codec: codecA,
-        next: { passphrase: NEW },
-        batchSize: 2,
-        storage: {
-          reencode: async (options) => {
-            const n = await a.reencode(options);
-            passes++;
-            // Behind the re-encoding pass ('a' and 'b' were in its first page).
-            await b.set('a', { n: 'late' }, { encrypt: true });
-            expect(await keyIdOfRecord('a')).toBe(codecA.currentKeyId);
-            const err = await expectStowageError(() => c.set('b', 'lost?', { encrypt: true }), 'decrypt-failed');
-            expect(err.details).toMatchObject({ keyringChanged: true, reason: 'wrong-passphrase' });
-            expect(await keyIdOfRecord('b')).toBe(codecA.currentKeyId);
-            return n;
-          },
-        },
-      });
+      // Behind the re-encoding pass ('a' and 'b' were in its first page), before the old key retires.
+      const retire = codecA.retire.bind(codecA);
+      codecA.retire = async (id) => {
+        passes++;
+        await b.set('a', { n: 'late' }, { encrypt: true });
+        expect(await keyIdOfRecord('a')).toBe(codecA.currentKeyId);
+        const err = await expectStowageError(() => c.set('b', 'lost?', { encrypt: true }), 'decrypt-failed');
+        expect(err.details).toMatchObject({ keyringChanged: true, reason: 'wrong-passphrase' });
+        expect(await keyIdOfRecord('b')).toBe(codecA.currentKeyId);
+        return retire(id);
+      };
+      const result = await rotateKey({ codec: codecA, next: { passphrase: NEW }, batchSize: 2, storage: a });
       expect(passes).toBe(1); // one pass is enough: no commit slips in under the old key
       expect(result.reencoded).toBe(7);
       expect(await keyIdOfRecord('a')).toBe(result.to);

@@ -1,0 +1,48 @@
+import type { Backup } from '../backup.js';
+import type { Storage } from '../kernel/kernel-types.js';
+import type { ExportOptions, ImportOptions, ReencodeOptions } from '../storage-types.js';
+
+// Backup and rewrite code is loaded on first use (a lazy chunk in app bundles): most apps never
+// back up, migrate eagerly or re-encode, and should not download that code with every page.
+// Nothing else in core may be lazy: a service worker cannot import(), and the sync engine runs
+// storages there (scripts/check-deps.mjs holds the list).
+const backup = () => import('./backup.js');
+const rewrite = () => import('./rewrite.js');
+
+/** A versioned JSON backup of the namespace; encrypted values stay ciphertext unless `decrypt`. */
+export async function exportData(storage: Storage, options?: ExportOptions): Promise<Backup> {
+  return (await backup()).exportData(storage, options);
+}
+
+/** The namespace as CSV (RFC 4180; cells that a spreadsheet would run as formulas are defused). */
+export async function exportCsv(storage: Storage): Promise<string> {
+  return (await backup()).exportCsv(storage);
+}
+
+/**
+ * Atomically imports a backup (object or JSON text), keeping an automatic backup of what it
+ * replaces; resolves to the number of entries imported.
+ */
+export async function importData(storage: Storage, input: unknown, options?: ImportOptions): Promise<number> {
+  return (await backup()).importData(storage, input, options);
+}
+
+/** Automatic pre-import backups, newest first. */
+export async function listBackups(storage: Storage): Promise<{ id: string; createdAt: number; count: number }[]> {
+  return (await backup()).listBackups(storage);
+}
+
+/** Replaces the namespace with an automatic backup; resolves to the number of entries. */
+export async function restoreBackup(storage: Storage, id: string): Promise<number> {
+  return (await backup()).restoreBackup(storage, id);
+}
+
+/** Eagerly upgrades every record to the current envelope and schema; resolves to how many changed. */
+export async function migrate(storage: Storage): Promise<number> {
+  return (await rewrite()).migrate(storage);
+}
+
+/** Re-encodes matching records with the current codecs (e.g. after a key rotation); resolves to how many. */
+export async function reencode(storage: Storage, options?: ReencodeOptions): Promise<number> {
+  return (await rewrite()).reencode(storage, options);
+}
