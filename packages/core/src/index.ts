@@ -37,4 +37,4 @@ export { reportError } from './report-error.js';
 export type { Backup, BackupEntry } from './backup.js';
 export { serializeValue, utf8Length } from './serialize.js';
 export { checkDuration, checkOptions, validateKey, MAX_KEY_LENGTH } from './validate.js';
-export { RESERVED, metaKey } from './meta-store.js';
+export { RESERVED, backupsPrefix, metaKey, queuePrefix, syncPrefix } from './reserved-keys.js';

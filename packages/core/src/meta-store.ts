@@ -2,14 +2,8 @@ import type { CodecContext } from './codec.js';
 import type { Driver } from './driver.js';
 import type { LockPort } from './ports.js';
 import { reportError } from './report-error.js';
+import { metaKey } from './reserved-keys.js';
 
-/** Reserved key space (U+0000 can never start a user key): metadata, backups, outboxes. */
-export const RESERVED = '\u0000';
-
-/** Key of a namespace's metadata value `name`. */
-export function metaKey(prefix: string, name: string): string {
-  return `${RESERVED}meta/${prefix}/${name}`;
-}
 
 /** A storage's {@link CodecContext}, plus the entry point for other tabs' metadata writes. */
 export interface MetaStore extends CodecContext {

@@ -1,4 +1,4 @@
-import { RESERVED, randomId } from '@stowage/core';
+import { queuePrefix, randomId } from '@stowage/core';
 import type { Clock } from '@stowage/core';
 
 /** Driver keys of one queue, in the reserved key space so entries can share the data's transactions. */
@@ -11,7 +11,7 @@ export interface QueueKeys {
 
 /** The key layout of queue `name`. */
 export function queueKeys(name: string): QueueKeys {
-  const base = `${RESERVED}q/${name}/`;
+  const base = queuePrefix(name);
   return { pending: `${base}e/`, dead: `${base}dead/` };
 }
 

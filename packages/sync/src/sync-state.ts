@@ -1,4 +1,4 @@
-import { RESERVED } from '@stowage/core';
+import { syncPrefix } from '@stowage/core';
 import type { Driver, DriverOp } from '@stowage/core';
 import type { Checkpoint, Hlc } from './remote-store.js';
 
@@ -16,7 +16,7 @@ export class SyncState {
 
   constructor(driver: Driver, prefix: string) {
     this.#driver = driver;
-    this.#base = `${RESERVED}sync/${prefix}/`;
+    this.#base = syncPrefix(prefix);
   }
 
   async load(): Promise<void> {

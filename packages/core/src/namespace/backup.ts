@@ -4,7 +4,7 @@ import type { Driver, DriverOp } from '../driver.js';
 import { StowageError } from '../errors.js';
 import type { Change, KernelContext } from '../kernel/layer.js';
 import { checkFailed } from '../kernel/records.js';
-import { RESERVED } from '../meta-store.js';
+import { backupsPrefix } from '../reserved-keys.js';
 import { ENVELOPE_VERSION, isExpired } from '../record.js';
 import type { StoredRecord } from '../record.js';
 import { serializeValue, utf8Length } from '../serialize.js';
@@ -84,7 +84,7 @@ async function recordsOf(ctx: KernelContext, backup: Backup): Promise<Change[]> 
   return puts;
 }
 
-const backupPrefix = (ctx: KernelContext): string => `${RESERVED}backup/${ctx.prefix}/`;
+const backupPrefix = (ctx: KernelContext): string => backupsPrefix(ctx.prefix);
 
 /** Ops storing `current` as the newest automatic backup and pruning the oldest. */
 async function backupOps(ctx: KernelContext, d: Driver, current: Backup): Promise<DriverOp[]> {

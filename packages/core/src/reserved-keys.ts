@@ -1,0 +1,33 @@
+/**
+ * The reserved key space, declared in one place. Driver keys starting with U+0000 can never be a
+ * data key (`validateKey` refuses U+0000, data keys are `${prefix}:${key}`), so what lives beside
+ * the data — and must commit in the same transactions as the data — lives here:
+ *
+ * | prefix | what | written by |
+ * | --- | --- | --- |
+ * | `\0meta/{prefix}/{name}` | codec metadata (salts, keyrings) | the codecs layer |
+ * | `\0backup/{prefix}/{id}` | automatic pre-import backups | `importData` |
+ * | `\0q/{name}/e/…`, `\0q/{name}/dead/…` | an operation queue's entries and dead letters | `@stowage/queue` |
+ * | `\0sync/{prefix}/…` | a sync engine's revisions, edit markers, checkpoint, node id | `@stowage/sync` |
+ */
+export const RESERVED = '\u0000';
+
+/** Key of a namespace's metadata value `name`. */
+export function metaKey(prefix: string, name: string): string {
+  return `${RESERVED}meta/${prefix}/${name}`;
+}
+
+/** Prefix of a namespace's automatic pre-import backups. */
+export function backupsPrefix(prefix: string): string {
+  return `${RESERVED}backup/${prefix}/`;
+}
+
+/** Prefix of operation queue `name` (its entries and dead letters). */
+export function queuePrefix(name: string): string {
+  return `${RESERVED}q/${name}/`;
+}
+
+/** Prefix of the sync state of a namespace. */
+export function syncPrefix(prefix: string): string {
+  return `${RESERVED}sync/${prefix}/`;
+}
