@@ -113,7 +113,8 @@ export class WriteLane {
 
   /** The bottom of the chain: one driver batch, then the observation of what it changed. */
   async #batch(c: Commit): Promise<void> {
-    const { driver: d, ctx } = { driver: c.driver, ctx: this.ctx };
+    const d = c.driver;
+    const ctx = this.ctx;
     if (c.clear && c.changes.length === 0) {
       await d.clear(ctx.dp);
       this.observe({ kind: 'clear', source: 'local' });
@@ -138,10 +139,9 @@ export class WriteLane {
       for (const c of o.changes) {
         if (c.type === 'delete') emit({ type: 'remove', key: c.key, source: o.source, reason: c.reason });
         else {
-          const m = c.meta;
-          emit(m.expiresAt === undefined
-            ? { type: 'set', key: c.key, source: o.source, size: m.size, updatedAt: m.updatedAt }
-            : { type: 'set', key: c.key, source: o.source, size: m.size, updatedAt: m.updatedAt, expiresAt: m.expiresAt });
+          const e: StorageEvent = { type: 'set', key: c.key, source: o.source, size: c.meta.size, updatedAt: c.meta.updatedAt };
+          if (c.meta.expiresAt !== undefined) e.expiresAt = c.meta.expiresAt;
+          emit(e);
         }
       }
     } else if (o.kind === 'clear') emit({ type: 'clear', source: o.source });
