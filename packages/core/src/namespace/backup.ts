@@ -1,5 +1,5 @@
-import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup, recordsToCsv, toBase64 } from '../backup.js';
-import type { Backup, BackupEntry } from '../backup.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup, recordsToCsv, toBase64 } from './backup-format.js';
+import type { Backup, BackupEntry } from './backup-format.js';
 import type { Driver, DriverOp } from '../driver.js';
 import { StowageError } from '../errors.js';
 import type { Change, KernelContext } from '../kernel/layer.js';

@@ -1,8 +1,8 @@
-import type { CodecContext } from './codec.js';
-import type { Driver } from './driver.js';
-import type { LockPort } from './ports.js';
-import { reportError } from './report-error.js';
-import { metaKey } from './reserved-keys.js';
+import type { CodecContext } from '../codec.js';
+import type { Driver } from '../driver.js';
+import type { LockPort } from '../ports.js';
+import { reportError } from '../report-error.js';
+import { metaKey } from '../reserved-keys.js';
 
 
 /** A storage's {@link CodecContext}, plus the entry point for other tabs' metadata writes. */
