@@ -34,7 +34,7 @@ const MARKERS = {
 /** Libraries no entry may contain unless it says so. */
 const NEVER = ['crypto-js', 'lz-string', 'firebase', 'localforage'];
 
-const CORE_IDB = `export { createStorage } from '@stowage/core';\nexport { indexedDbDriver } from '@stowage/drivers/indexeddb';\n`;
+const CORE_IDB = `export { createStowageStorage } from '@stowage/core';\nexport { indexedDbDriver } from '@stowage/drivers/indexeddb';\n`;
 const KERNEL_IDB = `export { createKernel } from '@stowage/core';\nexport { indexedDbDriver } from '@stowage/drivers/indexeddb';\n`;
 /** Each core layer, as an app adds it to a kernel (the index comes with the layers that need it). */
 const LAYERS = {
@@ -97,7 +97,7 @@ const ENTRIES = [
   },
   // Reference rows (no budget): named peers, bundled the same way, so each budget can be read
   // against what people ship instead; `from` = the package whose dependencies they are resolved in.
-  // And the floor of the core budget: pieces every createStorage bundle needs whatever is cut.
+  // And the floor of the core budget: pieces every createStowageStorage bundle needs whatever is cut.
   { id: 'peer-idb-keyval', label: 'peer: idb-keyval (get, set, del, getMany, setMany, entries, createStore)', peer: true, from: 'packages/drivers', code: `export { get, set, del, getMany, setMany, entries, createStore } from 'idb-keyval';\n` },
   { id: 'peer-localforage', label: 'peer: localforage', peer: true, from: 'packages/drivers', allow: ['localforage'], code: `export { default } from 'localforage';\n` },
   { id: 'peer-dexie', label: 'peer: Dexie', peer: true, code: `export { default } from 'dexie';\n` },
@@ -291,7 +291,7 @@ if (process.argv.includes('--why')) {
 }
 {
   // The one-off cost of Vite's preload runtime in an app with a dynamic import (see bundle()).
-  const lazyEntry = { id: 'vite-preload', code: `export const load = () => import('@stowage/core').then((m) => m.createStorage);\n` };
+  const lazyEntry = { id: 'vite-preload', code: `export const load = () => import('@stowage/core').then((m) => m.createStowageStorage);\n` };
   const gzOf = async (o) => gzipSync((await bundle(lazyEntry, o)).code, { level: 9 }).length;
   const runtime = (await gzOf({ vitePreload: true })) - (await gzOf({}));
   console.log(`\nnot counted above: Vite's preload runtime, ${asKB(runtime)} once per Vite app with any import() (shared with the app's own lazy routes; other bundlers add nothing)`);

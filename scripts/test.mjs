@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every check and test suite of the repo and ends with one line: "N passed, N failed".
-// Suites: typecheck, lint, the dependency-direction, TSDoc, Markdown-link and bundle-size checks (one test each), the
+// Suites: typecheck, lint, the dependency-direction, TSDoc, export-name, Markdown-link and bundle-size checks (one test each), the
 // consumer test (the packed packages installed into an app outside the workspace; one test per check),
 // Vitest (unit + real Chromium browser projects) and Playwright e2e against the demo. Exits non-zero
 // if anything failed.
@@ -53,6 +53,7 @@ check('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 check('lint', bin('eslint'), ['.', '--max-warnings', '0']);
 check('deps', process.execPath, [join(root, 'scripts/check-deps.mjs')]);
 check('docs', process.execPath, [join(root, 'scripts/check-docs.mjs')]);
+check('names', process.execPath, [join(root, 'scripts/check-export-names.mjs')]);
 check('links', process.execPath, [join(root, 'scripts/check-links.mjs')]);
 check('size', process.execPath, [join(root, 'scripts/size-check.mjs')]);
 

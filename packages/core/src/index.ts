@@ -8,9 +8,9 @@ export * from './driver-args.js';
 export * from './key-order.js';
 export * from './events.js';
 export * from './storage-types.js';
-export { createStorage } from './create-storage.js';
+export { createStorage as createStowageStorage } from './create-storage.js';
 export { createKernel } from './kernel/kernel.js';
-export type { KernelOptions, Storage } from './kernel/kernel-types.js';
+export type { KernelOptions } from './kernel/kernel-types.js';
 export { storageInfo, inspect } from './namespace/info.js';
 export { exportData, exportCsv, importData, listBackups, restoreBackup, migrate, reencode } from './namespace/admin.js';
 export { getRecord, applyRecords } from './namespace/apply-records.js';
@@ -33,8 +33,32 @@ export { migrationsLayer } from './layers/migrations.js';
 export type { MigrationsLayer, MigrationsOptions } from './layers/migrations.js';
 export { broadcastLayer } from './layers/broadcast.js';
 export { BACKUP_FORMAT, BACKUP_VERSION, csvCell, parseBackup, toBase64, fromBase64 } from './namespace/backup-format.js';
-export { reportError } from './report-error.js';
+export { reportError as reportBackgroundError } from './report-error.js';
 export type { Backup, BackupEntry } from './namespace/backup-format.js';
 export { serializeValue, utf8Length } from './serialize.js';
 export { checkDuration, checkOptions, validateKey, MAX_KEY_LENGTH } from './validate.js';
 export { RESERVED, backupsPrefix, metaKey, queuePrefix, syncPrefix } from './reserved-keys.js';
+
+// Names a user can import beside the DOM's globals and unstorage's exports without aliasing (issue
+// 25): `Storage`, `StorageEvent`, `EventSource` and `reportError` are DOM globals, `createStorage`,
+// `Storage` and `Driver` are unstorage's. The old names stay for one release as deprecated aliases
+// of the same values and types; local exports take precedence over the `export *` lines above.
+// (The modules are those exported above, in the same order: the bundles' chunks do not change.)
+import { createStorage as createStowageStorage } from './create-storage.js';
+import { reportError as reportBackgroundError } from './report-error.js';
+import type { Driver as StowageDriver } from './driver.js';
+import type { EventSource as StowageEventSource, StorageEvent as StowageStorageEvent } from './events.js';
+import type { Storage as StowageStorage } from './kernel/kernel-types.js';
+export type { StowageDriver, StowageEventSource, StowageStorage, StowageStorageEvent };
+/** The former name of {@link createStowageStorage}, the same function. @deprecated Use createStowageStorage (unstorage exports a `createStorage` too); this alias goes in the next minor release. */
+export const createStorage: typeof createStowageStorage = createStowageStorage;
+/** The former name of {@link reportBackgroundError}, the same function. @deprecated Use reportBackgroundError (`reportError` is a DOM global); this alias goes in the next minor release. */
+export const reportError: typeof reportBackgroundError = reportBackgroundError;
+/** The former name of {@link StowageStorage}, the same type. @deprecated Use StowageStorage (`Storage` is the DOM's Web Storage and unstorage's type); this alias goes in the next minor release. */
+export type Storage = StowageStorage;
+/** The former name of {@link StowageStorageEvent}, the same type. @deprecated Use StowageStorageEvent (`StorageEvent` is the DOM's `storage` event); this alias goes in the next minor release. */
+export type StorageEvent = StowageStorageEvent;
+/** The former name of {@link StowageEventSource}, the same type. @deprecated Use StowageEventSource (`EventSource` is the DOM's server-sent events); this alias goes in the next minor release. */
+export type EventSource = StowageEventSource;
+/** The former name of {@link StowageDriver}, the same type. @deprecated Use StowageDriver (unstorage exports a `Driver` type too); this alias goes in the next minor release. */
+export type Driver = StowageDriver;
