@@ -17,6 +17,11 @@ function testedFirebase(root) {
   return JSON.parse(readFileSync(join(root, 'packages/firestore/package.json'), 'utf8')).devDependencies.firebase;
 }
 
+/** The localforage version @stowage/drivers depends on: the drivers README imports it as an app would. */
+function driversLocalforage(root) {
+  return JSON.parse(readFileSync(join(root, 'packages/drivers/package.json'), 'utf8')).dependencies.localforage;
+}
+
 /**
  * Creates the app in `dir` (under the OS temp dir) and installs `tarballs` (`{ [packageName]: path }`) into it with pnpm, from the
  * workspace's store (so it is fast and mostly offline). Overrides make the packages' dependencies
@@ -29,7 +34,7 @@ export function createApp(root, dir, tarballs) {
     name: 'stowage-consumer-app',
     private: true,
     type: 'module',
-    dependencies: { ...fromTarballs, firebase: testedFirebase(root) },
+    dependencies: { ...fromTarballs, firebase: testedFirebase(root), localforage: driversLocalforage(root) },
     devDependencies: { typescript: workspaceVersion(root, 'typescript'), vite: workspaceVersion(root, 'vite') },
     pnpm: { overrides: fromTarballs },
   };

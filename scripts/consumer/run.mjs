@@ -9,11 +9,12 @@
 // --keep leaves the temp dir for a look; it is also kept when something failed)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { assertNoTsLoader, createApp } from './app.mjs';
-import { runPage } from './browser.mjs';
+import { launchBrowser, runPage, runReadmeBlock } from './browser.mjs';
 import { sh, stopServer } from './exec.mjs';
 import { lintTarball, pack } from './pack.mjs';
+import { allBlocks, memoryFallbacks, runNodeBlock, toReadmeLocations, typecheckInWorkspace, writeBlocks } from './readme-blocks.mjs';
 import { readEmulatorDoc, startPreview, startTarballEmulator } from './servers.mjs';
 import { freePort } from '../free-port.mjs';
 import { buildAll, publishedPackages } from '../workspace-packages.mjs';
@@ -51,9 +52,29 @@ mkdirSync(tarballDir);
 const packages = publishedPackages(root);
 const tarballs = {};
 const servers = [];
+const readme = allBlocks(root);
+// Blocks of the root README and of published packages go into the app; those of a private package
+// (no user installs it) are type-checked in the workspace, against its sources, and not run.
+const publishedReadmes = new Set(['README.md', ...packages.map((p) => relative(root, join(p.dir, 'README.md')))]);
+const inApp = readme.filter((b) => publishedReadmes.has(b.file));
+const inWorkspace = readme.filter((b) => !publishedReadmes.has(b.file));
+const where = (b) => `${b.file}:${b.line}`;
+let browser;
 try {
   const built = 'build every package (clean tsc -b)';
   const packName = (p) => `pack ${p.name}: only dist, README, LICENSE; exports as in the workspace`;
+  const readmeRules = 'README blocks: each opt-out says why, no storage silently in memory';
+  await check(readmeRules, () => {
+    const fallbacks = readme.flatMap(memoryFallbacks);
+    if (fallbacks.length) throw new Error(fallbacks.join('\n'));
+    const out = readme.filter((b) => b.reason);
+    return `${readme.length} blocks, ${out.length} opted out: ${out.map((b) => `${where(b)} (${b.mode}: ${b.reason})`).join('; ')}`;
+  });
+  await check(`README blocks of private packages type-check in the workspace (${[...new Set(inWorkspace.map((b) => b.file))].join(', ')})`, () => {
+    const errors = typecheckInWorkspace(root, inWorkspace);
+    if (errors.length) throw new Error(errors.join('\n'));
+    return `${inWorkspace.filter((b) => b.mode !== 'fragment').length} blocks`;
+  });
   await check(built, () => buildAll(root));
   for (const p of packages) {
     await check(packName(p), () => {
@@ -67,6 +88,19 @@ try {
   await check('emulator tarball brings no TypeScript loader', () => assertNoTsLoader(appDir), [installed]);
   await check('app type-checks (tsc --noEmit, strict, skipLibCheck off)', () => void sh(join(appDir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: appDir }), [installed]);
   await check('app builds (vite build)', () => void sh(join(appDir, 'node_modules/.bin/vite'), ['build'], { cwd: appDir }), [installed]);
+  const checked = inApp.filter((b) => b.mode !== 'fragment');
+  const readmeTypes = 'README blocks type-check (strict, skipLibCheck off, each block a module)';
+  await check(readmeTypes, () => {
+    writeBlocks(inApp, join(appDir, 'readme/blocks'));
+    try {
+      sh(join(appDir, 'node_modules/.bin/tsc'), ['-p', 'readme/tsconfig.json'], { cwd: appDir });
+    } catch (err) {
+      throw new Error(toReadmeLocations(err.message, inApp), { cause: err });
+    }
+    return `${checked.length} blocks`;
+  }, [installed]);
+  const readmeBuilt = 'README blocks build (vite build readme/)';
+  await check(readmeBuilt, () => void sh(join(appDir, 'node_modules/.bin/vite'), ['build', 'readme', '--base', '/readme/', '--outDir', '../dist/readme', '--emptyOutDir'], { cwd: appDir }), ['app builds (vite build)']);
   await check('every entry point imports in plain Node, no DOM', () => sh(process.execPath, ['node-imports.mjs'], { cwd: appDir, timeoutMs: 60_000 }).trim(), [installed]);
 
   let emulatorPort;
@@ -79,10 +113,13 @@ try {
   }, [installed]);
   const pageName = 'the README quick starts run in Chromium';
   let results = [];
+  let origin;
   await check(pageName, async () => {
     const port = await freePort();
     servers.push(await startPreview(appDir, port));
-    results = await runPage(`http://127.0.0.1:${port}/?emulator=${emulatorPort}`);
+    origin = `http://127.0.0.1:${port}`;
+    browser = await launchBrowser();
+    results = await runPage(browser, `${origin}/?emulator=${emulatorPort}`);
     return `${results.length} quick starts reported`;
   }, ['app builds (vite build)', emulatorUp]);
   for (const r of results) await check(`quick start in Chromium: ${r.name}`, () => {
@@ -101,7 +138,29 @@ try {
     if (!fields?.data?.bytesValue || fields.json !== undefined) throw new Error(`users/u2/kv/draft: ${JSON.stringify(fields)}`);
     return `data: ${fields.data.bytesValue.length} base64 chars, codecs ${JSON.stringify(fields.codecs?.arrayValue?.values?.map((v) => v.stringValue))}`;
   }, [pageName]);
+  // After the checks above read the emulator: the README blocks write to other projects' documents anyway.
+  // Three blocks at a time (each in its own context): most of a block's time is page load and waiting.
+  const runs = new Map();
+  const browserBlocks = inApp.filter((x) => x.mode === 'browser');
+  if (checks.find((c) => c.name === pageName)?.ok && checks.find((c) => c.name === readmeBuilt)?.ok) {
+    const queue = [...browserBlocks];
+    const worker = async () => {
+      for (let b = queue.shift(); b; b = queue.shift()) runs.set(b, await runReadmeBlock(browser, `${origin}/readme/`, b.id, emulatorPort).then((detail) => ({ detail }), (error) => ({ error })));
+    };
+    const started = Date.now();
+    await Promise.all([worker(), worker(), worker()]);
+    console.log(`  (${browserBlocks.length} README blocks ran in Chromium in ${((Date.now() - started) / 1000).toFixed(1)}s, 3 at a time)`);
+  }
+  for (const b of browserBlocks) {
+    await check(`README block runs in Chromium: ${where(b)}`, () => {
+      const r = runs.get(b);
+      if (r.error) throw r.error;
+      return r.detail;
+    }, [pageName, readmeBuilt]);
+  }
+  for (const b of inApp.filter((x) => x.mode === 'node')) await check(`README block runs in Node: ${where(b)}`, () => runNodeBlock(appDir, b), [installed]);
 } finally {
+  await browser?.close();
   for (const s of servers) await stopServer(s);
 }
 
