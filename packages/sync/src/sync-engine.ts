@@ -27,6 +27,11 @@ const REENCODED = '\u0000reencoded/';
  * - Pushes are batched and compare-and-set against the remote revision the local state derives
  *   from; conflicts go to the configured resolver (hybrid-logical-clock last-write-wins by default)
  *   and are reported as events. Deletes travel as tombstones; encrypted keys travel as ciphertext.
+ * - **Deleting is synced too**: `storage.remove(key)`, a batch's removes and `storage.clear()` of the
+ *   synced namespace delete the cloud copies — each deleted key is queued as a tombstone in the
+ *   delete's own transaction (a `deletes-queued` event names the keys), the next push deletes it in
+ *   the cloud, and every other device deletes it at its next pull. `clear()` thus empties the
+ *   namespace on every synced device; ask before calling it from a UI.
  * - Pulls are incremental from a persisted checkpoint; `fullSync()` reconciles everything.
  * - The outbox retries with backoff, is flushed by one tab at a time, and resumes on reconnect.
  *
@@ -215,7 +220,11 @@ class SyncEngine implements Sync {
       return;
     }
     const prepared = this.#prepared.get(changes);
-    if (prepared) this.#queue.committed(prepared);
+    if (!prepared) return;
+    this.#queue.committed(prepared);
+    // Said out loud: these local deletes (a clear() among them) will delete the cloud copies.
+    const keys = prepared.flatMap(({ entry: { payload: p } }) => (p.deleted ? [p.key] : []));
+    if (keys.length) this.#emit({ type: 'deletes-queued', keys });
   }
 
   // ── push ───────────────────────────────────────────────────────────────────

@@ -34,7 +34,11 @@ export interface OutboxEntry {
 
 /** Options of `createSync`. */
 export interface SyncOptions {
-  /** The namespace to sync; its driver also holds the outbox, in the same transactions as the data. */
+  /**
+   * The namespace to sync; its driver also holds the outbox, in the same transactions as the data.
+   * Destructive operations on it are synced: `clear()` deletes the cloud copy of every key, and so
+   * every other device's (see the `deletes-queued` event).
+   */
   storage: Storage;
   remote: RemoteStore;
   /** @default 'last-write-wins' */
@@ -90,6 +94,13 @@ export interface SyncProgress {
 
 /** Sync events (switch on `type`). */
 export type SyncEvent =
+  /**
+   * Local deletes of synced keys committed — `remove`, a batch's removes, or `clear()` (every key of
+   * the namespace): their tombstones are in the outbox, so the next push deletes these keys' cloud
+   * copies and other devices delete them at their next pull. Not emitted for deletions pulled from
+   * the cloud, nor for expiry.
+   */
+  | { type: 'deletes-queued'; keys: string[] }
   | { type: 'pushed'; keys: string[] }
   | { type: 'pulled'; keys: string[] }
   | { type: 'conflict'; key: string; winner: 'local' | 'remote' | 'merged'; local: ConflictSide; remote: ConflictSide | undefined }
