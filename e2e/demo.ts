@@ -39,6 +39,15 @@ export async function load(page: Page, key: string): Promise<void> {
   await settled(page);
 }
 
+/**
+ * Clicks Clear and accepts the dialog it opens first: the demo syncs, and Clear of a synced
+ * namespace deletes the cloud copy too, so it asks (see clear-confirm.spec.ts).
+ */
+export async function clearAll(page: Page): Promise<void> {
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByTestId('clear-button').click();
+}
+
 /** Enters a passphrase and clicks Unlock; resolves once the key derivation has finished. */
 export async function unlock(page: Page, passphrase: string): Promise<void> {
   await page.getByTestId('passphrase-input').fill(passphrase);

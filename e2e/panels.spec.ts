@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { expect, test } from './fixtures.js';
-import { load, openDemo, row, save, settled, shoot } from './demo.js';
+import { clearAll, load, openDemo, row, save, settled, shoot } from './demo.js';
 
 test('storage gauge: currentSize / limitSize grows with a write; the browser estimate is shown', async ({ page }) => {
   await openDemo(page);
@@ -67,7 +67,7 @@ test('backup: download a JSON backup, clear, restore it from the file; a broken 
   expect(backup.prefix).toBe('demo');
   expect(backup.entries.map((e) => e.key).sort()).toEqual(['profile', 'theme']);
 
-  await page.getByTestId('clear-button').click();
+  await clearAll(page);
   await settled(page);
   await expect(page.getByTestId('key-row')).toHaveCount(0);
 

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.js';
-import { load, openDemo, PREFIX, readRawStore, row, save } from './demo.js';
+import { clearAll, load, openDemo, PREFIX, readRawStore, row, save } from './demo.js';
 
 test('a saved value survives a reload and shows in the key browser', async ({ page }) => {
   await openDemo(page);
@@ -33,7 +33,7 @@ test('text that is not JSON is stored as a string, and Remove / Clear delete key
   await expect(page.getByTestId('status')).toHaveText('"note" is absent');
   await expect(page.getByTestId('value-output')).toHaveText('');
 
-  await page.getByTestId('clear-button').click();
+  await clearAll(page);
   await expect(page.getByTestId('key-rows').getByTestId('key-row')).toHaveCount(0);
   expect(Object.keys(await readRawStore(page)).filter((k) => k.startsWith(`${PREFIX}:`))).toEqual([]);
 });

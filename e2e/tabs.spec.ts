@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.js';
-import { load, openDemo, row, save } from './demo.js';
+import { clearAll, load, openDemo, row, save } from './demo.js';
 
 test("two tabs see each other's writes without a reload", async ({ context }) => {
   const a = await context.newPage();
@@ -21,6 +21,6 @@ test("two tabs see each other's writes without a reload", async ({ context }) =>
   await b.getByTestId('remove-button').click();
   await expect(row(a, 'from-a')).toHaveCount(0);
 
-  await a.getByTestId('clear-button').click();
+  await clearAll(a);
   await expect(b.getByTestId('key-row')).toHaveCount(0);
 });

@@ -1,5 +1,6 @@
 import { inspect } from '@stowage/core';
 import type { SetOptions, Storage } from 'stowage';
+import { DEMO, emulatorTarget } from './demo-config.js';
 import { byTestId } from './dom.js';
 import { formatValue, parseValue } from './parse-value.js';
 import type { StatusLine } from './status-line.js';
@@ -22,6 +23,11 @@ export interface Editor {
 }
 
 const ABSENT = Symbol('absent');
+
+/** What Clear asks first when the namespace syncs (the cloud copy is deleted too). */
+export const CLEAR_SYNCED_WARNING =
+  `Clear deletes every key of "${DEMO.prefix}" on this device AND its copy in the cloud (${DEMO.collectionPath}), ` +
+  'so every other synced device loses them too. Continue?';
 
 /**
  * Wires the editor form. Input is handed to the storage as typed: it is the storage's job to reject
@@ -65,6 +71,12 @@ export function mountEditor(options: EditorOptions): Editor {
       status.ok(`removed "${k}"`);
     },
     async clear(s) {
+      // A synced namespace has no local-only clear: every key's cloud copy goes too, and with it
+      // every other device's. Say so and ask, so a click is never a surprise deletion.
+      if (emulatorTarget() && !confirm(CLEAR_SYNCED_WARNING)) {
+        status.ok('clear cancelled: nothing deleted');
+        return;
+      }
       await s.clear();
       status.ok('cleared every key of this namespace');
     },
