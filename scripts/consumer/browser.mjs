@@ -76,7 +76,7 @@ export async function runReadmeBlock(browser, pageUrl, id, emulatorPort, timeout
     });
     const { result } = await page.evaluate(() => window.__readme);
     // Work a block started but did not await (a sync's first push) must not fail unseen.
-    for (let quiet = 0, waited = 0; quiet < 3 && waited < 5000; waited += 50) {
+    for (let quiet = 0, waited = 0; quiet < 2 && waited < 5000; waited += 50) {
       quiet = inFlight === 0 ? quiet + 1 : 0;
       await page.waitForTimeout(50);
     }

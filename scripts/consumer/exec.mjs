@@ -27,13 +27,18 @@ export function startServer(cmd, args, { cwd, ready, timeoutMs = 30_000 }) {
   // Colours off, and stripped anyway: with CI set, tools colour their output (Vite prints the port
   // of its URL in bold), and a `ready` pattern must match the text, not the escape codes.
   const { FORCE_COLOR: _force, ...env } = process.env;
-  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
+  // A process group of its own: `npx x` runs x as a child that a SIGTERM to npx leaves running (an
+  // emulator per run stayed behind), so the whole group is signalled.
+  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' }, detached: true });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  stopAllOnExit();
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(`no line matching ${ready} within ${timeoutMs} ms`), timeoutMs);
     function fail(why) {
       clearTimeout(timer);
-      child.kill('SIGTERM');
+      killGroup(child);
       reject(new Error(`${[cmd, ...args].join(' ')}: ${why}\n${tail(output)}`));
     }
     const onData = (chunk) => {
@@ -57,6 +62,37 @@ export function stopServer(server) {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
     child.once('exit', resolve);
-    child.kill('SIGTERM');
+    killGroup(child);
   });
+}
+
+const live = new Set();
+let hooked = false;
+
+/**
+ * Out of their parent's process group, servers no longer get a terminal's Ctrl-C: whatever is
+ * still running is stopped when this process exits, or is interrupted or terminated.
+ */
+function stopAllOnExit() {
+  if (hooked) return;
+  hooked = true;
+  const stopAll = () => {
+    for (const child of live) killGroup(child);
+  };
+  process.once('exit', stopAll);
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      stopAll();
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    });
+  }
+}
+
+/** SIGTERM to the process group of a child started by {@link startServer} (it and its children). */
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM'); // the group is gone already
+  }
 }

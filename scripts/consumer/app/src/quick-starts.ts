@@ -1,6 +1,6 @@
 // The root README's quick starts, as an app outside the monorepo writes them: only the packages'
 // published entry points, installed from their tarballs. Each returns a one-line summary or throws.
-import { createStorage, isStowageError, storageInfo } from '@stowage/core';
+import { createStowageStorage, isStowageError, storageInfo } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { deflateCodec } from '@stowage/codecs/deflate';
 import { aesGcmCodec } from '@stowage/codecs/aes-gcm';
@@ -16,7 +16,7 @@ export interface Context {
 }
 
 async function storageWithTtl(): Promise<string> {
-  const storage = createStorage({ driver: indexedDbDriver(), prefix: 'app' });
+  const storage = createStowageStorage({ driver: indexedDbDriver(), prefix: 'app' });
   await storage.set('user', { name: 'Ada' }, { ttl: 24 * 3600_000 });
   same(await storage.get('user'), { name: 'Ada' }, "get('user')");
   same(await storage.get('missing', 'fallback'), 'fallback', "get('missing', 'fallback')");
@@ -31,7 +31,7 @@ async function storageWithTtl(): Promise<string> {
 
 async function encryption(): Promise<string> {
   const open = (passphrase: string) =>
-    createStorage({ driver: indexedDbDriver(), prefix: 'secure', compression: deflateCodec(), encryption: aesGcmCodec({ passphrase }) });
+    createStowageStorage({ driver: indexedDbDriver(), prefix: 'secure', compression: deflateCodec(), encryption: aesGcmCodec({ passphrase }) });
   const storage = open('correct horse battery staple');
   const big = 'compressible '.repeat(400);
   await storage.set('token', 'abc', { encrypt: true });
@@ -60,7 +60,7 @@ async function cloudSync({ emulatorPort }: Context): Promise<string> {
   if (!emulatorPort) throw new Error('no ?emulator=PORT in the page URL');
   const emulator = { host: '127.0.0.1', port: emulatorPort };
   const device = (name: string) => {
-    const storage = createStorage({ driver: indexedDbDriver({ dbName: `sync-${name}` }), prefix: 'notes' });
+    const storage = createStowageStorage({ driver: indexedDbDriver({ dbName: `sync-${name}` }), prefix: 'notes' });
     const remote = createFirestoreRemote({ firebaseOptions: { projectId: 'demo-consumer' }, appName: name, emulator, collectionPath: 'users/u1/kv' });
     return { storage, remote, sync: createSync({ storage, remote }) };
   };
