@@ -49,6 +49,21 @@ export function blocksOf(root, file) {
   return blocks;
 }
 
+/** `README:line` of each opening fence that names no language: code in one would dodge the check. */
+export function untaggedFences(root) {
+  return readmeFiles(root).flatMap((file) => {
+    const found = [];
+    let open = false;
+    readFileSync(join(root, file), 'utf8').split('\n').forEach((l, i) => {
+      const fence = /^\s*```(\S*)/.exec(l);
+      if (!fence) return;
+      if (!open && fence[1] === '') found.push(`${file}:${i + 1}`);
+      open = !open;
+    });
+    return found;
+  });
+}
+
 /** Every block of every README. */
 export function allBlocks(root) {
   return readmeFiles(root).flatMap((f) => blocksOf(root, f));

@@ -14,7 +14,7 @@ import { assertNoTsLoader, createApp } from './app.mjs';
 import { launchBrowser, runPage, runReadmeBlock } from './browser.mjs';
 import { sh, stopServer } from './exec.mjs';
 import { lintTarball, pack } from './pack.mjs';
-import { allBlocks, memoryFallbacks, runNodeBlock, toReadmeLocations, typecheckInWorkspace, writeBlocks } from './readme-blocks.mjs';
+import { allBlocks, memoryFallbacks, runNodeBlock, toReadmeLocations, typecheckInWorkspace, untaggedFences, writeBlocks } from './readme-blocks.mjs';
 import { readEmulatorDoc, startPreview, startTarballEmulator } from './servers.mjs';
 import { freePort } from '../free-port.mjs';
 import { buildAll, publishedPackages } from '../workspace-packages.mjs';
@@ -63,10 +63,10 @@ let browser;
 try {
   const built = 'build every package (clean tsc -b)';
   const packName = (p) => `pack ${p.name}: only dist, README, LICENSE; exports as in the workspace`;
-  const readmeRules = 'README blocks: each opt-out says why, no storage silently in memory';
+  const readmeRules = 'README blocks: each opt-out says why, every fence names its language, no storage silently in memory';
   await check(readmeRules, () => {
-    const fallbacks = readme.flatMap(memoryFallbacks);
-    if (fallbacks.length) throw new Error(fallbacks.join('\n'));
+    const problems = [...readme.flatMap(memoryFallbacks), ...untaggedFences(root).map((at) => `${at}: a code fence without a language (\`\`\`ts, \`\`\`sh, …)`)];
+    if (problems.length) throw new Error(problems.join('\n'));
     const out = readme.filter((b) => b.reason);
     return `${readme.length} blocks, ${out.length} opted out: ${out.map((b) => `${where(b)} (${b.mode}: ${b.reason})`).join('; ')}`;
   });
