@@ -15,6 +15,8 @@ export { storageInfo, inspect } from './namespace/info.js';
 export { exportData, exportCsv, importData, listBackups, restoreBackup, migrate, reencode } from './namespace/admin.js';
 export { getRecord, applyRecords } from './namespace/apply-records.js';
 export { storageConfig, storageDriver } from './namespace/config.js';
+export { checkHealth } from './namespace/health.js';
+export type { HealthOptions, HealthProbe, StorageHealth } from './namespace/health.js';
 export { namespaceSettings } from './namespace/settings.js';
 export type { NamespaceSettings } from './namespace/settings.js';
 export { contextOf, linkStorage } from './kernel/context-of.js';

@@ -7,3 +7,4 @@ export * from './conflict.js';
 export { createSync } from './sync-engine.js';
 export * from './offline-queue.js';
 export * from './data-manager.js';
+export * from './remote-health.js';

@@ -1,7 +1,7 @@
 // The storage manager of @stowage/core over the real IndexedDB of Chromium: auto-batching into one
 // transaction, per-call errors, events between instances, fallback. (Quota: storage-quota.browser.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { cleanExpired, createKernel, createStorage, expiryLayer, StowageError, storageInfo } from '@stowage/core';
+import { checkHealth, cleanExpired, createKernel, createStorage, expiryLayer, StowageError, storageInfo } from '@stowage/core';
 import type { StorageEvent } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 
@@ -28,6 +28,18 @@ async function countTransactions(fn: () => Promise<unknown>): Promise<Record<str
 async function countWriteTransactions(fn: () => Promise<unknown>): Promise<number> {
   return (await countTransactions(fn)).readwrite ?? 0;
 }
+
+describe('checkHealth over IndexedDB (Chromium)', () => {
+  it('IndexedDB opens, round-trips the probe, persists and reports the origin quota; no key is left behind', async () => {
+    const driver = indexedDbDriver({ dbName: dbName() });
+    const storage = createStorage({ driver });
+    const health = await checkHealth(storage);
+    expect(health).toMatchObject({ ok: true, driver: 'indexeddb', persistent: true, open: { ok: true }, readWrite: { ok: true } });
+    expect(health.quota?.quota).toBeGreaterThan(0);
+    expect(await driver.keys('')).toEqual([]);
+    await storage.close();
+  });
+});
 
 describe('createKernel over IndexedDB (Chromium)', () => {
   it('the bare kernel: a tick of writes is ONE readwrite transaction (no index to read first), a get is one readonly one', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRetryable } from '@stowage/core';
 import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
+import { checkRemoteHealth } from '@stowage/sync';
 import type { RemoteChange } from '@stowage/sync';
 import { expectStowageError, uniqueCollection } from '@stowage/test-utils';
 import type { FirestoreRemote } from '../index.js';
@@ -26,6 +27,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(remotes.map((r) => r.close()));
   await emulator.stop();
+});
+
+describe('checkRemoteHealth over the emulator with owner rules', () => {
+  it('the owner: reachable with permission; another user: reachable without permission; the emulator gone: unreachable', async () => {
+    expect(await checkRemoteHealth(remoteAs('u1', 'u1'))).toMatchObject({ ok: true, reachable: true, permission: true });
+    expect(await checkRemoteHealth(remoteAs('u2', 'u1'))).toMatchObject({ ok: false, reachable: true, permission: false, error: { code: 'permission-denied' } });
+    const gone = await startEmulator({ port: 0 });
+    const remote = emulatorRemote(gone.host, gone.port);
+    remotes.push(remote);
+    await gone.stop();
+    expect(await checkRemoteHealth(remote)).toMatchObject({ ok: false, reachable: false, error: { code: 'unavailable' } });
+  });
 });
 
 describe('owner rules (users/{uid}/…)', () => {
