@@ -14,6 +14,8 @@ export type { KernelOptions } from './kernel/kernel-types.js';
 export { storageInfo, inspect } from './namespace/info.js';
 export { exportData, exportCsv, importData, listBackups, restoreBackup, migrate, reencode } from './namespace/admin.js';
 export { getRecord, applyRecords } from './namespace/apply-records.js';
+export { update, increment } from './namespace/update.js';
+export type { Updater } from './namespace/update.js';
 export { storageConfig, storageDriver } from './namespace/config.js';
 export { checkHealth } from './namespace/health.js';
 export type { HealthOptions, HealthProbe, StorageHealth } from './namespace/health.js';

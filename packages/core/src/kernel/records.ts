@@ -37,15 +37,20 @@ export function checkFailed(err: unknown): err is StowageError & { details: Reco
 /**
  * A `check` test: the stored value is still the version `seen` was read as. Rewrites keep
  * timestamps, so a concurrent logical write shows in `updatedAt`; size and bytes catch another
- * rewrite of the same record.
+ * rewrite of the same record. Timestamps are milliseconds: a write in the same millisecond as the
+ * one seen, of a value the same size, shows only in the value itself, so plain values are compared
+ * too (encoded ones differ in their bytes).
  */
 export function sameVersion(seen: unknown): (value: unknown) => boolean {
   if (!isStoredRecord(seen)) {
     const text = foreignText(seen);
     return (v) => v !== undefined && !isStoredRecord(v) && foreignText(v) === text;
   }
+  let text: string | undefined;
+  const sameValue = (v: StoredRecord): boolean => v.value === seen.value || foreignText(v.value) === (text ??= foreignText(seen.value));
   return (v) =>
-    isStoredRecord(v) && v.updatedAt === seen.updatedAt && v.createdAt === seen.createdAt && v.size === seen.size && v.s === seen.s && sameBytes(v.data, seen.data);
+    isStoredRecord(v) && v.updatedAt === seen.updatedAt && v.createdAt === seen.createdAt && v.size === seen.size && v.s === seen.s && sameBytes(v.data, seen.data) &&
+    (v.data !== undefined || sameValue(v));
 }
 
 function foreignText(v: unknown): string | undefined {
