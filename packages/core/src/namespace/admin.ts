@@ -20,6 +20,15 @@ export async function exportCsv(storage: Storage): Promise<string> {
 }
 
 /**
+ * Atomically imports a CSV written by `exportCsv` (RFC 4180, the formula guard undone; values
+ * typed back as exported), keeping an automatic backup of what it replaces. `[encrypted]` rows are
+ * left as they are, even with `mode: 'replace'`. Resolves to the number of entries imported.
+ */
+export async function importCsv(storage: Storage, text: string, options?: ImportOptions): Promise<number> {
+  return (await backup()).importCsv(storage, text, options);
+}
+
+/**
  * Atomically imports a backup (object or JSON text), keeping an automatic backup of what it
  * replaces; resolves to the number of entries imported.
  */

@@ -1,4 +1,8 @@
-import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup, recordsToCsv, toBase64 } from './backup-format.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup, toBase64 } from './backup-format.js';
+import { recordsToCsv } from './csv.js';
+import type { CsvRecord } from './csv.js';
+import { csvEntries } from './csv-import.js';
+import type { MigrationsLayer } from '../layers/migrations.js';
 import type { Backup, BackupEntry } from './backup-format.js';
 import type { Driver, DriverOp } from '../driver.js';
 import { StowageError } from '../errors.js';
@@ -13,7 +17,6 @@ import { checkOptions, validateKey } from '../validate.js';
 import { contextOf } from '../kernel/context-of.js';
 import type { Storage } from '../kernel/kernel-types.js';
 import type { NamespaceSettings } from './settings.js';
-
 
 /** Live records of the namespace: `[key, record, foreign]`. */
 async function liveRecords(ctx: KernelContext, d: Driver): Promise<[string, StoredRecord][]> {
@@ -50,15 +53,40 @@ export async function exportData(storage: Storage, options?: ExportOptions): Pro
   return ctx.read('exportData', (d) => snapshot(ctx, d, options?.decrypt === true));
 }
 
-/** CSV of the namespace (see `recordsToCsv`). */
+/**
+ * CSV of the namespace (see `recordsToCsv`). The CSV has no schema column, so values are upgraded
+ * to the current schema on the way out (as a read would), which is what `importCsv` takes them as.
+ */
 export async function exportCsv(storage: Storage): Promise<string> {
   const ctx = contextOf(storage);
   return ctx.read('exportCsv', async (d) => {
-    const b = await snapshot(ctx, d, false);
-    return recordsToCsv(b.entries.map((e) => ({
-      key: e.key, value: e.value, encrypted: e.data !== undefined, updatedAt: e.updatedAt, ...(e.expiresAt !== undefined ? { expiresAt: e.expiresAt } : {}),
-    })));
-  });
+    const now = ctx.clock.now();
+    const rows: CsvRecord[] = [];
+    for (const [k, raw] of await d.entries(ctx.dp)) {
+      const key = k.slice(ctx.dp.length);
+      const r = ctx.recordOf(key, raw);
+      if (isExpired(r, now)) continue;
+      const encrypted = r.codecs.length > 0 && ctx.entryInfo(key, r).encrypted;
+      const row: CsvRecord = { key, value: encrypted ? undefined : await ctx.decode(key, r, raw), encrypted, updatedAt: r.updatedAt };
+      if (r.expiresAt !== undefined) row.expiresAt = r.expiresAt;
+      rows.push(row);
+    }
+    return rows;
+  }).then(recordsToCsv);
+}
+
+/**
+ * Imports a CSV written by `exportCsv` (see `csvEntries`) through `importData`: atomically, with an
+ * automatic backup first. `[encrypted]` rows carry no value: the key is left as it is, in both
+ * modes (`replace` does not delete it). Resolves to the number of entries imported.
+ */
+export async function importCsv(storage: Storage, text: string, options?: ImportOptions): Promise<number> {
+  const ctx = contextOf(storage);
+  checkOptions(options, ['mode'], 'importCsv');
+  const schema = ctx.layer<MigrationsLayer>('migrations')?.schemaVersion ?? 1;
+  const { entries, encrypted } = csvEntries(text, schema);
+  const backup: Backup = { format: BACKUP_FORMAT, version: BACKUP_VERSION, prefix: ctx.prefix, exportedAt: ctx.clock.now(), entries };
+  return importBackup(ctx, backup, options?.mode, new Set(encrypted), 'importCsv');
 }
 
 /** Builds (and for ciphertext, verifies) the record of every live backup entry before anything is written. */
@@ -100,16 +128,19 @@ async function backupOps(ctx: KernelContext, d: Driver, current: Backup): Promis
 export async function importData(storage: Storage, input: unknown, options?: ImportOptions): Promise<number> {
   const ctx = contextOf(storage);
   checkOptions(options, ['mode'], 'importData');
-  const mode = options?.mode ?? 'merge';
-  if (mode !== 'merge' && mode !== 'replace') throw new StowageError('invalid-argument', `importData mode must be 'merge' or 'replace'`);
-  const backup = parseBackup(input);
+  return importBackup(ctx, parseBackup(input), options?.mode, new Set(), 'importData');
+}
+
+/** `importData` of a parsed backup; `replace` deletes every key not in it except those in `keep`. */
+async function importBackup(ctx: KernelContext, backup: Backup, mode: ImportOptions['mode'] = 'merge', keep: ReadonlySet<string>, what: string): Promise<number> {
+  if (mode !== 'merge' && mode !== 'replace') throw new StowageError('invalid-argument', `${what} mode must be 'merge' or 'replace'`);
   for (let attempt = 0; ; attempt++) {
     const puts = await recordsOf(ctx, backup);
     try {
-      return await ctx.exclusive('importData', async (driver) => {
+      return await ctx.exclusive(what, async (driver) => {
         const current = await snapshot(ctx, driver, false);
         const incoming = new Set(puts.map((c) => c.key));
-        const deletes: Change[] = mode === 'replace' ? current.entries.filter((e) => !incoming.has(e.key)).map((e) => ({ type: 'delete', key: e.key, reason: 'removed' })) : [];
+        const deletes: Change[] = mode === 'replace' ? current.entries.filter((e) => !incoming.has(e.key) && !keep.has(e.key)).map((e) => ({ type: 'delete', key: e.key, reason: 'removed' })) : [];
         await ctx.commit({ driver, origin: 'local', changes: [...deletes, ...puts], before: await backupOps(ctx, driver, current), after: [] });
         ctx.observe({ kind: 'import', source: 'local', mode, count: puts.length });
         return puts.length;
