@@ -16,6 +16,8 @@ export { exportData, exportCsv, importCsv, importData, listBackups, restoreBacku
 export { getRecord, applyRecords } from './namespace/apply-records.js';
 export { update, increment } from './namespace/update.js';
 export type { Updater } from './namespace/update.js';
+export { removeOlderThan } from './namespace/remove-older-than.js';
+export type { RemoveOlderThanOptions } from './namespace/remove-older-than.js';
 export { storageConfig, storageDriver } from './namespace/config.js';
 export { checkHealth } from './namespace/health.js';
 export type { HealthOptions, HealthProbe, StorageHealth } from './namespace/health.js';
