@@ -54,13 +54,6 @@ export class KeyIndex {
     return { keys, bytes };
   }
 
-  /** Keys whose metadata passes `test` (e.g. written before a time). */
-  where(test: (meta: KeyMeta) => boolean): string[] {
-    const out: string[] = [];
-    for (const [k, m] of this.#map) if (test(m)) out.push(k);
-    return out;
-  }
-
   /** Keys expired at `now`, with the `updatedAt` they were indexed at. */
   expired(now: number): [string, number][] {
     const out: [string, number][] = [];

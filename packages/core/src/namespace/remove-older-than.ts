@@ -28,7 +28,7 @@ async function stale(ctx: KernelContext, d: Driver, by: 'createdAt' | 'updatedAt
   const idx = ctx.layer<IndexLayer>('index');
   if (!idx) return (await d.entries(ctx.dp)).filter(([, raw]) => old(raw)).map(([k, raw]) => [k.slice(ctx.dp.length), raw]);
   await idx.hydrate(d);
-  const keys = idx.index.where((m) => m[by] < cutoff);
+  const keys = idx.index.live(now).keys.filter((k) => (idx.index.get(k)?.[by] ?? 0) < cutoff);
   const current = await d.getMany(keys.map((k) => ctx.dp + k));
   return keys.map((k, i): [string, unknown] => [k, current[i]]).filter(([, raw]) => old(raw));
 }
