@@ -3,6 +3,7 @@ import { connectFirestoreEmulator, type EmulatorMockTokenOptions, type Firestore
 import { StowageError } from '@stowage/core';
 import { isValidCollectionPath, type RemoteStore } from '@stowage/sync';
 import { applyOps } from './apply.js';
+import { getKeyDoc } from './get.js';
 import { pullPage } from './pull.js';
 import { purgeOperations, purgeTombstones } from './purge.js';
 import { pushChanges } from './push.js';
@@ -105,6 +106,7 @@ export function createFirestoreRemote(options: FirestoreRemoteOptions): Firestor
     collectionPath,
     opsCollection,
     push: (changes, signal) => explained(pushChanges(ctx, changes, signal)),
+    get: (key, signal) => explained(getKeyDoc(ctx, key, signal)),
     pull: (checkpoint, limit, signal) => explained(pullPage(ctx, checkpoint, limit, signal)),
     apply: (ops, signal) => explained(applyOps(ctx, ops, signal)),
     purgeTombstones: (before, signal) => explained(purgeTombstones(ctx, before, signal)),

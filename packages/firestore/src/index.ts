@@ -4,3 +4,5 @@ export type { FirestoreRemote, FirestoreRemoteOptions, FirestoreEmulatorTarget }
 export { encodeKey, decodeKey, docIdForKey, MAX_DOC_ID_BYTES } from './key-encoding.js';
 export { toRemoteError } from './firestore-errors.js';
 export { MAX_PULL_LIMIT } from './pull.js';
+export { createFirestoreCloudTier } from './firestore-cloud-tier.js';
+export type { FirestoreCloudTier, FirestoreCloudTierOptions } from './firestore-cloud-tier.js';

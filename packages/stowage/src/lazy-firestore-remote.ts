@@ -35,6 +35,7 @@ export function lazyFirestoreRemote(options: FirestoreRemoteOptions): LazyFirest
   return {
     load,
     push: async (changes, signal) => (await load()).push(changes, signal),
+    get: async (key, signal) => (await load()).get(key, signal),
     pull: async (checkpoint, limit, signal) => (await load()).pull(checkpoint, limit, signal),
     apply: async (ops, signal) => (await load()).apply(ops, signal),
     purgeTombstones: async (before, signal) => (await load()).purgeTombstones(before, signal),

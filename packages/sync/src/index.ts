@@ -8,3 +8,4 @@ export { createSync } from './sync-engine.js';
 export * from './offline-queue.js';
 export * from './data-manager.js';
 export * from './remote-health.js';
+export * from './remote-cloud-tier.js';

@@ -1,5 +1,6 @@
-import { StowageError, systemClock, type Clock } from '@stowage/core';
+import { StowageError, systemClock, validateKey, type Clock } from '@stowage/core';
 import { checkCollectionOp, checkRemoteChange } from './remote-input.js';
+import { remoteCloudTier, type RemoteCloudTier, type RemoteCloudTierOptions } from './remote-cloud-tier.js';
 import type {
   ApplyOutcome, Checkpoint, CollectionOp, PullResult, PushOutcome, RemoteChange, RemoteDoc, RemoteStore,
 } from './remote-store.js';
@@ -28,7 +29,7 @@ export interface MemoryRemoteFaults {
 export interface MemoryRemote extends Required<RemoteStore> {
   readonly faults: MemoryRemoteFaults;
   /** How many times each method was called (faulted calls included). */
-  readonly calls: { push: number; pull: number; apply: number; purgeTombstones: number; purgeOperations: number };
+  readonly calls: { push: number; get: number; pull: number; apply: number; purgeTombstones: number; purgeOperations: number };
   /** The current state of a synced key (tombstones included), as pull would return it. */
   peek(key: string): RemoteDoc | undefined;
   /** A copy of a collection document written by `apply`, or `undefined`. */
@@ -64,7 +65,7 @@ export function memoryRemote(options: MemoryRemoteOptions = {}): MemoryRemote {
   const entries = new Map<string, Entry>();
   const collections = new Map<string, Map<string, Record<string, unknown>>>();
   const markers = new Map<string, Marker>();
-  const calls = { push: 0, pull: 0, apply: 0, purgeTombstones: 0, purgeOperations: 0 };
+  const calls = { push: 0, get: 0, pull: 0, apply: 0, purgeTombstones: 0, purgeOperations: 0 };
   const failures: StowageError[] = [];
   let lostAcks = 0;
   let tick = 0;
@@ -99,6 +100,13 @@ export function memoryRemote(options: MemoryRemoteOptions = {}): MemoryRemote {
       return { status: 'applied', key: change.key, hlc: change.hlc };
     });
     return acknowledge('push', outcomes);
+  }
+
+  async function get(key: string, signal?: AbortSignal): Promise<RemoteDoc | undefined> {
+    validateKey(key);
+    await enter('get', signal);
+    const e = entries.get(key);
+    return e && copyDoc(e.doc);
   }
 
   async function pull(checkpoint: Checkpoint | undefined, limit: number, signal?: AbortSignal): Promise<PullResult> {
@@ -190,7 +198,7 @@ export function memoryRemote(options: MemoryRemoteOptions = {}): MemoryRemote {
   }
 
   return {
-    push, pull, apply, purgeTombstones, purgeOperations, calls,
+    push, get, pull, apply, purgeTombstones, purgeOperations, calls,
     faults: {
       failNext: (count = 1, error = new StowageError('unavailable', 'injected failure')) => {
         for (let i = 0; i < count; i++) failures.push(error);
@@ -210,6 +218,19 @@ export function memoryRemote(options: MemoryRemoteOptions = {}): MemoryRemote {
       return data && structuredClone(data);
     },
   };
+}
+
+/**
+ * A data manager's cloud tier held in memory, for tests: {@link remoteCloudTier} over a fresh
+ * {@link memoryRemote} (reachable as `remote`, with its faults and `peek`).
+ *
+ * @example
+ * const cloud = memoryCloudTier();
+ * const data = createDataManager({ storage, cloud });
+ */
+export function memoryCloudTier(options: MemoryRemoteOptions & RemoteCloudTierOptions = {}): RemoteCloudTier & { readonly remote: MemoryRemote } {
+  const remote = memoryRemote(options.clock ? { clock: options.clock } : {});
+  return Object.assign(remoteCloudTier(remote, options), { remote });
 }
 
 function parseCheckpoint(checkpoint: Checkpoint | undefined): { tick: number; key: string } | undefined {

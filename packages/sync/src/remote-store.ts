@@ -125,6 +125,12 @@ export interface RemoteStore {
    * origin). Input rules (`checkRemoteChange`): bad changes are `rejected` one by one.
    */
   push(changes: readonly RemoteChange[], signal?: AbortSignal): Promise<PushOutcome[]>;
+  /**
+   * The remote state of one key, as `pull` would return it (a tombstone included, `undefined` when
+   * the remote never held the key or its tombstone was purged). Optional, so remotes written before
+   * it still fit; both shipped remotes have it. Bad key → `invalid-argument`.
+   */
+  get?(key: string, signal?: AbortSignal): Promise<RemoteDoc | undefined>;
   /** Changes after `checkpoint` (from the beginning when `undefined`), at most `limit`, tombstones included. */
   pull(checkpoint: Checkpoint | undefined, limit: number, signal?: AbortSignal): Promise<PullResult>;
   /**

@@ -1,4 +1,4 @@
-import { defaultLocks, Emitter, StowageError, systemClock, toStowageError, addCommitHook, applyRecords, getRecord, inspect, storageConfig, storageDriver } from '@stowage/core';
+import { defaultLocks, Emitter, StowageError, systemClock, toStowageError, addCommitHook, applyRecords, getRecord, inspect, storageConfig, storageDriver, validateKey } from '@stowage/core';
 import type { Clock, CommitChange, DriverOp, HookOrigin, Storage } from '@stowage/core';
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, PreparedEntry, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
@@ -405,6 +405,19 @@ class SyncEngine implements Sync {
     }
     this.#lastSyncAt = this.#clock.now();
     return changed;
+  }
+
+  async download(key: string): Promise<boolean> {
+    validateKey(key); // before any request: a bad key is the caller's error, not the remote's
+    await this.ready();
+    const get = this.#remote.get?.bind(this.#remote);
+    if (!get) throw new StowageError('invalid-argument', 'download needs a remote with get()');
+    // Under the pull's lock, for the pull's reason: a document read before another context applied
+    // a newer revision would otherwise be applied over it. `full`: a copy lost here is restored.
+    return this.#queue.exclusive(() => this.#serial(async () => {
+      const doc = await this.#request('get', (s) => get(key, s));
+      return doc ? (await this.#applyPulled([doc], true)) > 0 : false;
+    }));
   }
 
   /** Applies pulled docs that are news to this client, resolving those with unpushed local changes. */

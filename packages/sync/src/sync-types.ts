@@ -117,6 +117,14 @@ export interface Sync {
   flush(): Promise<void>;
   /** Pulls remote changes since the checkpoint; resolves to how many keys changed locally. */
   pull(): Promise<number>;
+  /**
+   * Brings one key's cloud state here now (the seed's `downloadData`): reads its document
+   * (`remote.get`) and applies it as a pull would — a pending local edit meets it through the
+   * conflict strategy, a tombstone deletes the local copy, and a copy lost locally is restored.
+   * The pull checkpoint does not move. Resolves to whether the local copy changed; `invalid-argument`
+   * when the remote has no `get`.
+   */
+  download(key: string): Promise<boolean>;
   /** Reconciles everything both ways, reporting progress. */
   fullSync(onProgress?: (p: SyncProgress) => void): Promise<{ pulled: number; pushed: number }>;
   status(): Promise<SyncStatus>;

@@ -3,6 +3,7 @@ import { isRetryable, StowageError } from '@stowage/core';
 import { change, expectLostAck, pullAll } from './remote-store-harness.js';
 import type { CurrentHarness, RemoteStoreHarness } from './remote-store-harness.js';
 import { describeRemoteApply } from './remote-store-conformance-apply.js';
+import { describeRemoteGet } from './remote-store-conformance-get.js';
 import { describeRemotePull } from './remote-store-conformance-pull.js';
 
 export * from './remote-store-harness.js';
@@ -37,6 +38,7 @@ export function describeRemoteStoreConformance(name: string, makeRemote: () => P
     };
     describeRemotePush(current);
     describeRemotePull(current);
+    describeRemoteGet(current);
     describeRemoteApply(current);
   });
 }
