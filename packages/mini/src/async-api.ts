@@ -1,4 +1,5 @@
 import { StowageError, storageInfo } from '@stowage/core';
+import { AsyncLane } from './async-lane.js';
 import { runAsync } from './callback-api.js';
 import type { MiniCore } from './mini-core.js';
 import type { MirrorEntry } from './mirror.js';
@@ -34,9 +35,8 @@ export function mirrorInfo(core: MiniCore): MiniStorageInfo {
 
 /**
  * Builds the async API. Writes go to the Storage and, once they succeed, into the mirror (so
- * `getStorageSync` sees them as soon as the promise resolves). Reads are served by the mirror when
- * it is ready — after waiting for earlier async writes, as the platform queues async calls — and by
- * the Storage before that.
+ * `getStorageSync` sees them as soon as the promise resolves). Calls keep the platform's order
+ * (`AsyncLane`); reads are served by the mirror when it is ready and by the Storage before that.
  */
 export function asyncApi(core: MiniCore): AsyncApi {
   const maxKey = (): number => core.limits.maxKeyLength;
@@ -52,13 +52,12 @@ export function asyncApi(core: MiniCore): AsyncApi {
       return work(params);
     }, core.report);
   };
+  // The platform runs async calls in order (see AsyncLane), whether the mirror or, before
+  // `ready()`, the Storage answers a read.
+  const lane = new AsyncLane();
   const write = (api: string, staged: Parameters<MiniCore['writes']['issue']>[0], commit: () => Promise<void>, clear = false): Promise<void> =>
-    core.writes.issue(staged, { operation: api, behind: false, track: core.tracking, clear }, commit);
-  const fromMirror = async (): Promise<boolean> => {
-    if (!core.isReady) return false;
-    await core.writes.asyncIdle();
-    return true;
-  };
+    lane.write(() => core.writes.issue(staged, { operation: api, behind: false, track: core.tracking, clear }, commit));
+  const read = <T>(fn: (fromMirror: boolean) => Promise<T> | T): Promise<T> => lane.read(async () => fn(core.isReady));
 
   return {
     setStorage: (option) =>
@@ -74,14 +73,16 @@ export function asyncApi(core: MiniCore): AsyncApi {
         checkKey(p.key, maxKey());
         core.checkEncrypt(checkEncrypt(p.encrypt));
         const key = p.key;
-        if (await fromMirror()) {
-          const e = core.mirror.get(key, core.clock.now());
-          if (!e) throw notFound(key);
-          return { data: valueOf(e) as T };
-        }
-        const v = await core.storage.get<unknown>(key, MISSING);
-        if (v === MISSING) throw notFound(key);
-        return { data: v as T };
+        return read(async (fromMirror) => {
+          if (fromMirror) {
+            const e = core.mirror.get(key, core.clock.now());
+            if (!e) throw notFound(key);
+            return { data: valueOf(e) as T };
+          }
+          const v = await core.storage.get<unknown>(key, MISSING);
+          if (v === MISSING) throw notFound(key);
+          return { data: v as T };
+        });
       }),
 
     removeStorage: (option) =>
@@ -99,11 +100,13 @@ export function asyncApi(core: MiniCore): AsyncApi {
       }),
 
     getStorageInfo: (option) =>
-      call('getStorageInfo', option, true, async () => {
-        if (await fromMirror()) return mirrorInfo(core);
-        const info = await storageInfo(core.storage);
-        return { keys: info.keys, currentSize: info.currentSize, limitSize: info.limitSize };
-      }),
+      call('getStorageInfo', option, true, () =>
+        read(async (fromMirror) => {
+          if (fromMirror) return mirrorInfo(core);
+          const info = await storageInfo(core.storage);
+          return { keys: info.keys, currentSize: info.currentSize, limitSize: info.limitSize };
+        }),
+      ),
 
     batchSetStorage: (option) =>
       call('batchSetStorage', option, false, async (p) => {
@@ -118,15 +121,17 @@ export function asyncApi(core: MiniCore): AsyncApi {
     batchGetStorage: <T>(option: unknown) =>
       call<BatchGetStorageResult<T>>('batchGetStorage', option, false, async (p) => {
         const keys = checkKeyList(p.keyList, maxKey());
-        if (await fromMirror()) {
-          const now = core.clock.now();
-          return { dataList: keys.map((k) => {
-            const e = core.mirror.get(k, now);
-            return e ? (valueOf(e) as T) : '';
-          }) };
-        }
-        const values = await core.storage.getMany<T>(keys);
-        return { dataList: values.map((v) => (v === undefined ? '' : v)) };
+        return read(async (fromMirror) => {
+          if (fromMirror) {
+            const now = core.clock.now();
+            return { dataList: keys.map((k) => {
+              const e = core.mirror.get(k, now);
+              return e ? (valueOf(e) as T) : '';
+            }) };
+          }
+          const values = await core.storage.getMany<T>(keys);
+          return { dataList: values.map((v) => (v === undefined ? '' : v)) };
+        });
       }),
   } as AsyncApi;
 }

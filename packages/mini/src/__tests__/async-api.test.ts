@@ -97,6 +97,26 @@ describe('async API: success path (before and after ready)', () => {
         a.list.push(3);
         expect((await mini.getStorage({ key: 'k' })).data).toEqual({ list: [1] });
       });
+
+      it('calls issued in one tick run in the platform\'s order: a read sees the writes before it and none after', async () => {
+        const { mini, driver } = await make();
+        const batches = driver.batches.length;
+        const set = mini.setStorage({ key: 'token', data: 't1' });
+        const first = mini.getStorage({ key: 'token' });
+        const removed = mini.removeStorage({ key: 'token' });
+        const info = mini.getStorageInfo();
+        const second = mini.getStorage({ key: 'token' }).catch((f: MiniFailResult) => f.errMsg);
+        const both = mini.batchSetStorage({ kvList: [{ key: 'a', value: 1 }] });
+        const also = mini.setStorage({ key: 'b', data: 2 });
+        const list = mini.batchGetStorage({ keyList: ['a', 'b', 'token'] });
+        await Promise.all([set, removed, both, also]);
+        expect((await first).data).toBe('t1');
+        expect((await info).keys).toEqual([]);
+        expect(await second).toBe('getStorage:fail data not found');
+        expect((await list).dataList).toEqual([1, 2, '']);
+        // Writes issued back to back still share a transaction: set; remove; batchSet + set.
+        expect(driver.batches.length - batches).toBe(3);
+      });
     });
   }
 });
