@@ -29,6 +29,8 @@ export interface SeedWorld {
   readonly pages: SeedPage[];
   /** Runs a fixture as a module (`require` finds the modules run before it by file name); returns its `module.exports`. */
   run(name: string, source: string, self?: object): unknown;
+  /** Registers an app module the seed's code `require`s but the seed does not show (e.g. `./cloud`). */
+  provide(name: string, exports: unknown): void;
   /** Lets the platform's `onNetworkStatusChange` listeners know. */
   setNetwork(isConnected: boolean): void;
   /** Console lines of `level` (log, error…), as strings. */
@@ -76,6 +78,7 @@ export function seedWorld(options: { driver?: Driver; limits?: StorageLimits } =
       modules.set(name.replace(/\.js$/, ''), module.exports);
       return module.exports;
     },
+    provide: (name, exports) => void modules.set(name, exports),
     setNetwork(isConnected) {
       for (const l of network) l({ isConnected, networkType: isConnected ? 'wifi' : 'none' });
     },
