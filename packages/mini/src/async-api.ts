@@ -2,6 +2,7 @@ import { StowageError, storageInfo } from '@stowage/core';
 import { AsyncLane } from './async-lane.js';
 import { runAsync } from './callback-api.js';
 import type { MiniCore } from './mini-core.js';
+import { decodeMiniValue, parseMiniJson } from './mini-values.js';
 import type { MirrorEntry } from './mirror.js';
 import type { BatchGetStorageResult, GetStorageResult, MiniResult, MiniStorage, MiniStorageInfo } from './mini-types.js';
 import { checkEncrypt, checkKey, checkKeyList, checkKvList, checkParams } from './params.js';
@@ -16,7 +17,7 @@ const MISSING = Symbol('missing');
 
 const notFound = (key: string): StowageError => new StowageError('not-found', `no data for key "${key}"`, { details: { key } });
 
-/** Parses a mirror entry back into a fresh value; an unreadable record throws its error. */
+/** Parses a mirror entry back into a fresh value (Dates as Dates); an unreadable record throws its error. */
 export function valueOf(e: MirrorEntry): unknown {
   if (e.error) throw e.error;
   if (e.json === undefined) {
@@ -24,7 +25,7 @@ export function valueOf(e: MirrorEntry): unknown {
     e.json = JSON.stringify(e.stored);
     delete e.stored;
   }
-  return JSON.parse(e.json);
+  return parseMiniJson(e.json);
 }
 
 /** Info in the platform's units from the mirror. */
@@ -81,7 +82,7 @@ export function asyncApi(core: MiniCore): AsyncApi {
           }
           const v = await core.storage.get<unknown>(key, MISSING);
           if (v === MISSING) throw notFound(key);
-          return { data: v as T };
+          return { data: decodeMiniValue(v) as T };
         });
       }),
 
@@ -130,7 +131,7 @@ export function asyncApi(core: MiniCore): AsyncApi {
             }) };
           }
           const values = await core.storage.getMany<T>(keys);
-          return { dataList: values.map((v) => (v === undefined ? '' : v)) };
+          return { dataList: values.map((v) => (v === undefined ? '' : (decodeMiniValue(v) as T))) };
         });
       }),
   } as AsyncApi;

@@ -11,5 +11,6 @@ export type { MiniStorageManager };
 /** The former name of {@link MiniStorageManager}, the same type. @deprecated Use MiniStorageManager (`StorageManager` is the DOM's `navigator.storage` type); this alias goes in the next minor release. */
 export type StorageManager = MiniStorageManager;
 export { errMsgOf } from './err-msg.js';
+export { decodeMiniValue, encodeMiniValue } from './mini-values.js';
 export type { MiniSyncError } from './err-msg.js';
 export type * from './mini-types.js';

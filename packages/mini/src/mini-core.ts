@@ -1,6 +1,7 @@
 import { Emitter, serializeValue, StowageError, toStowageError, utf8Length } from '@stowage/core';
 import type { Clock, SetOptions, Storage, StorageEvent, StorageLimits, StorageListener } from '@stowage/core';
 import type { Reporter } from './callback-api.js';
+import { encodeMiniJson } from './mini-values.js';
 import { Mirror } from './mirror.js';
 import type { MirrorEntry } from './mirror.js';
 import type { MiniErrorContext, MiniStorageOptions, PagehideTarget } from './mini-types.js';
@@ -123,21 +124,23 @@ export class MiniCore {
   }
 
   /**
-   * Validates and serializes a value. `sticky` keeps an encrypted key encrypted when the caller does
+   * Validates and serializes a value (Dates tagged). `sticky` keeps an encrypted key encrypted when the caller does
    * not say (the Sync API has no `encrypt` parameter); `checkSize` applies the per-key limit now.
    */
   prepare(key: string, value: unknown, o: { encrypt: boolean | undefined; sticky: boolean; checkSize: boolean }): Prepared {
     const s = serializeValue(value, key);
-    const size = utf8Length(key) + s.bytes;
+    // Dates stay Dates through the mini API, as on the platform (see mini-values.ts).
+    const json = encodeMiniJson(value, s.json);
+    const size = utf8Length(key) + (json === s.json ? s.bytes : utf8Length(json));
     const limit = this.limits.maxValueBytes;
     if (o.checkSize && size > limit) {
       throw new StowageError('too-large', `"${key}" needs ${size} bytes, over the per-key limit of ${limit}`, { details: { key, size, limit } });
     }
     const encrypt = o.encrypt ?? (o.sticky && this.mirror.peek(key)?.encrypted ? true : undefined);
     this.checkEncrypt(encrypt);
-    const entry: MirrorEntry = { json: s.json, size, encrypted: encrypt ?? this.#encryptAll ?? false };
+    const entry: MirrorEntry = { json, size, encrypted: encrypt ?? this.#encryptAll ?? false };
     if (this.#defaultTtl !== undefined) entry.expiresAt = this.clock.now() + this.#defaultTtl;
-    return { write: { key, entry }, value: JSON.parse(s.json), options: encrypt === undefined ? undefined : { encrypt } };
+    return { write: { key, entry }, value: JSON.parse(json), options: encrypt === undefined ? undefined : { encrypt } };
   }
 
   /** Throws `quota-exceeded` when the writes would take the namespace over its limit (mirror accounting). */

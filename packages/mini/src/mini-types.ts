@@ -28,7 +28,7 @@ export interface MiniCallbacks<S extends MiniResult> {
 /** Options of `setStorage`. */
 export interface SetStorageOption extends MiniCallbacks<MiniResult> {
   key: string;
-  /** JSON-compatible data (Dates are stored as ISO strings, as JSON does). */
+  /** JSON-compatible data or `Date`s (at any depth): a Date reads back as a Date, as on the platform. */
   data: unknown;
   /** Encrypt with the storage's encryption codec. @default false */
   encrypt?: boolean;

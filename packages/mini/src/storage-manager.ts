@@ -1,6 +1,7 @@
 import { StowageError, toStowageError, cleanExpired, storageInfo } from '@stowage/core';
 import type { SetOptions, Storage, StorageOp, StorageOptions } from '@stowage/core';
 import type { MiniStorageInfo } from './mini-types.js';
+import { decodeMiniValue, encodeMiniValue } from './mini-values.js';
 import { resolveStorage } from './resolve-storage.js';
 
 /** Options of `StorageManager.set` (the seed's shape: expiry in seconds). */
@@ -48,6 +49,7 @@ export interface StorageManager {
 }
 
 const SET_KEYS = ['expire', 'encrypt', 'compress'];
+const MISSING = Symbol('missing');
 
 /** Seed options (seconds) → Storage options (ms). */
 function toSetOptions(o: unknown, key: unknown): SetOptions | undefined {
@@ -85,8 +87,13 @@ export function createStorageManager(options: StorageManagerOptions = {}): Stora
   };
   return {
     storage,
-    set: (key, data, o) => guard(() => storage.set(key, data, toSetOptions(o, key))),
-    get: <T>(key: string, defaultValue?: T) => guard(() => storage.get<T>(key, defaultValue as T)),
+    // Values go in and out as through the mini API (Dates stay Dates): the two share a namespace by default.
+    set: (key, data, o) => guard(() => storage.set(key, encodeMiniValue(data, key), toSetOptions(o, key))),
+    get: <T>(key: string, defaultValue?: T) =>
+      guard(async () => {
+        const v = await storage.get<unknown>(key, MISSING);
+        return v === MISSING ? defaultValue : (decodeMiniValue(v) as T);
+      }),
     remove: (key) => guard(() => storage.remove(key)),
     has: (key) => guard(() => storage.has(key)),
     keys: () => storage.keys(),
@@ -104,7 +111,8 @@ export function createStorageManager(options: StorageManagerOptions = {}): Stora
           if (op?.type === 'set') {
             try {
               const so = toSetOptions(op.options, op.key);
-              return so ? { type: 'set', key: op.key, value: op.data, options: so } : { type: 'set', key: op.key, value: op.data };
+              const value = encodeMiniValue(op.data, op.key);
+              return so ? { type: 'set', key: op.key, value, options: so } : { type: 'set', key: op.key, value };
             } catch (e) {
               const err = toStowageError(e, 'batch');
               throw new StowageError(err.code, `batch operation ${index}: ${err.message}`, { cause: err, details: { ...err.details, index } });

@@ -101,13 +101,13 @@ describe('Sync API over the mirror', () => {
     expect(mini.getStorageInfoSync()).toEqual({ keys: [], currentSize: 0, limitSize: 10240 });
   });
 
-  it('values are JSON: Dates come back as ISO strings (what a reload would return), undefined properties are dropped', async () => {
+  it('values are JSON plus Dates: a Date comes back a Date (stored tagged: the Storage holds JSON), undefined properties are dropped', async () => {
     const { mini, driver } = setup();
     await mini.ready();
     mini.setStorageSync('d', { at: new Date(0), gone: undefined });
-    expect(mini.getStorageSync('d')).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+    expect(mini.getStorageSync('d')).toEqual({ at: new Date(0) });
     await mini.flush();
-    expect((await stored(driver)).d!.value).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+    expect((await stored(driver)).d!.value).toEqual({ at: { $t: 'date', v: '1970-01-01T00:00:00.000Z' } });
   });
 
   it('callers never share objects with the mirror: mutating the input or a result changes nothing stored', async () => {
