@@ -3,6 +3,7 @@ export * from './remote-input.js';
 export * from './hlc.js';
 export * from './network-monitor.js';
 export * from './sync-types.js';
+export type { SyncCounts } from './persisted-status.js';
 export * from './conflict.js';
 export { createSync } from './sync-engine.js';
 export * from './offline-queue.js';

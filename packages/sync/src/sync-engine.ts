@@ -10,6 +10,7 @@ import type { HlcClock } from './hlc.js';
 import { createNetworkMonitor, isReconnect } from './network-monitor.js';
 import type { NetworkMonitor } from './network-monitor.js';
 import type { Hlc, RemoteChange, RemoteDoc, RemoteStore } from './remote-store.js';
+import { restoredError, type StatusChange, type SyncCounts } from './persisted-status.js';
 import { SyncState } from './sync-state.js';
 import { withTimeout } from './with-timeout.js';
 import type { ConflictSide, OutboxEntry, Sync, SyncEvent, SyncOptions, SyncProgress, SyncStatus } from './sync-types.js';
@@ -75,6 +76,11 @@ class SyncEngine implements Sync {
   #lastError: StowageError | undefined;
   /** The operation `#lastError` came from ('push', 'pull', 'flush', …). */
   #lastErrorOp: string | undefined;
+  /** Totals as last stored (all contexts), and conflicts decided here since the last status write. */
+  #counts: SyncCounts = { pushed: 0, pulled: 0, conflicts: 0 };
+  #newConflicts = 0;
+  /** Status writes of their own (an error, its clearing), in order; `close()` waits for them. */
+  #statusWrites: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(o: SyncOptions) {
@@ -114,6 +120,11 @@ class SyncEngine implements Sync {
     const driver = await storageDriver(this.#storage);
     this.#state = new SyncState(driver, this.#storage.prefix);
     await this.#state.load();
+    // What the last session (or another context) stored: a reload shows the same status.
+    const saved = await this.#state.status();
+    this.#counts = saved.counts;
+    this.#lastSyncAt = saved.lastSyncAt;
+    if (saved.lastError) [this.#lastError, this.#lastErrorOp] = [restoredError(saved.lastError), saved.lastError.operation];
     const random = o.random ?? Math.random;
     const id = (length: number): string => Array.from({ length }, () => Math.floor(random() * 36).toString(36)).join('');
     this.#origin = await this.#state.node(() => id(12));
@@ -173,6 +184,7 @@ class SyncEngine implements Sync {
       await this.#readyP.catch(() => undefined);
       await this.#queue?.close();
     }
+    await this.#statusWrites;
     // Only now: a push or pull still in flight applies remote or merged state, and that commit
     // must carry its revision and the removal of the edits it overtook.
     this.#unhook?.();
@@ -320,7 +332,7 @@ class SyncEngine implements Sync {
           else if ((entries[i] as QueueEntry<OutboxEntry>).payload.reencoded) continue;
           else if (await this.#onPushConflict(entries[i] as QueueEntry<OutboxEntry>, b.change, r.remote, b.updatedAt, b.encrypted)) again.push(i);
         }
-        await this.#state.save(applied);
+        await this.#state.save(applied, await this.#statusOps({ lastSyncAt: this.#clock.now(), counts: { pushed: applied.length } }));
         if (applied.length > 0) this.#emit({ type: 'pushed', keys: applied.map(([k]) => k) });
         round = again;
       }
@@ -368,6 +380,7 @@ class SyncEngine implements Sync {
     // A re-encoded remote value is as old as the revision it re-encodes.
     const remoteSide: ConflictSide = { deleted: remote.deleted, hlc: remote.reencodes ?? remote.hlc, ...(remote.value !== undefined ? { value: remote.value } : {}) };
     const res = resolveConflict(key, this.#o.conflict ?? 'last-write-wins', local, remoteSide, encrypted);
+    this.#newConflicts++;
     this.#emit({ type: 'conflict', key, winner: res.winner, local, remote: remoteSide });
     return res;
   }
@@ -397,9 +410,10 @@ class SyncEngine implements Sync {
     for (;;) {
       const page = await this.#request('pull', (s) => this.#remote.pull(checkpoint, limit, s));
       for (const d of page.docs) if (!d.deleted) remoteKeys.add(d.key);
-      changed += await this.#applyPulled(page.docs, full);
+      const applied = await this.#applyPulled(page.docs, full);
+      changed += applied;
       checkpoint = page.checkpoint;
-      await this.#state.saveCheckpoint(checkpoint);
+      await this.#state.saveCheckpoint(checkpoint, await this.#statusOps({ lastSyncAt: this.#clock.now(), counts: { pulled: applied } }));
       onPage?.(page.docs.length, remoteKeys);
       if (page.docs.length < limit) break;
     }
@@ -416,7 +430,9 @@ class SyncEngine implements Sync {
     // a newer revision would otherwise be applied over it. `full`: a copy lost here is restored.
     return this.#queue.exclusive(() => this.#serial(async () => {
       const doc = await this.#request('get', (s) => get(key, s));
-      return doc ? (await this.#applyPulled([doc], true)) > 0 : false;
+      const applied = doc ? await this.#applyPulled([doc], true) : 0;
+      await this.#state.save([], await this.#statusOps({ lastSyncAt: this.#clock.now(), counts: { pulled: applied } }));
+      return applied > 0;
     }));
   }
 
@@ -549,12 +565,17 @@ class SyncEngine implements Sync {
     // A push error is about the outbox: once it is empty (this tab or another delivered it) the
     // error describes nothing left to do, so it goes; a pull error stays until a pull succeeds.
     if (pending === 0 && (this.#lastErrorOp === 'push' || this.#lastErrorOp === 'flush')) this.#clearError();
-    return { ...this.#statusNow(), pending };
+    // Every context of the device adds to the stored counts and sync time.
+    const stored = await this.#state.status();
+    this.#counts = stored.counts;
+    const now = this.#statusNow();
+    const lastSyncAt = stored.lastSyncAt === undefined || (now.lastSyncAt ?? -Infinity) > stored.lastSyncAt ? now.lastSyncAt : stored.lastSyncAt;
+    return { ...now, lastSyncAt, pending };
   }
 
   #statusNow(): Omit<SyncStatus, 'pending'> {
     const { online, reachable } = this.#network.state();
-    return { online, reachable, syncing: this.#pushing > 0 || this.#pulling !== undefined, lastSyncAt: this.#lastSyncAt, lastError: this.#lastError };
+    return { online, reachable, syncing: this.#pushing > 0 || this.#pulling !== undefined, lastSyncAt: this.#lastSyncAt, lastError: this.#lastError, counts: { ...this.#counts } };
   }
 
   subscribe(listener: (event: SyncEvent) => void): () => void {
@@ -593,8 +614,27 @@ class SyncEngine implements Sync {
     const err = toStowageError(e, operation);
     this.#lastError = err;
     this.#lastErrorOp = operation;
+    this.#persistStatus({ lastError: { code: err.code, message: err.message, operation, at: this.#clock.now() } });
     this.#emit({ type: 'error', operation, error: err });
     return err;
+  }
+
+  /**
+   * The status op to commit with a checkpoint or revisions: `change`, the conflicts decided since
+   * the last one, and the error's clearing when there is none here now (this success ends it).
+   */
+  async #statusOps(change: StatusChange): Promise<DriverOp[]> {
+    const conflicts = this.#newConflicts;
+    this.#newConflicts = 0;
+    const { op, status } = await this.#state.statusOp({ ...change, counts: { ...change.counts, conflicts }, ...(this.#lastError ? {} : { lastError: null }) });
+    this.#counts = status.counts;
+    return [op];
+  }
+
+  /** Stores a status change on its own (an error, its clearing); failures only cost the record of it. */
+  #persistStatus(change: StatusChange): void {
+    if (!this.#state) return;
+    this.#statusWrites = this.#statusWrites.then(async () => this.#state.save([], [(await this.#state.statusOp(change)).op])).catch(() => undefined);
   }
 
   /** Forgets the last error, telling subscribers (a page showing it learns that it is over). */
@@ -602,6 +642,7 @@ class SyncEngine implements Sync {
     if (this.#lastError === undefined) return;
     this.#lastError = undefined;
     this.#lastErrorOp = undefined;
+    this.#persistStatus({ lastError: null });
     this.#emit({ type: 'status', status: this.#statusNow() });
   }
 

@@ -1,12 +1,14 @@
 import { syncPrefix } from '@stowage/core';
 import type { Driver, DriverOp } from '@stowage/core';
+import { applyStatusChange, parseStatus, type StatusChange, type StoredStatus } from './persisted-status.js';
 import type { Checkpoint, Hlc } from './remote-store.js';
 
 /**
  * What a sync remembers per namespace, in the reserved key space of the storage's own driver: the
  * remote revision each key's local state derives from (the compare-and-set base of its next push),
- * the revision of each key's last local edit, and the pull checkpoint. Both per-key records are
- * written in the same transaction as the data they describe.
+ * the revision of each key's last local edit, the pull checkpoint, and the status a reload shows
+ * (last sync, last error, counts). Both per-key records are written in the same transaction as the
+ * data they describe; the status in the same transaction as the checkpoint or revisions it follows.
  */
 export class SyncState {
   readonly #driver: Driver;
@@ -81,10 +83,10 @@ export class SyncState {
     for (const [k, v] of revs) this.#revs.set(k, v);
   }
 
-  /** Persists revisions in their own batch (after a push was acknowledged). */
-  async save(revs: readonly (readonly [string, Hlc])[]): Promise<void> {
-    if (revs.length === 0) return;
-    await this.#driver.batch(revs.map(([k, v]) => this.revOp(k, v)));
+  /** Persists revisions in their own batch (after a push was acknowledged), with `extra` ops (the status). */
+  async save(revs: readonly (readonly [string, Hlc])[], extra: readonly DriverOp[] = []): Promise<void> {
+    if (revs.length === 0 && extra.length === 0) return;
+    await this.#driver.batch([...revs.map(([k, v]) => this.revOp(k, v)), ...extra]);
     this.remember(revs);
   }
 
@@ -99,8 +101,24 @@ export class SyncState {
     return typeof v === 'string' ? v : undefined;
   }
 
-  async saveCheckpoint(cp: Checkpoint | undefined): Promise<void> {
-    if (cp !== undefined) await this.#driver.batch([{ type: 'put', key: `${this.#base}checkpoint`, value: cp }]);
+  async saveCheckpoint(cp: Checkpoint | undefined, extra: readonly DriverOp[] = []): Promise<void> {
+    const ops: DriverOp[] = cp === undefined ? [] : [{ type: 'put', key: `${this.#base}checkpoint`, value: cp }];
+    if (ops.length + extra.length > 0) await this.#driver.batch([...ops, ...extra]);
+  }
+
+  /** The status as stored (every context of the device writes it). */
+  async status(): Promise<StoredStatus> {
+    return parseStatus(await this.#driver.get(`${this.#base}status`));
+  }
+
+  /**
+   * The op storing the status with `change` applied to what is stored now, and that result. Pushes
+   * and pulls hold the outbox's flush lock, so no other context writes the status between the read
+   * and the batch the op goes in; an error written outside it is last-writer-wins.
+   */
+  async statusOp(change: StatusChange): Promise<{ op: DriverOp; status: StoredStatus }> {
+    const status = applyStatusChange(await this.status(), change);
+    return { op: { type: 'put', key: `${this.#base}status`, value: status }, status };
   }
 
   /** A node id for this device, created once and kept (letters and digits). */

@@ -1,6 +1,7 @@
 import type { BroadcastFactory, Clock, LockPort, Storage, StowageError } from '@stowage/core';
 import type { DeadLetter } from '@stowage/queue';
 import type { NetworkMonitor } from './network-monitor.js';
+import type { SyncCounts } from './persisted-status.js';
 import type { Hlc, RemoteStore } from './remote-store.js';
 
 /** A key's state as a conflict resolver sees it (`value` absent for deletions and encrypted keys). */
@@ -77,12 +78,20 @@ export interface SyncStatus {
   /** Keys waiting to be pushed (all tabs). */
   pending: number;
   syncing: boolean;
+  /**
+   * Epoch ms of the last successful push or pull (or download) by any context of this device; kept
+   * with the pull checkpoint, so a reload shows it. `undefined` before the first.
+   */
   lastSyncAt: number | undefined;
   /**
    * The last failure of a remote call, cleared by this engine's next successful push or pull (and,
-   * for a push error, once the outbox is empty — another tab may have delivered it).
+   * for a push error, once the outbox is empty — another tab may have delivered it). Kept across a
+   * reload: an error from an earlier session comes back with its code and message, `details` `{
+   * operation, at, restored: true }`, until a success clears it.
    */
   lastError: StowageError | undefined;
+  /** Totals on this device, across reloads and contexts: keys pushed and pulled, conflicts decided. */
+  counts: SyncCounts;
 }
 
 /** Progress of a full sync. */
