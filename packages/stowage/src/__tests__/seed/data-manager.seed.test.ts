@@ -2,7 +2,6 @@
 // ported to a cloud tier — in memory, and Firestore over the emulator — the rest unchanged; then the
 // same calls on Stowage's createDataManager through the one-line mapping.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setLogLevel } from 'firebase/firestore/lite';
 import { createStorage } from '@stowage/core';
 import { createLruCache } from '@stowage/cache';
 import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
@@ -22,9 +21,6 @@ interface SeedDataManager {
   preloadData(keys: string[]): Promise<unknown[]>;
   storage: { get(key: string): unknown };
 }
-
-// The injected 503s would otherwise fill the output with the SDK's own logs.
-setLogLevel('silent');
 
 let emulator: EmulatorHandle;
 beforeAll(async () => {
