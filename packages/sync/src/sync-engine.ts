@@ -336,7 +336,6 @@ class SyncEngine implements Sync {
         if (applied.length > 0) this.#emit({ type: 'pushed', keys: applied.map(([k]) => k) });
         round = again;
       }
-      this.#lastSyncAt = this.#clock.now();
       return outcomes;
     } finally {
       this.#pushing--;
@@ -417,7 +416,6 @@ class SyncEngine implements Sync {
       onPage?.(page.docs.length, remoteKeys);
       if (page.docs.length < limit) break;
     }
-    this.#lastSyncAt = this.#clock.now();
     return changed;
   }
 
@@ -627,7 +625,8 @@ class SyncEngine implements Sync {
     const conflicts = this.#newConflicts;
     this.#newConflicts = 0;
     const { op, status } = await this.#state.statusOp({ ...change, counts: { ...change.counts, conflicts }, ...(this.#lastError ? {} : { lastError: null }) });
-    this.#counts = status.counts;
+    // The time stored is the time shown: both come from this op (the later of this and another context's).
+    [this.#counts, this.#lastSyncAt] = [status.counts, status.lastSyncAt];
     return [op];
   }
 
