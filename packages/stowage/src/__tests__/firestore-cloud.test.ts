@@ -52,6 +52,17 @@ describe('createStowage with cloud: { firebaseOptions, emulator, collectionPath 
     expect(await b.storage.get('big')).toBe('compressible text '.repeat(400));
   });
 
+  it('one key through the lazily loaded remote: remote.get and sync.download', async () => {
+    const a = client();
+    const b = client();
+    await Promise.all([a.ready(), b.ready()]);
+    await a.storage.set('profile', { name: '张三' });
+    await a.sync!.flush();
+    expect(await b.remote!.get!('profile')).toMatchObject({ key: 'profile', deleted: false, value: { name: '张三' } });
+    expect(await b.sync!.download('profile')).toBe(true);
+    expect(await b.storage.get('profile')).toEqual({ name: '张三' });
+  });
+
   it('an encrypted key travels as ciphertext and opens on another device with the same passphrase only', async () => {
     const a = client({ encryption: { passphrase: 'correct horse battery staple' } });
     const b = client({ encryption: { passphrase: 'correct horse battery staple' } });
