@@ -1,6 +1,6 @@
 // Dates through the mini API come back as Dates, as on the platform, while the Storage holds JSON.
 import { describe, expect, it } from 'vitest';
-import { createStorage } from '@stowage/core';
+import { createStorage, storageDriver } from '@stowage/core';
 import { createMiniStorage } from '../mini-storage.js';
 import { createStorageManager } from '../storage-manager.js';
 import { decodeMiniValue, encodeMiniValue } from '../mini-values.js';
@@ -56,7 +56,7 @@ describe('mini API: Dates round-trip as Dates', () => {
     const back = mini.getStorageSync('k') as typeof lookalikes;
     expect(back).toEqual(lookalikes);
     expect(back.a).not.toBeInstanceOf(Date);
-    expect(((await stored(await mini.storage.driver())).k!.value as Record<string, unknown>).$t$).toBe("top"); // escaped: only tags own $t
+    expect(((await stored(await storageDriver(mini.storage))).k!.value as Record<string, unknown>).$t$).toBe("top"); // escaped: only tags own $t
     expect((await mini.getStorage({ key: 'k' })).data).toEqual(lookalikes);
   });
 

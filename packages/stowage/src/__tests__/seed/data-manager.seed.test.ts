@@ -2,7 +2,7 @@
 // ported to a cloud tier — in memory, and Firestore over the emulator — the rest unchanged; then the
 // same calls on Stowage's createDataManager through the one-line mapping.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStorage } from '@stowage/core';
+import { createStorage, getRecord } from '@stowage/core';
 import { createLruCache } from '@stowage/cache';
 import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
 import { createFirestoreCloudTier } from '@stowage/firestore';
@@ -98,7 +98,7 @@ describe("seed 001's DataManager calls on Stowage's createDataManager (the one-l
     };
     await dataManager.syncToCloud('userInfo', { id: 1 });
     expect(await dataManager.getData('userInfo', { cacheTime: 60 })).toEqual({ id: 1 });
-    expect((await storage.getRecord('userInfo'))?.expiresAt).toBeGreaterThan(Date.now() + 59_000);
+    expect((await getRecord(storage, 'userInfo'))?.expiresAt).toBeGreaterThan(Date.now() + 59_000);
     expect(memory.get('userInfo')).toEqual({ id: 1 });
     await dataManager.setData('settings', { theme: 'dark' });
     expect(await dataManager.fetchFromCloud('settings')).toEqual({ theme: 'dark' });
