@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
 
 /** Options of {@link precacheManifest}. */
@@ -22,7 +22,8 @@ export function precacheManifest(options: PrecacheManifestOptions = {}): Plugin 
     name: 'stowage-demo:precache-manifest',
     apply: 'build',
     configResolved(config) {
-      outDir = join(config.root, config.build.outDir);
+      // resolve, not join: an absolute outDir (npm start builds outside the app) stays as given.
+      outDir = resolve(config.root, config.build.outDir);
     },
     async writeBundle(_, bundle) {
       const files = Object.keys(bundle).filter((f) => f !== swFileName && !f.endsWith('.map')).sort();

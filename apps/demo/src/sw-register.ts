@@ -30,7 +30,10 @@ export function registerServiceWorker(el: HTMLElement): ServiceWorkerLink {
   const wb = new Workbox('/sw.js', { type: 'module', scope: '/' });
   let registration: ServiceWorkerRegistration | undefined;
   let lastPending = 0;
-  const controlling = (): void => show('controlling', 'service worker: controlling this page (app shell cached, outbox flushed in the background)');
+  // Under the Vite dev server the worker has no precache manifest (sw.ts): say so instead of
+  // promising an offline reload that would fail.
+  const shell = import.meta.env.DEV ? 'dev server: app shell NOT cached, no offline reload (npm start serves a build that has one)' : 'app shell cached';
+  const controlling = (): void => show('controlling', `service worker: controlling this page (${shell}, outbox flushed in the background)`);
   show('registering', 'service worker: registering…');
   wb.addEventListener('controlling', controlling);
   wb.register().then(
