@@ -128,3 +128,26 @@ export async function swControlling(page: Page): Promise<void> {
 export async function saveMany(page: Page, stem: string, count: number, value = (i: number) => JSON.stringify({ i })): Promise<void> {
   for (let i = 0; i < count; i++) await save(page, { key: `${stem}${i}`, value: value(i) });
 }
+
+/**
+ * Starts recording every text an activity row (progress-view.ts) shows, from now on; the returned
+ * function reads what was recorded. A MutationObserver sees each step, however short it was on screen.
+ */
+export async function recordActivity(page: Page, testId: string): Promise<() => Promise<string[]>> {
+  await page.getByTestId(testId).evaluate((row) => {
+    const seen: string[] = [];
+    (row as HTMLElement & { __seen?: string[] }).__seen = seen;
+    const text = row.querySelector('[data-role="text"]') as HTMLElement;
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n.textContent) seen.push(n.textContent);
+    }).observe(text, { childList: true });
+  });
+  return () => page.getByTestId(testId).evaluate((row) => [...((row as HTMLElement & { __seen?: string[] }).__seen ?? [])]);
+}
+
+/** The end state of an activity row: waits until it is done (or failed) and returns its text. */
+export async function activityResult(page: Page, testId: string, state: 'done' | 'error' = 'done'): Promise<string> {
+  const row = page.getByTestId(testId);
+  await expect(row).toHaveAttribute('data-state', state);
+  return (await row.locator('[data-role="text"]').textContent()) ?? '';
+}

@@ -1,5 +1,5 @@
 import { expect, keyIdOf, test } from './fixtures.js';
-import { load, openDemo, PREFIX, readRawStore, row, save, unlock } from './demo.js';
+import { activityResult, load, openDemo, PREFIX, readRawStore, recordActivity, row, save, unlock } from './demo.js';
 
 const SECRET = 'launch-code Ünïcødé 7431';
 
@@ -32,8 +32,15 @@ test('an encrypted value has no plaintext in IndexedDB and reads back after a re
   await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'decode-failed');
   await expect(page.getByTestId('value-output')).toHaveText('');
 
+  // The unlock shows its steps (the PBKDF2 derivation alone takes a while) and ends visibly.
+  const steps = await recordActivity(page, 'crypto-activity');
   await unlock(page, 'correct horse battery staple');
   await expect(page.getByTestId('status')).toHaveText('unlocked');
+  expect(await activityResult(page, 'crypto-activity')).toBe('unlocked');
+  const seen = await steps();
+  for (const step of ['step 1 of 3: deriving the key', 'step 2 of 3: checking the passphrase', 'step 3 of 3: loading the mini-program mirror']) {
+    expect(seen, step).toContainEqual(expect.stringContaining(step));
+  }
   await load(page, 'secret');
   expect(JSON.parse(await page.getByTestId('value-output').textContent() ?? '')).toEqual({ code: SECRET });
 });
@@ -48,6 +55,8 @@ test('a wrong passphrase gives decrypt-failed and no value; the right one still 
   await unlock(page, 'a wrong one');
   await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'decrypt-failed');
   await expect(page.getByTestId('status')).toContainText('decrypt-failed');
+  await expect(page.getByTestId('status')).toContainText('Wrong passphrase');
+  expect(await activityResult(page, 'crypto-activity', 'error')).toBe('not unlocked: wrong passphrase');
   await expect(page.getByTestId('lock-state')).not.toHaveAttribute('data-state', 'unlocked');
   await load(page, 'pin');
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'error');
@@ -62,6 +71,10 @@ test('encrypt before unlocking is refused with invalid-argument and stores nothi
   await openDemo(page);
   await save(page, { key: 'early', value: 'x', encrypt: true });
   await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'invalid-argument');
+  // Said for the person first ("unlock first"), with the code and the developer's message beside it.
+  await expect(page.getByTestId('status').locator('[data-role="explanation"]')).toHaveText(/^Unlock first: encrypting needs your passphrase/);
+  await expect(page.getByTestId('status').locator('[data-role="code"]')).toHaveText('invalid-argument');
+  await expect(page.getByTestId('status').locator('[data-role="detail"]')).toContainText('save: ');
   expect(Object.keys(await readRawStore(page))).not.toContain(`${PREFIX}:early`);
   await unlock(page, '');
   await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'invalid-argument');
@@ -83,8 +96,11 @@ test('changing the passphrase re-encrypts every encrypted value under a new key;
   expect(oldIds.size).toBe(1);
 
   await page.getByTestId('new-passphrase-input').fill('the second passphrase');
+  const rotation = await recordActivity(page, 'crypto-activity');
   await page.getByTestId('rekey-button').click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ok');
+  expect(await activityResult(page, 'crypto-activity')).toBe('passphrase changed: 3 values re-encrypted under the new key; the old key is retired');
+  expect(await rotation()).toEqual(expect.arrayContaining(['re-encrypting: 0 of 3 encrypted values', 're-encrypting: 3 of 3 encrypted values']));
   await expect(page.getByTestId('status')).toContainText('passphrase changed: 3 values re-encrypted');
   await expect(page.getByTestId('new-passphrase-input')).toHaveValue('');
   const after = encrypted(await readRawStore(page));

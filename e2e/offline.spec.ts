@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.js';
-import { load, openDemo, pendingBadge, row, save, shoot, swControlling } from './demo.js';
+import { activityResult, load, openDemo, pendingBadge, row, save, shoot, swControlling } from './demo.js';
 
 test('writes made while the browser is offline count up on the badge and reach the emulator once back online', async ({ page, context, emulator }) => {
   await openDemo(page);
@@ -13,9 +13,16 @@ test('writes made while the browser is offline count up on the badge and reach t
   // Coalesced per key: three writes, two keys to push.
   await expect(pendingBadge(page)).toHaveAttribute('data-count', '2');
   expect((await emulator.keys()).size).toBe(0);
+  // The activity row says what waits and why, as 0 of 2.
+  const drain = page.getByTestId('sync-activity');
+  await expect(drain).toHaveAttribute('data-total', '2');
+  await expect(drain).toHaveAttribute('data-done', '0');
+  await expect(drain).toContainText('2 changes waiting to be pushed (offline');
   await shoot(page, 'offline-pending', 'sync-panel');
 
   await context.setOffline(false);
+  expect(await activityResult(page, 'sync-activity')).toBe('pushed 2 changes to the cloud; nothing waiting');
+  await expect(drain).toHaveAttribute('data-done', '2');
   await expect(pendingBadge(page)).toHaveAttribute('data-count', '0');
   await expect.poll(async () => Object.fromEntries([...(await emulator.keys())].map(([k, v]) => [k, v.value]))).toEqual({
     'offline-1': { n: 11 },

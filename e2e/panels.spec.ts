@@ -1,15 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { expect, test } from './fixtures.js';
-import { clearAll, load, openDemo, row, save, settled, shoot } from './demo.js';
+import { activityResult, clearAll, load, openDemo, recordActivity, row, save, settled, shoot } from './demo.js';
 
 test('storage gauge: currentSize / limitSize grows with a write; the browser estimate is shown', async ({ page }) => {
   await openDemo(page);
   const gauge = page.getByTestId('gauge');
-  await expect(page.getByTestId('gauge-text')).toContainText('/ 10240 KB');
+  await expect(page.getByTestId('gauge-text')).toContainText('of 10240 KB used');
   const before = Number(await gauge.getAttribute('data-usage'));
   await save(page, { key: 'blob', value: JSON.stringify('z'.repeat(200_000)) });
   await expect.poll(async () => Number(await gauge.getAttribute('data-usage'))).toBeGreaterThan(before + 0.01);
-  await expect(page.getByTestId('gauge-text')).toContainText(/^\d+ KB \/ 10240 KB \(\d+\.\d %\)$/);
+  await expect(page.getByTestId('gauge-text')).toContainText(/^\d+ KB of 10240 KB used \((< 0\.1|\d+\.\d) %\) by 1 key$/);
   await expect(page.getByTestId('gauge-estimate')).toContainText('browser estimate for this origin:');
   await shoot(page, 'gauge', 'gauge');
 });
@@ -50,6 +50,15 @@ test('analytics dashboard: operations over time, hot keys and hit rate are drawn
   await expect(ops).toHaveCount(12);
   await expect.poll(async () => (await ops.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))))).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(7);
   await expect(page.getByTestId('chart-hit-rate').getByTestId('chart-line')).toHaveAttribute('points', /,/);
+  // Readable without hovering: axes say what they count, bars and points carry their values.
+  await expect(page.getByTestId('chart-ops').locator('text.axis-title')).toHaveText(['operations', 'seconds ago (one bar = 5 s)']);
+  await expect(page.getByTestId('chart-ops').locator('text.tick').first()).toHaveText('0');
+  await expect(hot.first().locator('text.value')).toHaveText(await hot.first().getAttribute('data-value') ?? '');
+  await expect(page.getByTestId('chart-hit-rate').locator('text.axis-title')).toHaveText(['found, %', 'seconds ago (one point = 5 s)']);
+  await expect(page.getByTestId('chart-hit-rate').locator('text.tick')).toContainText(['0', '25', '50', '75', '100']);
+  await expect(page.getByTestId('chart-hit-rate').getByTestId('chart-point').last().locator('text.value')).toHaveText(/^\d+ %$/);
+  // Every count in the summary is labelled with what it counts.
+  await expect(summary.locator('dt')).toContainText(['reads by this tab', 'writes by this tab', 'deletes by this tab', 'changes that came in from other tabs or the cloud', "this tab's changes pushed to the cloud"]);
   await shoot(page, 'analytics', 'analytics-panel');
 });
 
@@ -71,8 +80,11 @@ test('backup: download a JSON backup, clear, restore it from the file; a broken 
   await settled(page);
   await expect(page.getByTestId('key-row')).toHaveCount(0);
 
+  const restoring = await recordActivity(page, 'backup-activity');
   await page.getByTestId('backup-file').setInputFiles(file);
   await expect(page.getByTestId('status')).toContainText('restored 2 keys');
+  expect(await activityResult(page, 'backup-activity')).toBe('restored 2 keys (merge)');
+  expect(await restoring()).toContainEqual(expect.stringContaining('checking and writing 2 keys'));
   await expect(row(page, 'profile')).toHaveCount(1);
   await load(page, 'profile');
   await expect(page.getByTestId('value-output')).toContainText('"Ada"');
@@ -82,6 +94,30 @@ test('backup: download a JSON backup, clear, restore it from the file; a broken 
   await writeFile(broken, '{"format":"something else"}');
   await page.getByTestId('backup-file').setInputFiles(broken);
   await expect(page.getByTestId('status')).toHaveAttribute('data-code', 'invalid-argument');
+  await expect(page.getByTestId('status')).toContainText('This file is not a Stowage backup');
+  expect(await activityResult(page, 'backup-activity', 'error')).toBe('nothing restored (invalid-argument)');
   await expect(page.getByTestId('key-row')).toHaveCount(2);
   await shoot(page, 'backup');
+});
+
+test('a replace-mode restore says what it removed, the memory cache it emptied included', async ({ page }) => {
+  await openDemo(page);
+  await save(page, { key: 'kept', value: '1' });
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('backup-download').click();
+  const file = test.info().outputPath('backup.json');
+  await (await downloading).saveAs(file);
+  await save(page, { key: 'extra', value: '2' });
+  await load(page, 'extra');
+  await load(page, 'kept');
+  const cached = page.getByTestId('cache-keys').getByTestId('cache-key');
+  await expect(cached).toHaveCount(2);
+
+  await page.getByTestId('backup-mode').selectOption('replace');
+  await page.getByTestId('backup-file').setInputFiles(file);
+  expect(await activityResult(page, 'backup-activity')).toMatch(
+    /^restored 1 key \(replace\); 1 key not in the file was removed; the memory cache was emptied \(\d+ entries dropped; the next reads come from IndexedDB\)$/,
+  );
+  await expect(cached).toHaveCount(0);
+  await expect(row(page, 'extra')).toHaveCount(0);
 });

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
-import { load, openDemo, pendingBadge, save, shoot, unlock } from './demo.js';
+import { activityResult, load, openDemo, pendingBadge, recordActivity, save, shoot, unlock } from './demo.js';
 
 test('online: a save reaches the emulator; the switch takes the app offline and back', async ({ page, emulator }) => {
   await openDemo(page);
@@ -34,8 +34,13 @@ test('full sync pulls what another device wrote and shows its progress', async (
   await other.close();
 
   await openDemo(page);
+  const phases = await recordActivity(page, 'sync-activity');
   await page.getByTestId('full-sync').click();
   await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-done', 'true');
+  expect(await activityResult(page, 'sync-activity')).toMatch(/^full sync done: \d+ keys updated from the cloud, 0 local keys pushed$/);
+  const seen = await phases();
+  expect(seen).toContainEqual(expect.stringMatching(/^full sync, step 1 of 2: pulling every remote document… \d+ so far$/));
+  expect(seen).toContainEqual('full sync, step 2 of 2: pushing local keys the cloud lacks: 0 of 0');
   await expect(page.getByTestId('sync-message')).toContainText('full sync: pulled');
   await expect(page.getByTestId('key-row')).toHaveCount(3);
   const bar = page.getByTestId('sync-progress');

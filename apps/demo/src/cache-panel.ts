@@ -10,7 +10,7 @@ export function renderCachePanel(root: HTMLElement, cache: MemoryCachedStorage |
   const stats = byTestId('cache-stats', root);
   if (!cache) {
     list.replaceChildren();
-    stats.textContent = 'memory tier disabled';
+    stats.textContent = 'memory cache disabled';
     return;
   }
   const s = cache.memoryStats();
@@ -27,5 +27,7 @@ export function renderCachePanel(root: HTMLElement, cache: MemoryCachedStorage |
   hitRate.textContent = `${(rate * 100).toFixed(0)} %`;
   hitRate.dataset.hits = String(s.hits);
   hitRate.dataset.misses = String(s.misses);
-  stats.textContent = `${s.size} entries · ${s.hits} hits · ${s.misses} misses · ${s.evictions} evictions`;
+  stats.textContent =
+    `${s.size} keys held · ${s.hits} hits (read from memory) · ${s.misses} misses (read from IndexedDB) · ` +
+    `${s.evictions} evictions (least recently used key dropped to make room)`;
 }

@@ -14,6 +14,8 @@ export interface EditorOptions {
   status: StatusLine;
   /** Where a loaded value is shown; emptied by anything that is not a successful load. */
   output: HTMLElement;
+  /** Whether an encryption key is loaded (an `encrypt` save is refused while locked). */
+  unlocked: () => boolean;
 }
 
 /** The key/value editor: Save / Load / Remove / Clear with TTL, compress and encrypt switches. */
@@ -82,6 +84,19 @@ export function mountEditor(options: EditorOptions): Editor {
     },
   };
 
+  /**
+   * What a refused input means in the person's terms. The storage says what is wrong in API terms
+   * (`encrypt: true needs createStorage({ encryption })`); the form knows which field caused it.
+   */
+  const hint = (code: string): string | undefined => {
+    if (code !== 'invalid-argument') return undefined;
+    if (key() === '') return 'Enter a key first: the key names the value.';
+    if (field('encrypt-switch').checked && !options.unlocked()) return 'Unlock first: encrypting needs your passphrase (Encryption, below). Nothing was saved.';
+    const ttl = field('ttl-input').value.trim();
+    if (ttl !== '' && !(Number(ttl) > 0)) return 'TTL: enter a number of seconds above 0, or leave it empty to keep the value for ever.';
+    return undefined;
+  };
+
   const run = async (action: string): Promise<void> => {
     const fn = actions[action];
     if (!fn) return;
@@ -90,8 +105,7 @@ export function mountEditor(options: EditorOptions): Editor {
     try {
       await fn(options.storage());
     } catch (err) {
-      const e = status.error(err, action);
-      if (e.code === 'decode-failed' && e.details.codec === 'aes-gcm') status.error(e, action, 'the value is encrypted: unlock with its passphrase first');
+      status.error(err, action, hint((err as { code?: string }).code ?? ''));
     }
   };
 

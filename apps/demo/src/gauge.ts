@@ -12,10 +12,12 @@ function human(bytes: number): string {
 export function renderGauge(el: HTMLElement, info: StorageInfo): void {
   const pct = Math.min(100, info.usage * 100);
   const bar = el.querySelector<HTMLElement>('.fill');
-  if (bar) bar.style.width = `${pct}%`;
+  // A sliver for any non-empty namespace: at 0.0 % a bare track looks broken, not "almost empty".
+  if (bar) bar.style.width = info.currentSize > 0 ? `max(3px, ${pct}%)` : '0';
   el.dataset.usage = String(info.usage);
   const text = el.querySelector<HTMLElement>('[data-testid="gauge-text"]');
-  if (text) text.textContent = `${info.currentSize} KB / ${info.limitSize} KB (${pct.toFixed(1)} %)`;
+  const precise = pct > 0 && pct < 0.1 ? '< 0.1' : pct.toFixed(1);
+  if (text) text.textContent = `${info.currentSize} KB of ${info.limitSize} KB used (${precise} %) by ${info.keys.length} ${info.keys.length === 1 ? 'key' : 'keys'}`;
   const est = el.querySelector<HTMLElement>('[data-testid="gauge-estimate"]');
   if (est) {
     est.textContent = info.estimate

@@ -5,6 +5,7 @@ import { mountBackupPanel } from './backup-panel.js';
 import { renderCachePanel } from './cache-panel.js';
 import { byTestId } from './dom.js';
 import { mountEditor } from './editor.js';
+import { mountEncryptionPanel } from './encryption-panel.js';
 import { renderGauge } from './gauge.js';
 import { mountKeyBrowser } from './key-browser.js';
 import { mountMiniConsole } from './mini-console.js';
@@ -48,13 +49,13 @@ Object.defineProperty(window, '__stowage', {
 const status = createStatusLine(byTestId('status'));
 const usage = byTestId('usage');
 const gauge = byTestId('gauge');
-const lockState = byTestId('lock-state');
 
 const editor = mountEditor({
   form: byTestId<HTMLFormElement>('editor'),
   storage: () => session.storage,
   status,
   output: byTestId('value-output'),
+  unlocked: () => session.unlocked,
 });
 
 const keyBrowser = mountKeyBrowser({ body: byTestId('key-rows'), onSelect: (key) => void editor.load(key) });
@@ -73,7 +74,9 @@ mountBackupPanel({
   download: byTestId<HTMLButtonElement>('backup-download'),
   file: byTestId<HTMLInputElement>('backup-file'),
   mode: byTestId<HTMLSelectElement>('backup-mode'),
+  activity: byTestId('backup-activity'),
   storage: () => session.storage,
+  cache: () => session.app.cache,
   status,
 });
 
@@ -122,37 +125,12 @@ setInterval(() => {
 }, 1000);
 analyticsPanel.render(session.app.analytics, Date.now());
 
-byTestId<HTMLFormElement>('unlock-form').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  const input = byTestId<HTMLInputElement>('passphrase-input');
-  const passphrase = input.value;
-  // The field is emptied at once: the passphrase lives on only inside the codec, in memory.
-  input.value = '';
-  byTestId('value-output').textContent = '';
-  status.busy('deriving the key from the passphrase…');
-  session.unlock(passphrase).then(
-    () => {
-      lockState.textContent = 'unlocked: encrypt is available; encrypted values can be read';
-      lockState.dataset.state = 'unlocked';
-      status.ok('unlocked');
-    },
-    (err: unknown) => status.error(err, 'unlock'),
-  );
-});
-
-byTestId<HTMLFormElement>('rekey-form').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  const input = byTestId<HTMLInputElement>('new-passphrase-input');
-  const passphrase = input.value;
-  input.value = '';
-  status.busy('re-encrypting under the new passphrase…');
-  session.changePassphrase(passphrase, (done) => status.busy(`re-encrypting under the new passphrase… ${done} done`)).then(
-    (r) => {
-      status.ok(`passphrase changed: ${r.reencoded} values re-encrypted, key ${r.from} retired, key ${r.to} current`);
-      void refresh();
-    },
-    (err: unknown) => status.error(err, 'change passphrase'),
-  );
+mountEncryptionPanel({
+  root: byTestId('encryption-panel'),
+  session,
+  status,
+  output: byTestId('value-output'),
+  onChanged: () => void refresh(),
 });
 
 void mountMiniConsole({

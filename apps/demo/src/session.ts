@@ -24,16 +24,41 @@ export interface DemoSession {
    * encrypted values, one is read first: a wrong passphrase rejects with `decrypt-failed` and the
    * previous stowage stays. The passphrase is kept only inside the codec, in memory.
    */
-  unlock(passphrase: string): Promise<void>;
+  unlock(passphrase: string, onStep?: (step: UnlockStep) => void): Promise<void>;
   /**
    * Re-encrypts every encrypted value under a key derived from `passphrase` (`rotateKey`: the
    * keyring metadata first, then the records in batches, then the old key is retired). From then
    * on only the new passphrase unlocks. `onProgress` gets the count re-encrypted so far.
    */
-  changePassphrase(passphrase: string, onProgress?: (done: number) => void): Promise<RotationResult>;
+  changePassphrase(passphrase: string, onProgress?: (done: number, total: number) => void): Promise<RotationResult>;
   /** Calls `listener` with the new stowage after each swap; returns the unsubscribe function. */
   onSwap(listener: (app: Stowage) => void): () => void;
 }
+
+/** Where an unlock is (`index` of `of`), for the progress row: the key derivation alone takes seconds. */
+export interface UnlockStep {
+  index: number;
+  of: number;
+  text: string;
+}
+
+/** The steps of {@link DemoSession.unlock}, in order. */
+const UNLOCK_STEPS = [
+  'deriving the key from the passphrase (PBKDF2-SHA-256, 600 000 rounds: slow on purpose, against guessing)',
+  'checking the passphrase on a stored encrypted value',
+  'loading the mini-program mirror',
+] as const;
+
+/**
+ * The analytics clock. By default analytics stamps operations with `performance.timeOrigin +
+ * performance.now()` (cheaper than Date), which drifts from Date after the machine sleeps; the
+ * charts place operations into buckets by `Date.now()`, so both use Date.
+ */
+const DATE_CLOCK = {
+  now: () => Date.now(),
+  setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+  clearTimeout: (handle: unknown): void => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /** Creates the demo's stowage over the `stowage-demo` IndexedDB database. */
 export function createDemoSession(options: DemoSessionOptions): DemoSession {
@@ -72,21 +97,27 @@ class Session implements DemoSession {
       ...(codec ? { encryption: codec } : {}),
       mini: { prefix: DEMO.miniPrefix },
       cache: { maxEntries: 50 },
+      analytics: { clock: DATE_CLOCK },
       network: this.#network,
       cloud: demoCloud('demo-page'),
     });
   }
 
-  async unlock(passphrase: string): Promise<void> {
+  async unlock(passphrase: string, onStep?: (step: UnlockStep) => void): Promise<void> {
     if (typeof passphrase !== 'string' || passphrase === '') {
       throw new StowageError('invalid-argument', 'enter a passphrase to unlock');
     }
+    const step = (index: number): void => onStep?.({ index, of: UNLOCK_STEPS.length, text: UNLOCK_STEPS[index - 1] as string });
     const codec = aesGcmCodec({ passphrase });
     const next = this.#create(codec);
     try {
+      // ready() runs the codec's init, which derives every key of the namespace's keyring.
+      step(1);
       await next.ready();
+      step(2);
       await verify(next.storage);
       // The mini console's Sync API must keep working across the swap: fill the new mirror first.
+      step(3);
       await next.mini?.ready();
     } catch (err) {
       await next.close().catch(() => undefined);
@@ -101,11 +132,14 @@ class Session implements DemoSession {
     for (const listener of [...this.#listeners]) listener(next);
   }
 
-  async changePassphrase(passphrase: string, onProgress?: (done: number) => void): Promise<RotationResult> {
+  async changePassphrase(passphrase: string, onProgress?: (done: number, total: number) => void): Promise<RotationResult> {
     const codec = this.#codec;
     if (!codec) throw new StowageError('invalid-argument', 'unlock with the current passphrase first');
     if (typeof passphrase !== 'string' || passphrase === '') throw new StowageError('invalid-argument', 'enter a new passphrase');
-    return rotateKey({ storage: this.storage, codec, next: { passphrase }, batchSize: 50, ...(onProgress ? { onProgress } : {}) });
+    // rotateKey reports only a running count; the total comes from the index, for "n of m".
+    const total = (await inspect(this.storage)).filter((e) => e.encrypted).length;
+    onProgress?.(0, total);
+    return rotateKey({ storage: this.storage, codec, next: { passphrase }, batchSize: 50, onProgress: (done) => onProgress?.(done, total) });
   }
 
   onSwap(listener: (app: Stowage) => void): () => void {

@@ -1,4 +1,5 @@
 import { toStowageError, type StowageError } from 'stowage';
+import { errorNodes } from './explain-error.js';
 
 /** The line under the editor that shows the last result or failure. */
 export interface StatusLine {
@@ -7,8 +8,10 @@ export interface StatusLine {
   /** Shows work in progress (e.g. while a passphrase is being derived). */
   busy(text: string): void;
   /**
-   * Shows a failure as `code: message` and returns it as a StowageError. Anything that is not one
-   * yet (a bug, a browser exception) is mapped with `toStowageError`, so the line always has a code.
+   * Shows a failure and returns it as a StowageError: first what it means for the person (`hint`,
+   * or the sentence for its code from explain-error.ts), then the code and the developer's message
+   * (`context: message`) beside it. Anything that is not a StowageError yet (a bug, a browser
+   * exception) is mapped with `toStowageError`, so there is always a code.
    */
   error(err: unknown, context: string, hint?: string): StowageError;
 }
@@ -25,7 +28,8 @@ export function createStatusLine(el: HTMLElement): StatusLine {
     busy: (text) => show('busy', text),
     error(err, context, hint) {
       const e = toStowageError(err, context);
-      show('error', `${e.code}: ${e.message}${hint ? ` — ${hint}` : ''}`, e.code);
+      show('error', '', e.code);
+      el.append(...errorNodes(e, context, hint));
       return e;
     },
   };

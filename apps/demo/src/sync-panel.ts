@@ -1,7 +1,9 @@
-import type { Stowage, SyncEvent, SyncStatus } from 'stowage';
+import { toStowageError, type Stowage, type SyncEvent, type SyncStatus } from 'stowage';
 import { DEMO } from './demo-config.js';
 import { byTestId, element } from './dom.js';
+import { errorNodes } from './explain-error.js';
 import type { OnlineSwitch } from './online-switch.js';
+import { mountSyncActivity } from './sync-activity.js';
 
 /** Options of {@link mountSyncPanel}. */
 export interface SyncPanelOptions {
@@ -22,28 +24,39 @@ export interface SyncPanel {
 
 const MAX_CONFLICTS = 20;
 
+/** Sets a count badge (`data-count` drives its colour and the specs). */
+function setCount(badge: HTMLElement, n: number): void {
+  badge.textContent = String(n);
+  badge.dataset.count = String(n);
+}
+
 /**
- * Online/offline switch (the app's own `OnlinePort`, on top of the browser's), pending-writes badge,
- * last sync, conflicts as they happen, dead letters with Retry, the offline operation queue (a visit
- * counter), and Full sync with a progress bar.
+ * Online/offline switch (the app's own `OnlinePort`, on top of the browser's), pending-changes
+ * badge, last sync, the activity row (outbox drain n of m, Full sync by phase), conflicts as they
+ * happen, dead letters with Retry, and the offline operation queue (a visit counter).
  */
 export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
   const { root, online } = o;
   const el = (id: string): HTMLElement => byTestId(id, root);
   const onlineSwitch = byTestId<HTMLInputElement>('online-switch', root);
-  const progress = byTestId<HTMLProgressElement>('sync-progress', root);
+  const activity = mountSyncActivity(el('sync-activity'));
   const message = el('sync-message');
   let detach = (): void => undefined;
 
   if (!o.app().sync) {
-    el('sync-state').textContent = 'cloud: off (start the demo with the emulator: pnpm start)';
+    el('sync-state').textContent = 'cloud: off (start the demo with the emulator: npm start)';
     el('sync-state').dataset.state = 'local-only';
     for (const b of root.querySelectorAll('button, input')) (b as HTMLButtonElement).disabled = true;
   }
 
-  const say = (text: string, state: 'ok' | 'error' = 'ok'): void => {
+  const say = (text: string, state: 'ok' | 'error' = 'ok', kind = 'result'): void => {
     message.textContent = text;
     message.dataset.state = state;
+    message.dataset.kind = kind;
+  };
+  const sayError = (err: unknown, context: string, kind = 'result'): void => {
+    say('', 'error', kind);
+    message.append(...errorNodes(toStowageError(err, context), context));
   };
   const show = (s: SyncStatus): void => {
     const state = el('sync-state');
@@ -51,15 +64,14 @@ export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
     state.textContent = s.online ? (s.syncing ? 'online · syncing…' : s.reachable ? 'online' : 'online · cloud unreachable') : 'offline';
     state.dataset.state = s.online ? 'online' : 'offline';
     state.dataset.reachable = String(s.reachable);
-    const badge = el('pending-badge');
-    badge.textContent = String(s.pending);
-    badge.dataset.count = String(s.pending);
+    setCount(el('pending-badge'), s.pending);
     const last = el('last-sync');
     last.textContent = s.lastSyncAt ? new Date(s.lastSyncAt).toLocaleTimeString() : 'never';
     if (s.lastSyncAt) last.dataset.at = String(s.lastSyncAt);
-    if (s.lastError) say(`last error: ${s.lastError.code}: ${s.lastError.message}`, 'error');
+    if (s.lastError) sayError(s.lastError, 'last sync attempt', 'last-error');
     // The error is over (a later success, or the outbox emptied): do not leave it on screen.
-    else if (message.textContent?.startsWith('last error: ')) say('');
+    else if (message.dataset.kind === 'last-error') say('');
+    activity.status(s);
     o.onPending?.(s.pending);
   };
 
@@ -72,15 +84,14 @@ export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
       const list = el('dead-letters');
       list.replaceChildren(
         ...dead.map((d) => {
-          const li = element('li', { 'data-testid': 'dead-letter', 'data-key': d.entry.payload.key }, `${d.entry.payload.key} — ${d.error.code}: ${d.error.message} `);
+          const li = element('li', { 'data-testid': 'dead-letter', 'data-key': d.entry.payload.key });
+          li.append(element('strong', {}, d.entry.payload.key), ' — ', ...errorNodes(d.error, 'push'), ' ');
           li.append(element('button', { type: 'button', 'data-testid': 'retry-dead', 'data-id': d.id }, 'Retry'));
           return li;
         }),
       );
       list.dataset.count = String(dead.length);
-      const opsBadge = el('ops-badge');
-      opsBadge.textContent = String(ops ?? 0);
-      opsBadge.dataset.count = String(ops ?? 0);
+      setCount(el('ops-badge'), ops ?? 0);
     } catch {
       // A swap closed the old stowage mid-read; the next tick reads the new one.
     }
@@ -90,18 +101,17 @@ export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
     switch (e.type) {
       case 'conflict': {
         const list = el('conflicts');
-        list.prepend(element('li', { 'data-testid': 'conflict', 'data-key': e.key }, `${e.key}: ${e.winner} won`));
+        const side = e.winner === 'local' ? 'this device’s edit kept' : e.winner === 'remote' ? 'the cloud’s edit kept' : 'both edits merged';
+        list.prepend(element('li', { 'data-testid': 'conflict', 'data-key': e.key }, `${e.key}: changed here and elsewhere at once; ${side} (${e.winner} won)`));
         while (list.children.length > MAX_CONFLICTS) list.lastElementChild?.remove();
         break;
       }
       case 'progress':
-        // A phase with nothing to do is complete, not stuck at 0 %.
-        progress.max = Math.max(1, e.progress.total);
-        progress.value = e.progress.total === 0 ? progress.max : e.progress.done;
-        progress.dataset.phase = e.progress.phase;
+        activity.event(e);
         break;
       case 'dead-lettered':
-        say(`dead-lettered ${e.key}: ${e.error.code}`, 'error');
+        say('', 'error');
+        message.append(`The cloud refused "${e.key}" for good (listed under Refused changes): `, ...errorNodes(e.error, 'push'));
         break;
       case 'pushed':
       case 'pulled':
@@ -112,14 +122,14 @@ export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
     void refresh();
   };
 
-  const run = (label: string, fn: (app: Stowage) => Promise<string>): void => {
+  const run = (label: string, fn: (app: Stowage) => Promise<string>): Promise<void> => {
     say(`${label}…`);
-    fn(o.app()).then(
+    return fn(o.app()).then(
       (text) => {
         say(text);
         void refresh();
       },
-      (err: unknown) => say(`${label} failed: ${(err as { code?: string }).code ?? ''} ${(err as Error).message}`, 'error'),
+      (err: unknown) => sayError(err, label),
     );
   };
 
@@ -131,19 +141,19 @@ export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
   root.addEventListener('click', (ev) => {
     const target = ev.target as HTMLElement;
     const id = target.dataset.testid;
-    if (id === 'retry-dead') run('retry', async (app) => `re-queued ${await app.sync!.retryDead([target.dataset.id as string])} dead letter(s)`);
-    else if (id === 'sync-now') run('sync', async (app) => (await app.sync!.flush(), `pulled ${await app.sync!.pull()} change(s)`));
+    if (id === 'retry-dead') void run('retry', async (app) => `sent ${await app.sync!.retryDead([target.dataset.id as string])} refused change(s) again`);
+    else if (id === 'sync-now') void run('sync', async (app) => (await app.sync!.flush(), `sync done: outbox pushed, ${await app.sync!.pull()} keys updated from the cloud`));
     else if (id === 'full-sync') {
-      run('full sync', async (app) => {
-        progress.value = 0;
-        const r = await app.sync!.fullSync();
-        progress.dataset.done = 'true';
-        return `full sync: pulled ${r.pulled}, pushed ${r.pushed}`;
-      });
+      activity.fullSyncStarted();
+      let result: { pulled: number; pushed: number } | undefined;
+      void run('full sync', async (app) => {
+        result = await app.sync!.fullSync();
+        return `full sync: pulled ${result.pulled}, pushed ${result.pushed}`;
+      }).then(() => activity.fullSyncEnded(result ?? { failed: message.textContent ?? 'failed' }));
     } else if (id === 'visit-button') {
-      run('visit', async (app) => {
+      void run('visit', async (app) => {
         await app.offlineQueue!.add({ type: 'increment', collection: DEMO.statsCollection, id: 'visits', data: { count: 1 } });
-        return 'visit queued';
+        return 'visit queued: it is added to the cloud counter exactly once, now or when back online';
       });
     }
   });
