@@ -17,6 +17,9 @@ process.env.E2E_EMULATOR_URL = `http://127.0.0.1:${EMULATOR_PORT}`;
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
+  // Baselines of e2e/visual.spec.ts, one per panel, named after it: the README links them as "what
+  // you will see". No platform suffix: CI runs the same Debian Chromium that made them.
+  snapshotPathTemplate: '{testDir}/screenshots/{arg}{ext}',
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -1,7 +1,7 @@
 import type { EntryInfo } from 'stowage';
 import { element } from './dom.js';
 
-/** The key table: one row per live key, from `storage.inspect()`. */
+/** The key table: one row per live key, from `inspect(storage)`. */
 export interface KeyBrowser {
   /** Replaces the rows with `entries` (sorted by the storage) and their countdowns at `now`. */
   render(entries: readonly EntryInfo[], now: number): void;

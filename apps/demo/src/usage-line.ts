@@ -1,6 +1,6 @@
 import type { StorageInfo } from 'stowage';
 
-/** Formats `storage.info()` the way the mini-program platform reports usage (KB). */
+/** Formats `storageInfo(storage)` the way the mini-program platform reports usage (KB). */
 export function formatUsage(info: StorageInfo): string {
   const persistence = info.persistent ? 'persistent' : 'NOT persistent (memory fallback)';
   return `${info.currentSize} KB of ${info.limitSize} KB used · ${info.keys.length} keys · ${persistence} · driver: ${info.driver}`;
