@@ -37,7 +37,8 @@ test('full sync pulls what another device wrote and shows its progress', async (
   const phases = await recordActivity(page, 'sync-activity');
   await page.getByTestId('full-sync').click();
   await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-done', 'true');
-  expect(await activityResult(page, 'sync-activity')).toMatch(/^full sync done: \d+ keys updated from the cloud, 0 local keys pushed$/);
+  // The page's start-up pull may have brought some keys already, so the count is not fixed.
+  expect(await activityResult(page, 'sync-activity')).toMatch(/^full sync done: \d+ keys? updated from the cloud, 0 local keys pushed$/);
   const seen = await phases();
   expect(seen).toContainEqual(expect.stringMatching(/^full sync, step 1 of 2: pulling every remote document… \d+ so far$/));
   expect(seen).toContainEqual('full sync, step 2 of 2: pushing local keys the cloud lacks: 0 of 0');
@@ -83,6 +84,8 @@ test('a conflicting offline edit is resolved last-write-wins and listed under Co
   await openDemo(device);
   await device.getByTestId('sync-now').click();
   await expect(device.getByTestId('key-row')).toHaveCount(1);
+  // The page's own start-up pull may have brought the key already: the count is 0 or 1.
+  expect(await activityResult(device, 'sync-activity')).toMatch(/^sync done: outbox pushed, [01] keys? updated from the cloud$/);
   await save(device, { key: 'shared', value: '"theirs, newer"' });
   await expect.poll(async () => (await emulator.keys()).get('shared')?.value).toBe('theirs, newer');
   await other.close();

@@ -24,6 +24,8 @@ export interface SyncPanel {
 
 const MAX_CONFLICTS = 20;
 
+const keys = (n: number): string => `${n} ${n === 1 ? 'key' : 'keys'}`;
+
 /** Sets a count badge (`data-count` drives its colour and the specs). */
 function setCount(badge: HTMLElement, n: number): void {
   badge.textContent = String(n);
@@ -142,14 +144,22 @@ export function mountSyncPanel(o: SyncPanelOptions): SyncPanel {
     const target = ev.target as HTMLElement;
     const id = target.dataset.testid;
     if (id === 'retry-dead') void run('retry', async (app) => `sent ${await app.sync!.retryDead([target.dataset.id as string])} refused change(s) again`);
-    else if (id === 'sync-now') void run('sync', async (app) => (await app.sync!.flush(), `sync done: outbox pushed, ${await app.sync!.pull()} keys updated from the cloud`));
-    else if (id === 'full-sync') {
-      activity.fullSyncStarted();
-      let result: { pulled: number; pushed: number } | undefined;
+    else if (id === 'sync-now') {
+      activity.begin('sync now: pushing the outbox…');
+      void run('sync', async (app) => {
+        await app.sync!.flush();
+        activity.step('sync now: pulling what changed in the cloud…');
+        const text = `sync done: outbox pushed, ${keys(await app.sync!.pull())} updated from the cloud`;
+        activity.end(text);
+        return text;
+      }).then(() => activity.end({ failed: `sync stopped: ${message.textContent ?? ''}` }));
+    } else if (id === 'full-sync') {
+      activity.begin('full sync: starting…');
       void run('full sync', async (app) => {
-        result = await app.sync!.fullSync();
-        return `full sync: pulled ${result.pulled}, pushed ${result.pushed}`;
-      }).then(() => activity.fullSyncEnded(result ?? { failed: message.textContent ?? 'failed' }));
+        const r = await app.sync!.fullSync();
+        activity.end(`full sync done: ${keys(r.pulled)} updated from the cloud, ${r.pushed} local ${r.pushed === 1 ? 'key' : 'keys'} pushed`);
+        return `full sync: pulled ${r.pulled}, pushed ${r.pushed}`;
+      }).then(() => activity.end({ failed: `full sync stopped: ${message.textContent ?? ''}` }));
     } else if (id === 'visit-button') {
       void run('visit', async (app) => {
         await app.offlineQueue!.add({ type: 'increment', collection: DEMO.statsCollection, id: 'visits', data: { count: 1 } });
