@@ -9,6 +9,7 @@ import { limitsLayer } from './layers/limits.js';
 import { migrationsLayer } from './layers/migrations.js';
 import { memoryDriver } from './memory-driver.js';
 import { namespaceSettings } from './namespace/settings.js';
+import type { UntypedSchema, ValidSchema } from './schema.js';
 import type { StorageOptions } from './storage-types.js';
 import { checkOptions } from './validate.js';
 
@@ -23,17 +24,26 @@ const STORAGE_OPTIONS = [
  * cross-tab events. The batteries-included composition of `createKernel({ layers })`;
  * whole-namespace operations are functions over it (`storageInfo`, `exportData`, `migrate`, …).
  *
+ * `S`, the schema (key → value type), is a compile-time promise: the storage checks values against
+ * what JSON can hold, not against `S` (data written before, by another version or another tab, is
+ * what it is — validate it where it matters, or migrate it with `migrations`).
+ *
  * @example
  * const storage = createStorage({ driver: indexedDbDriver(), prefix: 'app' });
  * await storage.set('user', { name: 'Ada' }, { ttl: 60_000 });
+ *
+ * @example
+ * const typed = createStorage<{ user: User; theme: 'light' | 'dark' }>({ driver: indexedDbDriver() });
+ * const user = await typed.get('user'); // User | undefined
+ * await typed.set('theme', 'blue');     // compile error
  */
-export function createStorage(o: StorageOptions = {}): Storage {
+export function createStorage<S extends ValidSchema<S> = UntypedSchema>(o: StorageOptions = {}): Storage<S> {
   checkOptions(o, STORAGE_OPTIONS, 'createStorage');
   checkOptions(o.limits, ['maxValueBytes', 'maxTotalBytes', 'maxKeyLength'], 'createStorage limits');
   const index = indexLayer();
   const codecs = codecsLayer(pick(o, 'compression', 'encryption', 'codecs', 'compressThreshold', 'encryptAll', 'locks'));
   const driver = o.driver ?? memoryDriver();
-  return createKernel({
+  return createKernel<S>({
     ...pick(o, 'prefix', 'clock'),
     ...pick(o.limits ?? {}, 'maxKeyLength'),
     driver,

@@ -9,6 +9,8 @@ export * from './key-order.js';
 export * from './events.js';
 export * from './storage-types.js';
 export { createStorage as createStowageStorage } from './create-storage.js';
+export * from './json-value.js';
+export * from './schema.js';
 export { createKernel } from './kernel/kernel.js';
 export type { KernelOptions } from './kernel/kernel-types.js';
 export { storageInfo, inspect } from './namespace/info.js';
@@ -56,13 +58,14 @@ import { reportError as reportBackgroundError } from './report-error.js';
 import type { Driver as StowageDriver } from './driver.js';
 import type { EventSource as StowageEventSource, StorageEvent as StowageStorageEvent } from './events.js';
 import type { Storage as StowageStorage } from './kernel/kernel-types.js';
+import type { UntypedSchema } from './schema.js';
 export type { StowageDriver, StowageEventSource, StowageStorage, StowageStorageEvent };
 /** The former name of {@link createStowageStorage}, the same function. @deprecated Use createStowageStorage (unstorage exports a `createStorage` too); this alias goes in the next minor release. */
 export const createStorage: typeof createStowageStorage = createStowageStorage;
 /** The former name of {@link reportBackgroundError}, the same function. @deprecated Use reportBackgroundError (`reportError` is a DOM global); this alias goes in the next minor release. */
 export const reportError: typeof reportBackgroundError = reportBackgroundError;
 /** The former name of {@link StowageStorage}, the same type. @deprecated Use StowageStorage (`Storage` is the DOM's Web Storage and unstorage's type); this alias goes in the next minor release. */
-export type Storage = StowageStorage;
+export type Storage<S extends object = UntypedSchema> = StowageStorage<S>;
 /** The former name of {@link StowageStorageEvent}, the same type. @deprecated Use StowageStorageEvent (`StorageEvent` is the DOM's `storage` event); this alias goes in the next minor release. */
 export type StorageEvent = StowageStorageEvent;
 /** The former name of {@link StowageEventSource}, the same type. @deprecated Use StowageEventSource (`EventSource` is the DOM's server-sent events); this alias goes in the next minor release. */

@@ -68,11 +68,6 @@ export interface SetOptions {
   encrypt?: boolean;
 }
 
-/** One operation of an atomic `batch`. */
-export type StorageOp =
-  | { type: 'set'; key: string; value: unknown; options?: SetOptions }
-  | { type: 'remove'; key: string };
-
 /** Usage of a namespace, in the mini-program's units (KB). */
 export interface StorageInfo {
   /** Live keys, sorted. */
@@ -112,8 +107,8 @@ export interface EntryInfo {
  * decoded (wrong key, tampered bytes, missing codec, failing migration) carries `error` and no
  * `value`, so one bad record never hides the others.
  */
-export interface ScanEntry<T = unknown> {
-  key: string;
+export interface ScanEntry<T = unknown, K extends string = string> {
+  key: K;
   value?: T;
   error?: StowageError;
   info: EntryInfo;

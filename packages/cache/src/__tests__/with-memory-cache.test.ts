@@ -258,7 +258,7 @@ describe('withMemoryCache: the rest of the Storage interface', () => {
     expect(() => withMemoryCache(createStorage({ broadcast: false }), { maxEntries: 0 })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
     expect(() => withMemoryCache(createStorage({ broadcast: false }), { size: 3 } as never)).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
     for (const p of [
-      storage.get(''), storage.get(7 as never), storage.getMany('a' as never), storage.getMany([1] as never), storage.set('k', undefined),
+      storage.get(''), storage.get(7 as never), storage.getMany('a' as never), storage.getMany([1] as never), storage.set('k', undefined as never),
       storage.setMany(null as never), storage.batch('x' as never), storage.remove(''), storage.has(''),
     ]) {
       expect((await rejection(p)).code).toBe('invalid-argument');

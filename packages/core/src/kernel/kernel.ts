@@ -6,7 +6,8 @@ import { systemClock } from '../ports.js';
 import type { Clock } from '../ports.js';
 import { isExpired, isStoredRecord } from '../record.js';
 import { serializeValue } from '../serialize.js';
-import type { ScanEntry, SetOptions, StorageOp } from '../storage-types.js';
+import type { StorageOp, UntypedSchema, ValidSchema } from '../schema.js';
+import type { ScanEntry, SetOptions } from '../storage-types.js';
 import { checkOptions, MAX_KEY_LENGTH, validateKey, validatePrefix } from '../validate.js';
 import { register } from './context-of.js';
 import { recordOf } from './records.js';
@@ -23,12 +24,15 @@ import { WriteLane } from './write-lane.js';
  * batched into one driver transaction with an answer per caller, reads that see earlier writes,
  * and change events. Every other feature is a {@link Layer}.
  *
+ * `S` is the schema (key → value type), as for `createStorage<S>()`.
+ *
  * @example
  * const kv = createKernel({ driver: indexedDbDriver(), prefix: 'app' });
  * await kv.set('user', { name: 'Ada' });
  */
-export function createKernel(options: KernelOptions): Storage {
-  return new Kernel(options);
+export function createKernel<S extends ValidSchema<S> = UntypedSchema>(options: KernelOptions): Storage<S> {
+  // The kernel stores any JSON value under any key; the schema is the caller's compile-time view of it.
+  return new Kernel(options) as Storage as Storage<S>;
 }
 
 class Kernel implements Storage {
