@@ -19,7 +19,7 @@ const OK: Done = { outcome: 'ok' };
 /**
  * Wraps a storage in a layer that times every call and records it in `analytics` (operation, key,
  * written size, outcome, error code); it also attaches the storage's change events. The result is the
- * same `Storage`: every method delegates, values and errors pass through untouched (same objects,
+ * same `Storage` (with the same schema, for a typed one): every method delegates, values and errors pass through untouched (same objects,
  * same `StowageError`s). `ready`, `close` and `subscribe` are delegated untimed; the whole-namespace
  * functions (`storageInfo(wrapper)`, `exportData(wrapper)`, …) act on the storage, untimed.
  *
@@ -28,6 +28,9 @@ const OK: Done = { outcome: 'ok' };
  * const storage = instrument(createStorage({ driver: indexedDbDriver() }), analytics);
  * ```
  */
+export function instrument<S extends object>(storage: Storage<S>, analytics: Analytics): Storage<S>;
+/** An untyped storage, instrumented. Declared last so `ReturnType<typeof instrument>` is the untyped `Storage`. */
+export function instrument(storage: Storage, analytics: Analytics): Storage;
 export function instrument(storage: Storage, analytics: Analytics): Storage {
   if (!(analytics instanceof AnalyticsImpl)) throw new StowageError('invalid-argument', 'instrument needs an analytics from createAnalytics()');
   if (typeof storage?.get !== 'function' || typeof storage.subscribe !== 'function') {
@@ -36,7 +39,7 @@ export function instrument(storage: Storage, analytics: Analytics): Storage {
   const wrapper = new Instrumented(storage, analytics);
   registerWrapper(wrapper, storage);
   linkStorage(wrapper, storage); // storageInfo(wrapper), exportData(wrapper), … act on the storage (untimed)
-  return wrapper;
+  return wrapper; // it forwards keys and values as they are, so a typed storage's schema still holds
 }
 
 class Instrumented implements Storage {

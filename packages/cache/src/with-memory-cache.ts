@@ -1,5 +1,5 @@
 import { inspect, linkStorage, systemClock } from '@stowage/core';
-import type { Clock, EntryInfo, SetOptions, Storage, StorageOp } from '@stowage/core';
+import type { Clock, EntryInfo, SetOptions, Storage, StorageOp, UntypedSchema } from '@stowage/core';
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
 import { createMemoryTier } from './memory-tier.js';
@@ -21,8 +21,8 @@ export interface MemoryCacheOptions {
   clock?: Clock;
 }
 
-/** A `Storage` with a memory tier in front; `memoryStats()` tells how the tier does. */
-export interface MemoryCachedStorage extends Storage {
+/** A `Storage` (of schema `S`) with a memory tier in front; `memoryStats()` tells how the tier does. */
+export interface MemoryCachedStorage<S extends object = UntypedSchema> extends Storage<S> {
   memoryStats(): LruStats;
   /** Keys held in the memory tier, most recently used first (O(n); for dashboards and debugging). */
   memoryKeys(): string[];
@@ -30,7 +30,7 @@ export interface MemoryCachedStorage extends Storage {
 
 /**
  * Puts an LRU memory tier in front of any `Storage` and returns the same interface, so code (or
- * another layer, such as the mini-program mirror) can use it unchanged.
+ * another layer, such as the mini-program mirror) can use it unchanged — a typed storage keeps its schema.
  *
  * Reads fill the tier with the value and its record's expiry; every write, delete, clear, import,
  * migration and change from another tab drops the affected copies first, so a read never returns
@@ -43,6 +43,9 @@ export interface MemoryCachedStorage extends Storage {
  * await storage.get('settings'); // IndexedDB once, then memory until it changes or expires
  * ```
  */
+export function withMemoryCache<S extends object>(storage: Storage<S>, options?: MemoryCacheOptions): MemoryCachedStorage<S>;
+/** An untyped storage with a memory tier. Declared last so `ReturnType<typeof withMemoryCache>` is the untyped one. */
+export function withMemoryCache(storage: Storage, options?: MemoryCacheOptions): MemoryCachedStorage;
 export function withMemoryCache(storage: Storage, options: MemoryCacheOptions = {}): MemoryCachedStorage {
   const layer = new MemoryCached(storage, options);
   // Members the layer does not define (metadata, export, events, sync hooks, whatever the Storage

@@ -37,13 +37,16 @@ const STORAGE_OPTIONS = [
  * const user = await typed.get('user'); // User | undefined
  * await typed.set('theme', 'blue');     // compile error
  */
-export function createStorage<S extends ValidSchema<S> = UntypedSchema>(o: StorageOptions = {}): Storage<S> {
+export function createStorage<S extends ValidSchema<S> = UntypedSchema>(o?: StorageOptions): Storage<S>;
+/** An untyped storage. Declared last so `ReturnType<typeof createStorage>` stays the untyped `Storage`. */
+export function createStorage(o?: StorageOptions): Storage;
+export function createStorage(o: StorageOptions = {}): Storage {
   checkOptions(o, STORAGE_OPTIONS, 'createStorage');
   checkOptions(o.limits, ['maxValueBytes', 'maxTotalBytes', 'maxKeyLength'], 'createStorage limits');
   const index = indexLayer();
   const codecs = codecsLayer(pick(o, 'compression', 'encryption', 'codecs', 'compressThreshold', 'encryptAll', 'locks'));
   const driver = o.driver ?? memoryDriver();
-  return createKernel<S>({
+  return createKernel({
     ...pick(o, 'prefix', 'clock'),
     ...pick(o.limits ?? {}, 'maxKeyLength'),
     driver,

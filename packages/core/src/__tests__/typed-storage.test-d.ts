@@ -118,6 +118,11 @@ describe('a typed storage', () => {
 });
 
 describe('an untyped storage (no type argument) behaves as before schemas', () => {
+  test('ReturnType of the factories is the untyped Storage (code annotated with it keeps compiling)', () => {
+    expectTypeOf<ReturnType<typeof createStorage>>().toEqualTypeOf<Storage>();
+    expectTypeOf<ReturnType<typeof createKernel>>().toEqualTypeOf<Storage>();
+  });
+
   test('get is unknown, get<T> casts, a default gives its type', () => {
     expectTypeOf(plain.get('x')).resolves.toEqualTypeOf<unknown>();
     expectTypeOf(plain.get<User>('x')).resolves.toEqualTypeOf<User | undefined>();

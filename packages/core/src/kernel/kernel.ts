@@ -30,9 +30,12 @@ import { WriteLane } from './write-lane.js';
  * const kv = createKernel({ driver: indexedDbDriver(), prefix: 'app' });
  * await kv.set('user', { name: 'Ada' });
  */
-export function createKernel<S extends ValidSchema<S> = UntypedSchema>(options: KernelOptions): Storage<S> {
-  // The kernel stores any JSON value under any key; the schema is the caller's compile-time view of it.
-  return new Kernel(options) as Storage as Storage<S>;
+export function createKernel<S extends ValidSchema<S> = UntypedSchema>(options: KernelOptions): Storage<S>;
+/** An untyped kernel. Declared last so `ReturnType<typeof createKernel>` stays the untyped `Storage`. */
+export function createKernel(options: KernelOptions): Storage;
+export function createKernel(options: KernelOptions): Storage {
+  // The kernel stores any JSON value under any key; a schema is the caller's compile-time view of it.
+  return new Kernel(options);
 }
 
 class Kernel implements Storage {
