@@ -1,5 +1,5 @@
 // Type tests of typed storage (issue #25 item 3), checked by `tsc -p tsconfig.json` (the typecheck
-// of `npm test`) and by Vitest's typecheck project. Nothing here runs: every `@ts-expect-error` is
+// of `npm test`; `*.test-d.ts` is not a Vitest file pattern, so nothing here runs): every `@ts-expect-error` is
 // a mistake the types must refuse — if one stops being refused, the directive is unused and the
 // typecheck fails; every `expectTypeOf` fails it when a type changes.
 import { describe, expectTypeOf, test } from 'vitest';
