@@ -31,7 +31,7 @@ export type UntypedKey<S> = IsUntyped<S> extends true ? string : never;
 export type StorageInput<S, K extends keyof S> = Exclude<S[K], undefined>;
 
 /** What `get(key)` gives back for `key`: the schema's type with `Date`s read as ISO strings ({@link Stored}). */
-export type SchemaValue<S, K> = K extends keyof S ? Stored<Exclude<S[K], undefined>> : never;
+export type StoredValueOf<S, K> = K extends keyof S ? Stored<Exclude<S[K], undefined>> : never;
 
 /**
  * The constraint on the schema of `createStorage<S>()` / `createKernel<S>()`: every value type must
@@ -54,7 +54,7 @@ export type StorageOp<S = UntypedSchema> =
   | { type: 'remove'; key: StorageKey<S> };
 
 /** One entry of `scan()` on a typed storage: a union over its keys, narrowed by comparing `key`. */
-export type SchemaScanEntry<S> = { [K in StorageKey<S>]: ScanEntry<SchemaValue<S, K>, K> }[StorageKey<S>];
+export type SchemaScanEntry<S> = { [K in StorageKey<S>]: ScanEntry<StoredValueOf<S, K>, K> }[StorageKey<S>];
 
 /** The value type `scan<T>()` may cast to: `unknown` on an untyped storage; on a typed one, none (`never`). */
 export type UntypedValue<S> = IsUntyped<S> extends true ? unknown : never;

@@ -2,7 +2,7 @@ import type { Driver } from '../driver.js';
 import type { StorageListener } from '../events.js';
 import type { Clock } from '../ports.js';
 import type { Storable } from '../json-value.js';
-import type { SchemaScanEntry, SetEntry, SetManyInput, StorageInput, StorageKey, StorageOp, SchemaValue, TypedKey, UntypedKey, UntypedSchema, UntypedValue } from '../schema.js';
+import type { SchemaScanEntry, SetEntry, SetManyInput, StorageInput, StorageKey, StorageOp, StoredValueOf, TypedKey, UntypedKey, UntypedSchema, UntypedValue } from '../schema.js';
 import type { ScanEntry, SetOptions } from '../storage-types.js';
 import type { Layer } from './layer.js';
 
@@ -51,15 +51,15 @@ export interface Storage<S extends object = UntypedSchema> {
   /** Writes `value` (untyped storage): any key; types the serializer refuses (`Map`, functions, …) do not compile. */
   set<V>(key: UntypedKey<S>, value: V & Storable<V>, options?: SetOptions): Promise<void>;
   /** The value of a key of the schema (`Date`s read back as ISO strings), `undefined` when absent or expired. */
-  get<K extends TypedKey<S>>(key: K): Promise<SchemaValue<S, K> | undefined>;
+  get<K extends TypedKey<S>>(key: K): Promise<StoredValueOf<S, K> | undefined>;
   /** The value of a key of the schema, or `defaultValue` when absent or expired. */
-  get<K extends TypedKey<S>>(key: K, defaultValue: SchemaValue<S, K>): Promise<SchemaValue<S, K>>;
+  get<K extends TypedKey<S>>(key: K, defaultValue: StoredValueOf<S, K>): Promise<StoredValueOf<S, K>>;
   /** The value (untyped storage), `undefined` when absent or expired; `T` is an unchecked cast. */
   get<T = unknown>(key: UntypedKey<S>): Promise<T | undefined>;
   /** The value (untyped storage), or `defaultValue`; `T` is an unchecked cast. */
   get<T>(key: UntypedKey<S>, defaultValue: T): Promise<T>;
   /** Values aligned with `keys` (a tuple of their types); absent or expired → `undefined`. One read transaction. */
-  getMany<const K extends readonly TypedKey<S>[]>(keys: K): Promise<{ -readonly [I in keyof K]: SchemaValue<S, K[I]> | undefined }>;
+  getMany<const K extends readonly TypedKey<S>[]>(keys: K): Promise<{ -readonly [I in keyof K]: StoredValueOf<S, K[I]> | undefined }>;
   /** Values aligned with `keys` (untyped storage); absent or expired → `undefined`. One read transaction. */
   getMany<T = unknown>(keys: readonly UntypedKey<S>[]): Promise<(T | undefined)[]>;
   /** Writes all entries in one atomic transaction. */
