@@ -1,5 +1,5 @@
-import { toStowageError } from '@stowage/core';
-import type { StowageError } from '@stowage/core';
+import { systemClock, toStowageError } from '@stowage/core';
+import type { Clock, StowageError } from '@stowage/core';
 import type { RemoteStore } from './remote-store.js';
 
 /** What {@link checkRemoteHealth} found. */
@@ -20,6 +20,8 @@ export interface RemoteHealth {
 export interface RemoteHealthOptions {
   /** Give up after this many ms: the remote counts as unreachable. @default 5000 */
   timeoutMs?: number;
+  /** Times the probe and its deadline (the engines' clock port). @default systemClock */
+  clock?: Clock;
 }
 
 /**
@@ -33,19 +35,20 @@ export interface RemoteHealthOptions {
  */
 export async function checkRemoteHealth(remote: RemoteStore, options: RemoteHealthOptions = {}): Promise<RemoteHealth> {
   const timeout = options.timeoutMs ?? 5_000;
+  const clock = options.clock ?? systemClock;
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), timeout);
-  const t0 = Date.now();
+  const timer = clock.setTimeout(() => ctl.abort(), timeout);
+  const t0 = clock.now();
   try {
     await remote.pull(undefined, 1, ctl.signal);
-    return { ok: true, reachable: true, permission: true, latencyMs: Date.now() - t0 };
+    return { ok: true, reachable: true, permission: true, latencyMs: clock.now() - t0 };
   } catch (e) {
     const error = ctl.signal.aborted ? toStowageError(e, `no answer within ${timeout} ms`) : toStowageError(e, 'health');
     const refused = error.code === 'permission-denied';
     // An answer that is not a transport failure (unavailable, aborted) still means the remote is there.
     const reachable = refused || !(ctl.signal.aborted || error.code === 'unavailable' || error.code === 'aborted');
-    return { ok: false, reachable, permission: !refused && reachable, latencyMs: Date.now() - t0, error };
+    return { ok: false, reachable, permission: !refused && reachable, latencyMs: clock.now() - t0, error };
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
   }
 }

@@ -3,14 +3,14 @@ import type { StowageError } from '../errors.js';
 import { contextOf } from '../kernel/context-of.js';
 import type { Storage } from '../kernel/kernel-types.js';
 import { browserEstimate } from '../ports.js';
-import type { EstimateFn } from '../ports.js';
+import type { Clock, EstimateFn } from '../ports.js';
 import { RESERVED } from '../reserved-keys.js';
 import type { NamespaceSettings } from './settings.js';
 
 /** The outcome of one probe of a health check. */
 export interface HealthProbe {
   ok: boolean;
-  /** How long the probe took, in ms (wall clock). */
+  /** How long the probe took, in ms (on the storage's clock). */
   ms: number;
   /** Why it failed. */
   error?: StowageError;
@@ -51,13 +51,13 @@ const browserPersisted = async (): Promise<boolean | undefined> => {
   }
 };
 
-async function probe(fn: () => Promise<void>): Promise<HealthProbe> {
-  const t0 = Date.now();
+async function probe(clock: Clock, fn: () => Promise<void>): Promise<HealthProbe> {
+  const t0 = clock.now();
   try {
     await fn();
-    return { ok: true, ms: Date.now() - t0 };
+    return { ok: true, ms: clock.now() - t0 };
   } catch (e) {
-    return { ok: false, ms: Date.now() - t0, error: toStowageError(e, 'health') };
+    return { ok: false, ms: clock.now() - t0, error: toStowageError(e, 'health') };
   }
 }
 
@@ -74,7 +74,7 @@ export async function checkHealth(storage: Storage, options: HealthOptions = {})
   const ctx = contextOf(storage);
   let driver = 'unknown';
   let persistent = false;
-  const open = await probe(async () => {
+  const open = await probe(ctx.clock, async () => {
     await storage.ready();
     const d = await ctx.driver();
     driver = d.name;
@@ -82,7 +82,7 @@ export async function checkHealth(storage: Storage, options: HealthOptions = {})
   });
   const key = `${RESERVED}health/${ctx.prefix}/${Math.random().toString(36).slice(2)}`;
   const readWrite = open.ok
-    ? await probe(() => ctx.exclusive('health', async (d) => {
+    ? await probe(ctx.clock, () => ctx.exclusive('health', async (d) => {
       const value = { at: ctx.clock.now(), bytes: new Uint8Array([1, 2, 3]) };
       await d.batch([{ type: 'put', key, value }]);
       const back = (await d.get(key)) as typeof value | undefined;

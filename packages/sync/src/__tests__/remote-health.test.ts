@@ -1,6 +1,7 @@
 // checkRemoteHealth: reachable, latency and permission of a remote, as one typed result.
 import { describe, expect, it } from 'vitest';
 import { StowageError } from '@stowage/core';
+import { manualClock } from '@stowage/core/testing';
 import { checkRemoteHealth } from '../index.js';
 import type { RemoteStore } from '../index.js';
 import { memoryRemote } from '../memory-remote.js';
@@ -29,7 +30,10 @@ describe('checkRemoteHealth', () => {
       ...memoryRemote(),
       pull: (_cp, _limit, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new StowageError('aborted', 'gave up')))),
     };
-    const health = await checkRemoteHealth(hanging, { timeoutMs: 20 });
-    expect(health).toMatchObject({ ok: false, reachable: false, error: { code: 'aborted' } });
+    const clock = manualClock();
+    const checking = checkRemoteHealth(hanging, { timeoutMs: 5_000, clock });
+    await clock.advance(5_000); // the deadline on the injected clock, not a real wait
+    const health = await checking;
+    expect(health).toMatchObject({ ok: false, reachable: false, latencyMs: 5_000, error: { code: 'aborted' } });
   });
 });
