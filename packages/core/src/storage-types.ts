@@ -154,9 +154,13 @@ export interface StorageConfig {
 }
 
 /** A logical change as committed, in user keys (expiry sweeps are not included). */
-export type CommitChange =
+export type CommitChange = (
   | { readonly type: 'put'; readonly key: string; readonly record: StoredRecord }
-  | { readonly type: 'delete'; readonly key: string };
+  | { readonly type: 'delete'; readonly key: string }
+) & {
+  /** What the writer attached to this change (`applyRecords` item's `tag`): e.g. the remote revision a sync engine applies. */
+  readonly tag?: unknown;
+};
 
 /** Who caused a commit: the app through the storage, or a sync engine applying cloud state. */
 export type CommitOrigin = 'local' | 'sync';
@@ -176,9 +180,15 @@ export type HookOrigin = CommitOrigin | 'reencode';
  * neither; `committed` runs after the commit. A throw (or rejection) from `ops` fails the write.
  */
 export interface CommitHook {
-  ops(changes: readonly CommitChange[], origin: HookOrigin): readonly DriverOp[] | Promise<readonly DriverOp[]>;
+  ops(changes: readonly CommitChange[], origin: HookOrigin): HookOps | Promise<HookOps>;
   committed?(changes: readonly CommitChange[], origin: HookOrigin): void;
 }
+
+/**
+ * What a hook adds to one commit: its driver ops, or the ops with what to do once that very commit
+ * is durable (state that belongs to this commit stays in this closure, not in a map beside it).
+ */
+export type HookOps = readonly DriverOp[] | { readonly ops: readonly DriverOp[]; committed?(): void };
 
 /**
  * One item of `applyRecords`: a raw record (written as is — ciphertext stays ciphertext), a plain
@@ -195,4 +205,6 @@ export type ApplyRecordItem = (
 ) & {
   /** Only write if the key's current `updatedAt` is this (`null` = absent): a compare-and-set. */
   expectUpdatedAt?: number | null;
+  /** Travels with the change to commit hooks (`CommitChange.tag`), e.g. the remote revision applied. */
+  tag?: unknown;
 };

@@ -66,9 +66,7 @@ export class FlushScheduler {
       return this.#running;
     }
     if (this.#o.stopped()) return Promise.resolve({ ran: false, handled: 0 });
-    const run = this.#loop().finally(() => {
-      if (this.#running === run) this.#running = undefined;
-    });
+    const run = this.#loop();
     this.#running = run;
     return run;
   }
@@ -76,12 +74,20 @@ export class FlushScheduler {
   async #loop(): Promise<FlushReport> {
     let ran = false;
     let handled = 0;
-    do {
-      this.#again = false;
-      const r = await this.#once();
-      ran ||= r.ran;
-      handled += r.handled;
-    } while (this.#again && !this.#o.stopped());
+    try {
+      do {
+        this.#again = false;
+        const r = await this.#once();
+        ran ||= r.ran;
+        handled += r.handled;
+      } while (this.#again && !this.#o.stopped());
+    } finally {
+      // In the same microtask as the last look at `#again`: a kick or flush() after that look
+      // starts a flush of its own. (Cleared in a `.finally()` of the promise instead, a kick in
+      // between found the flush still running, set `#again` that nobody read again, and its entry
+      // waited for the next timer — forever when none was due.)
+      this.#running = undefined;
+    }
     return { ran, handled };
   }
 

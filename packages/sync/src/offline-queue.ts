@@ -1,4 +1,4 @@
-import { checkDuration, defaultLocks, Emitter, randomId, StowageError, systemClock, storageDriver } from '@stowage/core';
+import { checkDuration, defaultLocks, Emitter, queuePrefix, randomId, reservedStore, StowageError, systemClock } from '@stowage/core';
 import type { BroadcastFactory, Clock, Driver, IdFactory, LockPort, Storage } from '@stowage/core';
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
@@ -49,7 +49,7 @@ export type OfflineQueueEvent =
 /** Options of {@link createOfflineQueue}. */
 export interface OfflineQueueOptions {
   remote: RemoteStore;
-  /** Where operations persist: a storage (its driver is used) or a driver. */
+  /** Where operations persist: a storage (in its reserved space for the queue) or a driver. */
   storage?: Storage;
   driver?: Driver;
   /** Queue name, for several queues on one store. @default 'ops' */
@@ -157,10 +157,11 @@ class OfflineQueueImpl implements OfflineQueue {
   ready(): Promise<void> {
     this.#readyP ??= (async () => {
       const o = this.#o;
-      const driver = o.driver ?? (await storageDriver(o.storage as Storage));
+      const name = o.name ?? 'ops';
       this.#queue = createQueue<PendingOperation>({
-        driver,
-        name: o.name ?? 'ops',
+        // On a storage: its reserved space for this queue, written through its write lane.
+        driver: o.driver ?? reservedStore(o.storage as Storage, queuePrefix(name)),
+        name,
         handler: (entries, signal) => this.#apply(entries, signal),
         batchSize: o.batchSize ?? 50,
         clock: this.#clock,

@@ -1,7 +1,7 @@
-import { defaultLocks, Emitter, StowageError, systemClock, toStowageError, addCommitHook, applyRecords, getRecord, inspect, storageConfig, storageDriver, validateKey } from '@stowage/core';
-import type { Clock, CommitChange, DriverOp, HookOrigin, Storage } from '@stowage/core';
+import { defaultLocks, Emitter, StowageError, systemClock, toStowageError, addCommitHook, applyRecords, queuePrefix, readRecords, reservedStore, storageConfig, syncPrefix, validateKey } from '@stowage/core';
+import type { Clock, CommitChange, DriverOp, HookOps, HookOrigin, RecordRead, Storage } from '@stowage/core';
 import { createQueue } from '@stowage/queue';
-import type { DeadLetter, PreparedEntry, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
+import type { DeadLetter, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
 import { resolveConflict } from './conflict.js';
 import { applyItem, mergedDoc } from './remote-items.js';
 import type { Resolution } from './conflict.js';
@@ -19,6 +19,18 @@ const DAY = 24 * 3600_000;
 const CONFLICT_ROUNDS = 3;
 /** Coalescing keys of re-encodings (U+0000 never starts a user key): one pending per key, apart from its changes. */
 const REENCODED = '\u0000reencoded/';
+
+/**
+ * What travels with a change this engine applies from the cloud (`applyRecords` tag → commit
+ * hook): the revision it brings, the pending local edits it overtook (deleted in that same commit,
+ * so that no context of the device, no reload and no service worker pushes them afterwards), and
+ * the key's last local edit when this was decided (the commit fails if another came since).
+ */
+interface Incoming {
+  readonly rev: Hlc;
+  readonly lost: readonly QueueEntry<OutboxEntry>[];
+  readonly seen: Hlc | undefined;
+}
 
 /**
  * Syncs one storage namespace with a {@link RemoteStore}.
@@ -52,13 +64,6 @@ class SyncEngine implements Sync {
   readonly #network: NetworkMonitor;
   readonly #ownsNetwork: boolean;
   readonly #emitter = new Emitter<SyncEvent>();
-  readonly #prepared = new WeakMap<readonly CommitChange[], PreparedEntry<OutboxEntry>[]>();
-  /**
-   * Remote state being applied (the next `sync`-origin commit): per key its revision, and the
-   * pending local edits it overtook — deleted in that same commit, so that no context of the
-   * device, no reload and no service worker pushes them afterwards.
-   */
-  readonly #incoming = new Map<string, { rev: Hlc; lost: readonly QueueEntry<OutboxEntry>[] }>();
   #state!: SyncState;
   #queue!: Queue<OutboxEntry>;
   #hlc!: HlcClock;
@@ -68,9 +73,6 @@ class SyncEngine implements Sync {
   #unhook: (() => void) | undefined;
   #pullTimer: unknown;
   #pulling: Promise<number> | undefined;
-  #applying: Promise<unknown> = Promise.resolve();
-  /** Pushes and pulls take turns: run together they would both meet (and report) one conflict. */
-  #turn: Promise<unknown> = Promise.resolve();
   #pushing = 0;
   #lastSyncAt: number | undefined;
   #lastError: StowageError | undefined;
@@ -117,8 +119,8 @@ class SyncEngine implements Sync {
 
   async #start(): Promise<void> {
     const o = this.#o;
-    const driver = await storageDriver(this.#storage);
-    this.#state = new SyncState(driver, this.#storage.prefix);
+    const { prefix } = this.#storage;
+    this.#state = new SyncState(reservedStore(this.#storage, syncPrefix(prefix)), prefix);
     await this.#state.load();
     // What the last session (or another context) stored: a reload shows the same status.
     const saved = await this.#state.status();
@@ -132,9 +134,10 @@ class SyncEngine implements Sync {
     // two edits made in one millisecond from carrying one revision (the remote would take the
     // second for a retry of the first, and drop it).
     this.#hlc = createHlc(this.#clock, `${this.#origin}_${id(4)}`);
+    const name = `sync.${encodeURIComponent(prefix).replace(/%/g, '_')}`;
     this.#queue = createQueue<OutboxEntry>({
-      driver,
-      name: `sync.${encodeURIComponent(this.#storage.prefix).replace(/%/g, '_')}`,
+      driver: reservedStore(this.#storage, queuePrefix(name)),
+      name,
       handler: (entries, signal) => this.#push(entries, signal),
       batchSize: o.batchSize ?? 100,
       clock: this.#clock,
@@ -143,7 +146,7 @@ class SyncEngine implements Sync {
       ...(o.broadcast ? { broadcast: o.broadcast } : {}),
       ...(o.backoff ? { backoff: o.backoff } : {}),
     });
-    this.#unhook = addCommitHook(this.#storage, { ops: (c, origin) => this.#hookOps(c, origin), committed: (c, origin) => this.#hookCommitted(c, origin) });
+    this.#unhook = addCommitHook(this.#storage, { ops: (c, origin) => this.#hookOps(c, origin) });
     this.#unsubscribe.push(
       this.#queue.subscribe((e) => {
         if (e.type === 'dead-lettered') this.#emit({ type: 'dead-lettered', key: e.letter.entry.payload.key, error: e.letter.error });
@@ -192,13 +195,17 @@ class SyncEngine implements Sync {
 
   // ── the outbox: one entry per changed key, in the data's own transaction ───
 
-  async #hookOps(changes: readonly CommitChange[], origin: HookOrigin): Promise<readonly DriverOp[]> {
+  async #hookOps(changes: readonly CommitChange[], origin: HookOrigin): Promise<HookOps> {
     if (origin === 'sync') {
-      return changes.flatMap((c) => {
-        const inc = this.#incoming.get(c.key);
-        // Applied only if no local edit committed since the decision (here or in another context).
-        return inc === undefined ? [] : [this.#state.revOp(c.key, inc.rev), this.#state.unchangedOp(c.key), ...this.#queue.removeOps(inc.lost)];
-      });
+      // Applied only if no local edit committed since the decision (here or in another context).
+      const mine = changes.flatMap((c) => (isIncoming(c.tag) ? [[c.key, c.tag] as const] : []));
+      return {
+        ops: mine.flatMap(([k, inc]) => [this.#state.revOp(k, inc.rev), this.#state.unchangedOp(k, inc.seen), ...this.#queue.removeOps(inc.lost)]),
+        committed: () => {
+          this.#state.remember(mine.map(([k, inc]) => [k, inc.rev]));
+          this.#queue.removed(mine.flatMap(([, inc]) => inc.lost));
+        },
+      };
     }
     // A closed sync records no more local changes (its queue takes no entries while it closes).
     if (this.#closed) return [];
@@ -217,26 +224,15 @@ class SyncEngine implements Sync {
         return this.#queue.prepare({ key: c.key, hlc, deleted: c.type === 'delete' }, { scope: c.key, coalesceKey: c.key });
       }),
     );
-    this.#prepared.set(changes, prepared);
-    return [...prepared.flatMap((p) => p.ops), ...marks];
-  }
-
-  #hookCommitted(changes: readonly CommitChange[], origin: HookOrigin): void {
-    if (origin === 'sync') {
-      const applied = changes.flatMap((c) => {
-        const inc = this.#incoming.get(c.key);
-        return inc === undefined ? [] : [[c.key, inc] as const];
-      });
-      this.#state.remember(applied.map(([k, inc]) => [k, inc.rev]));
-      this.#queue.removed(applied.flatMap(([, inc]) => inc.lost));
-      return;
-    }
-    const prepared = this.#prepared.get(changes);
-    if (!prepared) return;
-    this.#queue.committed(prepared);
-    // Said out loud: these local deletes (a clear() among them) will delete the cloud copies.
-    const keys = prepared.flatMap(({ entry: { payload: p } }) => (p.deleted ? [p.key] : []));
-    if (keys.length) this.#emit({ type: 'deletes-queued', keys });
+    return {
+      ops: [...prepared.flatMap((p) => p.ops), ...marks],
+      committed: () => {
+        this.#queue.committed(prepared);
+        // Said out loud: these local deletes (a clear() among them) will delete the cloud copies.
+        const keys = prepared.flatMap(({ entry: { payload: p } }) => (p.deleted ? [p.key] : []));
+        if (keys.length) this.#emit({ type: 'deletes-queued', keys });
+      },
+    };
   }
 
   // ── push ───────────────────────────────────────────────────────────────────
@@ -246,18 +242,17 @@ class SyncEngine implements Sync {
    * there is nothing left to do: an edit already in the cloud, or a re-encoding whose key was never
    * pushed or changed since (that change has its own entry, or came from the cloud).
    */
-  async #change(entry: OutboxEntry): Promise<{ change: RemoteChange; updatedAt: number | null; encrypted: boolean } | undefined> {
+  async #change(entry: OutboxEntry, read: RecordRead | undefined): Promise<{ change: RemoteChange; updatedAt: number | null; encrypted: boolean } | undefined> {
     const base = this.#state.rev(entry.key);
     // This very edit is the revision the local state derives from (its push was applied, the
     // answer lost, and a pull brought it back): nothing left to push. Pushed again it would take a
     // later revision and beat, by last-write-wins, what others wrote over it since.
     if (!entry.reencoded && base === entry.hlc) return undefined;
-    const rec = await getRecord(this.#storage, entry.key);
+    const rec = read?.record;
     const updatedAt = rec ? rec.updatedAt : null;
     let common: Omit<RemoteChange, 'deleted'> = { key: entry.key, hlc: entry.hlc, origin: this.#origin, base };
     if (entry.reencoded) {
-      const expired = rec?.expiresAt !== undefined && rec.expiresAt <= this.#clock.now();
-      if (base === null || !rec || expired || rec.updatedAt !== entry.reencoded.updatedAt) return undefined;
+      if (base === null || !rec || read?.expired || rec.updatedAt !== entry.reencoded.updatedAt) return undefined;
       // A revision of its own (never one an edit here or elsewhere could also carry); conflicts
       // weigh the value's time, `reencodes`, not this one.
       this.#hlc.receive(base);
@@ -269,11 +264,9 @@ class SyncEngine implements Sync {
       common = { ...common, hlc: this.#hlc.now() };
     }
     // The record says what the key is now (a merge may have replaced a deletion with a value).
-    if (!rec || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now())) {
-      return { change: { ...common, deleted: true }, updatedAt, encrypted: false };
-    }
+    if (!read || !rec || read.expired) return { change: { ...common, deleted: true }, updatedAt, encrypted: false };
     const expiry = rec.expiresAt === undefined ? {} : { expiresAt: rec.expiresAt };
-    if (rec.codecs.length > 0 && (await inspect(this.#storage, entry.key))?.encrypted) {
+    if (read.encrypted) {
       // The cloud never sees the plaintext of an encrypted key: its ciphertext travels as is.
       // Its schema version travels too: a reader on a newer version migrates it after decrypting.
       const schema = rec.s >= 1 ? { schema: rec.s } : {};
@@ -283,23 +276,17 @@ class SyncEngine implements Sync {
     // compressed and foreign ones are read, so migrated up to this app's version (never down: a
     // value newer than this app, e.g. in an older service worker, keeps its own version).
     const raw = rec.codecs.length === 0 && rec.s >= 1;
-    const value = raw ? rec.value : await this.#storage.get(entry.key);
+    const value = raw ? rec.value : await read.value();
     const schema = raw ? rec.s : Math.max(rec.s, storageConfig(this.#storage).schemaVersion);
     return { change: { ...common, deleted: false, value, schema, ...expiry }, updatedAt, encrypted: false };
   }
 
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#turn.then(fn);
-    this.#turn = run.catch(() => undefined);
-    return run;
-  }
-
+  /**
+   * The outbox's handler: runs under its flush lock, the one lock that orders this device's
+   * pushes, pulls and applies (pulls and downloads take it through `queue.exclusive`).
+   */
   async #push(entries: readonly QueueEntry<OutboxEntry>[], signal: AbortSignal): Promise<QueueOutcome[]> {
     await this.ready();
-    return this.#serial(() => this.#pushBatch(entries, signal));
-  }
-
-  async #pushBatch(entries: readonly QueueEntry<OutboxEntry>[], signal: AbortSignal): Promise<QueueOutcome[]> {
     this.#pushing++;
     try {
       const outcomes: QueueOutcome[] = entries.map(() => ({ status: 'done' }));
@@ -315,8 +302,10 @@ class SyncEngine implements Sync {
         }
         // Under the flush lock no other context pushes, but one may have pushed since this one
         // last looked: the base of each change is the revision in the store, not the one kept here.
-        await this.#state.refresh(round.map((i) => (entries[i] as QueueEntry<OutboxEntry>).payload.key));
-        const changes = await Promise.all(round.map((i) => this.#change((entries[i] as QueueEntry<OutboxEntry>).payload)));
+        const keys = round.map((i) => (entries[i] as QueueEntry<OutboxEntry>).payload.key);
+        await this.#state.refresh(keys);
+        const reads = await readRecords(this.#storage, keys); // each key once: record, encryption, value
+        const changes = await Promise.all(round.map((i, j) => this.#change((entries[i] as QueueEntry<OutboxEntry>).payload, reads[j])));
         round = round.filter((_, j) => changes[j] !== undefined);
         const built = changes.filter((b) => b !== undefined);
         if (built.length === 0) break;
@@ -398,7 +387,7 @@ class SyncEngine implements Sync {
     // One context of the device pulls at a time, never while another pushes: they share the
     // checkpoint, and a page fetched before another context applied a newer revision would
     // otherwise be applied over it, and that revision never pulled again.
-    return this.#queue.exclusive(() => this.#serial(() => this.#pullPages(full, onPage)));
+    return this.#queue.exclusive(() => this.#pullPages(full, onPage));
   }
 
   async #pullPages(full: boolean, onPage?: (docs: number, remoteKeys: Set<string>) => void): Promise<number> {
@@ -409,10 +398,9 @@ class SyncEngine implements Sync {
     for (;;) {
       const page = await this.#request('pull', (s) => this.#remote.pull(checkpoint, limit, s));
       for (const d of page.docs) if (!d.deleted) remoteKeys.add(d.key);
-      const applied = await this.#applyPulled(page.docs, full);
-      changed += applied;
       checkpoint = page.checkpoint;
-      await this.#state.saveCheckpoint(checkpoint, await this.#statusOps({ lastSyncAt: this.#clock.now(), counts: { pulled: applied } }));
+      // The checkpoint commits with the data it covers: a crash leaves both or neither.
+      changed += await this.#applyPulled(page.docs, full, this.#state.checkpointOps(checkpoint));
       onPage?.(page.docs.length, remoteKeys);
       if (page.docs.length < limit) break;
     }
@@ -426,100 +414,97 @@ class SyncEngine implements Sync {
     if (!get) throw new StowageError('invalid-argument', 'download needs a remote with get()');
     // Under the pull's lock, for the pull's reason: a document read before another context applied
     // a newer revision would otherwise be applied over it. `full`: a copy lost here is restored.
-    return this.#queue.exclusive(() => this.#serial(async () => {
+    return this.#queue.exclusive(async () => {
       const doc = await this.#request('get', (s) => get(key, s));
-      const applied = doc ? await this.#applyPulled([doc], true) : 0;
-      await this.#state.save([], await this.#statusOps({ lastSyncAt: this.#clock.now(), counts: { pulled: applied } }));
-      return applied > 0;
-    }));
+      return (await this.#applyPulled(doc ? [doc] : [], true, [])) > 0;
+    });
   }
 
-  /** Applies pulled docs that are news to this client, resolving those with unpushed local changes. */
-  async #applyPulled(docs: readonly RemoteDoc[], full: boolean): Promise<number> {
-    if (docs.length === 0) return 0;
+  /**
+   * Applies pulled docs that are news to this client, resolving those with unpushed local changes,
+   * in one commit with `after` (the checkpoint) and the revisions of the docs it only acknowledges;
+   * then stores the status. Resolves to the number of keys written.
+   */
+  async #applyPulled(docs: readonly RemoteDoc[], full: boolean, after: readonly DriverOp[]): Promise<number> {
     // First the revisions and last local edits (another context of this device may have pushed,
     // pulled or edited these keys), then the pending edits and records: an edit committed after
     // the refresh is caught by the apply's check, one before it is seen here.
-    await this.#state.refresh(docs.map((d) => d.key));
+    const keys = docs.map((d) => d.key);
+    await this.#state.refresh(keys);
     // Local changes only: a pending re-encoding is no change of value (and yields to the cloud's).
-    const pending = await this.#pendingEdits();
+    const pending = docs.length > 0 ? await this.#pendingEdits() : new Map<string, QueueEntry<OutboxEntry>[]>();
+    const reads = await readRecords(this.#storage, keys); // the page's records in one read
     const apply: RemoteDoc[] = [];
+    const acknowledged: [string, Hlc][] = [];
     const expect = new Map<string, number | null>();
     const lost = new Map<string, QueueEntry<OutboxEntry>[]>();
-    for (const doc of docs) {
+    for (const [i, doc] of docs.entries()) {
       this.#hlc.receive(doc.hlc);
-      const rec = await getRecord(this.#storage, doc.key);
+      const read = reads[i];
       const known = this.#state.rev(doc.key) === doc.hlc;
       // An echo of what this client already has; a full sync re-applies it only if the local copy is gone.
-      if (known && (!full || doc.deleted || rec !== undefined)) continue;
+      if (known && (!full || doc.deleted || read !== undefined)) continue;
       const mine = pending.get(doc.key)?.at(-1)?.payload;
       // This device's own push (its acknowledgement was lost, or another tab or the service worker
       // sent it): the local state and any change pending here derive from it. Never a conflict,
       // never written back; a full sync still restores it where the local copy is gone.
-      if (doc.origin === this.#origin && (mine || !full || doc.deleted || rec !== undefined)) {
-        await this.#state.save([[doc.key, doc.hlc]]);
-        continue;
-      }
-      if (mine && doc.reencodes === this.#state.rev(doc.key)) { // (`rev` is never undefined)
-        // Our base's value re-encoded elsewhere: the pending local change stays, on the new revision.
-        await this.#state.save([[doc.key, doc.hlc]]);
+      // Or our base's value re-encoded elsewhere: the pending local change stays, on the new revision.
+      if ((doc.origin === this.#origin && (mine || !full || doc.deleted || read !== undefined)) || (mine && doc.reencodes === this.#state.rev(doc.key))) {
+        acknowledged.push([doc.key, doc.hlc]);
         continue;
       }
       if (mine) {
-        const encrypted = doc.data !== undefined || (rec !== undefined && rec.codecs.length > 0 && (await inspect(this.#storage, doc.key))?.encrypted === true);
+        const encrypted = doc.data !== undefined || read?.encrypted === true;
         // What the key holds now (the entry was made for a delete, but a merge may have put a value there since).
-        const deleted = rec === undefined || (rec.expiresAt !== undefined && rec.expiresAt <= this.#clock.now());
-        const local: ConflictSide = { deleted, hlc: mine.hlc, ...(!encrypted && !deleted ? { value: await this.#storage.get(doc.key) } : {}) };
+        const deleted = read === undefined || read.expired;
+        const local: ConflictSide = { deleted, hlc: mine.hlc, ...(!encrypted && !deleted ? { value: await read.value() } : {}) };
         const res = this.#decide(doc.key, local, doc, encrypted);
         if (res.winner === 'local') {
-          await this.#state.save([[doc.key, doc.hlc]]);
+          acknowledged.push([doc.key, doc.hlc]);
           continue;
         }
         if (res.winner === 'remote') lost.set(doc.key, pending.get(doc.key) ?? []);
         apply.push(res.winner === 'merged' ? mergedDoc(doc, res.value) : doc);
-        expect.set(doc.key, rec ? rec.updatedAt : null);
-        continue;
-      }
-      apply.push(doc);
-      expect.set(doc.key, rec ? rec.updatedAt : null);
+      } else apply.push(doc);
+      expect.set(doc.key, read ? read.record.updatedAt : null);
     }
-    const written = await this.#applyRemote(apply, expect, lost);
+    // With the data, the checkpoint, the revisions of what was only acknowledged, and the status
+    // counting what is written: one transaction.
+    const written = await this.#applyRemote(apply, expect, lost, async (keys) => [
+      ...acknowledged.map(([k, v]) => this.#state.revOp(k, v)), ...after,
+      ...(await this.#statusOps({ lastSyncAt: this.#clock.now(), counts: { pulled: keys.length } })),
+    ]);
+    this.#state.remember(acknowledged);
     if (written.length > 0) this.#emit({ type: 'pulled', keys: written });
     return written.length;
   }
 
   /**
    * Writes remote state locally, with its revisions, in one commit that also deletes the pending
-   * edits it overtook (`lost`). Compare-and-set: on the record (`expect`: its `updatedAt` as read)
-   * and on the key's last local edit as the last refresh saw it. A key edited since is left out —
-   * its edit is newer than the decision, and its push meets the remote state — and the rest applied.
+   * edits it overtook (`lost`) and holds `after` (reserved-space ops: a checkpoint). Compare-and-set:
+   * on the record (`expect`: its `updatedAt` as read) and on the key's last local edit as the
+   * decision saw it. A key edited since is left out — its edit is newer than the decision, and its
+   * push meets the remote state — and the rest applied. Runs under the flush lock (see `#push`).
    */
-  #applyRemote(docs: readonly RemoteDoc[], expect: Map<string, number | null>, lost: Map<string, QueueEntry<OutboxEntry>[]>): Promise<string[]> {
-    if (docs.length === 0) return Promise.resolve([]);
-    const run = this.#applying.then(async () => {
-      for (let left = docs; left.length > 0; ) {
-        try {
-          return await this.#applyRecords(left, expect, lost);
-        } catch (e) {
-          const edited = this.#state.editedKey(e);
-          if (edited === undefined) throw e;
-          left = left.filter((d) => d.key !== edited);
-        }
+  async #applyRemote(docs: readonly RemoteDoc[], expect: Map<string, number | null>, lost: Map<string, QueueEntry<OutboxEntry>[]>, after?: (keys: readonly string[]) => Promise<DriverOp[]>): Promise<string[]> {
+    const schema = storageConfig(this.#storage).schemaVersion;
+    for (let left = docs; ; ) {
+      if (left.length === 0) {
+        if (after) await this.#state.save([], await after([]));
+        return [];
       }
-      return [];
-    });
-    this.#applying = run.catch(() => undefined);
-    return run;
-  }
-
-  async #applyRecords(docs: readonly RemoteDoc[], expect: Map<string, number | null>, lost: Map<string, QueueEntry<OutboxEntry>[]>): Promise<string[]> {
-    const now = this.#clock.now();
-    const items = docs.map((doc) => applyItem(doc, expect, now, storageConfig(this.#storage).schemaVersion));
-    for (const doc of docs) this.#incoming.set(doc.key, { rev: doc.hlc, lost: lost.get(doc.key) ?? [] });
-    try {
-      return await applyRecords(this.#storage, items, { origin: 'sync' });
-    } finally {
-      for (const doc of docs) this.#incoming.delete(doc.key);
+      const now = this.#clock.now();
+      const items = left.map((doc) => {
+        const tag: Incoming = { rev: doc.hlc, lost: lost.get(doc.key) ?? [], seen: this.#state.edit(doc.key) };
+        return { ...applyItem(doc, expect, now, schema), tag };
+      });
+      try {
+        return await applyRecords(this.#storage, items, after ? { origin: 'sync', after } : { origin: 'sync' });
+      } catch (e) {
+        const edited = this.#state.editedKey(e);
+        if (edited === undefined) throw e;
+        left = left.filter((d) => d.key !== edited);
+      }
     }
   }
 
@@ -659,4 +644,8 @@ class SyncEngine implements Sync {
       throw this.#fail(operation, err);
     }
   }
+}
+
+function isIncoming(tag: unknown): tag is Incoming {
+  return typeof tag === 'object' && tag !== null && 'rev' in tag && 'lost' in tag;
 }

@@ -4,7 +4,7 @@ import { applyStatusChange, parseStatus, type StatusChange, type StoredStatus } 
 import type { Checkpoint, Hlc } from './remote-store.js';
 
 /**
- * What a sync remembers per namespace, in the reserved key space of the storage's own driver: the
+ * What a sync remembers per namespace, in its reserved key space of the storage (a `reservedStore`): the
  * remote revision each key's local state derives from (the compare-and-set base of its next push),
  * the revision of each key's last local edit, the pull checkpoint, and the status a reload shows
  * (last sync, last error, counts). Both per-key records are written in the same transaction as the
@@ -16,6 +16,7 @@ export class SyncState {
   readonly #revs = new Map<string, Hlc>();
   readonly #edits = new Map<string, Hlc>();
 
+  /** `driver`: the storage's `reservedStore` for {@link syncPrefix}`(prefix)`. */
   constructor(driver: Driver, prefix: string) {
     this.#driver = driver;
     this.#base = syncPrefix(prefix);
@@ -59,13 +60,17 @@ export class SyncState {
   }
 
   /**
-   * The op that fails the transaction it is in unless `key`'s last local edit is still the one
-   * {@link refresh} saw (it reads those too): remote state decided against what was there then
-   * is never applied over an edit made since, in this context or another.
+   * The op that fails the transaction it is in unless `key`'s last local edit is still `seen`
+   * (what {@link edit} said when the decision was made): remote state decided against what was
+   * there then is never applied over an edit made since, in this context or another.
    */
-  unchangedOp(key: string): DriverOp {
-    const seen = this.#edits.get(key);
+  unchangedOp(key: string, seen: Hlc | undefined): DriverOp {
     return { type: 'check', key: this.#editKey(key), test: (v) => v === seen };
+  }
+
+  /** The revision of `key`'s last local edit as the last {@link refresh} saw it. */
+  edit(key: string): Hlc | undefined {
+    return this.#edits.get(key);
   }
 
   /** The remote revision `key` derives from, `null` when never synced. */
@@ -101,9 +106,9 @@ export class SyncState {
     return typeof v === 'string' ? v : undefined;
   }
 
-  async saveCheckpoint(cp: Checkpoint | undefined, extra: readonly DriverOp[] = []): Promise<void> {
-    const ops: DriverOp[] = cp === undefined ? [] : [{ type: 'put', key: `${this.#base}checkpoint`, value: cp }];
-    if (ops.length + extra.length > 0) await this.#driver.batch([...ops, ...extra]);
+  /** The ops storing the pull checkpoint (none for `undefined`), to commit with the data it covers. */
+  checkpointOps(cp: Checkpoint | undefined): DriverOp[] {
+    return cp === undefined ? [] : [{ type: 'put', key: `${this.#base}checkpoint`, value: cp }];
   }
 
   /** The status as stored (every context of the device writes it). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStorage, memoryDriver, RESERVED, addCommitHook, applyRecords, cleanExpired, getRecord, inspect, migrate, reencode, storageDriver } from '@stowage/core';
+import { createStorage, memoryDriver, RESERVED, addCommitHook, applyRecords, cleanExpired, getRecord, inspect, migrate, reencode } from '@stowage/core';
 import type { CommitChange, HookOrigin, StorageEvent, StoredRecord } from '@stowage/core';
 import { fakeClock, rleCodec, spyDriver, xorCipher } from './helpers.js';
 
@@ -137,11 +137,6 @@ describe('raw records', () => {
       await expect(applyRecords(s, [{ key: 'bad', value: 1, schema: schema as number }])).rejects.toMatchObject({ code: 'invalid-argument' });
     }
     expect(await s.has('bad')).toBe(false);
-  });
-
-  it('storageDriver() is the driver in use', async () => {
-    const driver = memoryDriver();
-    expect(await storageDriver(createStorage({ driver, broadcast: false }))).toBe(driver);
   });
 
   it('applyRecords refuses things that are not records', async () => {

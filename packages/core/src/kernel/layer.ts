@@ -7,9 +7,13 @@ import type { SerializedValue } from '../serialize.js';
 import type { EntryInfo, SetOptions } from '../storage-types.js';
 
 /** A change in user keys, as one commit applies it. */
-export type Change =
+export type Change = (
   | { type: 'put'; key: string; record: StoredRecord }
-  | { type: 'delete'; key: string; reason: 'removed' | 'expired' };
+  | { type: 'delete'; key: string; reason: 'removed' | 'expired' }
+) & {
+  /** The writer's own data about this change, shown to commit hooks (see `applyRecords`). */
+  tag?: unknown;
+};
 
 /**
  * What caused a commit: the app (`local`), a sync engine applying cloud state (`sync`), or a

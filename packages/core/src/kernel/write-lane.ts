@@ -122,6 +122,7 @@ export class WriteLane {
     }
     const ops: DriverOp[] = c.changes.map((x) => (x.type === 'put' ? { type: 'put', key: ctx.dp + x.key, value: x.record } : { type: 'delete', key: ctx.dp + x.key }));
     await d.batch(c.before.length + c.after.length > 0 ? [...c.before, ...ops, ...c.after] : ops);
+    if (c.changes.length === 0) return; // only reserved-space ops (e.g. a checkpoint): nothing to tell
     this.observe({
       kind: 'changes',
       source: c.origin === 'sync' ? 'remote' : 'local',

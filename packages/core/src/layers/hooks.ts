@@ -1,6 +1,7 @@
 import { StowageError } from '../errors.js';
 import type { KernelContext, Layer } from '../kernel/layer.js';
-import type { CommitHook, HookOrigin } from '../storage-types.js';
+import type { DriverOp } from '../driver.js';
+import type { CommitHook, HookOps, HookOrigin } from '../storage-types.js';
 import { contextOf } from '../kernel/context-of.js';
 import type { Storage } from '../kernel/kernel-types.js';
 
@@ -43,11 +44,24 @@ export function hooksLayer(): HooksLayer {
       const seen = c.hooked ?? c.changes.filter((x) => x.type === 'put' || x.reason !== 'expired');
       if (seen.length === 0) return next();
       const origin = c.origin as HookOrigin;
-      c.after.push(...(await Promise.all(list.map((h) => h.ops(seen, origin)))).flat());
+      const added = await Promise.all(list.map((h) => h.ops(seen, origin)));
+      const then: (() => void)[] = [];
+      for (const a of added) {
+        if (isOpList(a)) c.after.push(...a);
+        else {
+          c.after.push(...a.ops);
+          if (a.committed) then.push(() => a.committed?.());
+        }
+      }
       await next();
+      for (const f of then) f();
       for (const h of list) h.committed?.(seen, origin);
     },
   };
+}
+
+function isOpList(a: HookOps): a is readonly DriverOp[] {
+  return Array.isArray(a);
 }
 
 /**

@@ -1,5 +1,3 @@
-import type { Driver } from '../driver.js';
-import { StowageError } from '../errors.js';
 import { contextOf } from '../kernel/context-of.js';
 import type { Storage } from '../kernel/kernel-types.js';
 import type { KernelContext } from '../kernel/layer.js';
@@ -31,14 +29,4 @@ function configOf(ctx: KernelContext): StorageConfig {
     schemaVersion: ctx.layer<MigrationsLayer>('migrations')?.schemaVersion ?? 1,
     limits: Object.freeze({ maxValueBytes: limits?.maxValueBytes ?? Infinity, maxTotalBytes: limits?.maxTotalBytes ?? Infinity, maxKeyLength: ctx.maxKeyLength }),
   });
-}
-
-/**
- * The driver a storage uses (after any fallback to memory), for what lives beside the data in
- * its reserved key space (a sync outbox, an offline queue): never for data keys.
- */
-export async function storageDriver(storage: Storage): Promise<Driver> {
-  const ctx = contextOf(storage);
-  if (ctx.closed) throw new StowageError('closed', `storage "${ctx.prefix}" is closed`);
-  return ctx.driver();
 }

@@ -5,7 +5,7 @@ import { describe, expectTypeOf, test } from 'vitest';
 import {
   addCommitHook, applyRecords, cleanExpired, createAnalytics, createCacheManager, createDataManager, createMiniStorage, createOfflineQueue,
   createStorage, createSync, exportCsv, exportData, getRecord, importData, inspect, instrument, listBackups, memoryRemote, migrate, reencode,
-  restoreBackup, rotateKey, storageConfig, storageDriver, storageInfo, withMemoryCache,
+  restoreBackup, rotateKey, storageConfig, storageInfo, withMemoryCache,
 } from '../index.js';
 import type { AesGcmCodec, MemoryCachedStorage, Storage } from '../index.js';
 
@@ -36,7 +36,6 @@ describe('a typed storage where a Storage is taken', () => {
     void applyRecords(app, []);
     void addCommitHook(app, { ops: () => [] });
     void storageConfig(app);
-    void storageDriver(app);
   });
 
   test('the other packages', () => {

@@ -1,6 +1,6 @@
 // sync.download(key): one key's cloud state applied here now, as a pull would, the checkpoint unmoved.
 import { describe, expect, it } from 'vitest';
-import { StowageError, storageDriver } from '@stowage/core';
+import { StowageError } from '@stowage/core';
 import { expectStowageError, fakeClock, xorCodec } from '@stowage/test-utils';
 import { createSync } from '../index.js';
 import { memoryRemote } from '../memory-remote.js';
@@ -66,8 +66,7 @@ describe('sync.download(key)', () => {
     await a.storage.set('k', { v: 1 });
     await a.sync.flush();
     // The record vanishes under the storage (a wiped object store), with no edit to push.
-    const driver = await storageDriver(a.storage);
-    await driver.batch([{ type: 'delete', key: 'app:k' }]);
+    await a.driver.batch([{ type: 'delete', key: 'app:k' }]);
     expect(await a.storage.has('k')).toBe(false);
     expect(await a.sync.download('k')).toBe(true);
     expect(await a.storage.get('k')).toEqual({ v: 1 });
