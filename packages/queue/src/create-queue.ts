@@ -124,7 +124,8 @@ class QueueImpl<T> implements Queue<T> {
   }
 
   async prepare(payload: T, options?: EnqueueOptions): Promise<PreparedEntry<T>> {
-    this.#check('prepare');
+    // No closed check: a prepared entry commits in its caller's transaction, so a write that
+    // commits while (or after) the queue closes is still recorded, for the next session to deliver.
     const { scope, coalesceKey } = checkEnqueueOptions(options);
     let snapshot: T;
     try {
@@ -137,7 +138,6 @@ class QueueImpl<T> implements Queue<T> {
     const { driver, maxEntries, clock } = this.#o;
     const { keys, seq, index, inFlight } = this.#ctx;
     const pendingCount = maxEntries === Infinity ? 0 : (await driver.keys(keys.pending)).length;
-    this.#check('prepare');
     const latest = index.latest(coalesceKey);
     // A newer entry sorts after the one it follows, whatever this tab's clock says: ids are how
     // every tab tells newer from older (another tab's clock may be ahead of this one's).
@@ -196,6 +196,7 @@ class QueueImpl<T> implements Queue<T> {
   }
 
   async enqueue(payload: T, options?: EnqueueOptions): Promise<QueueEntry<T>> {
+    this.#check('enqueue');
     const prepared = await this.prepare(payload, options);
     await this.#o.driver.batch(prepared.ops);
     this.committed(prepared);

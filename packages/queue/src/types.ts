@@ -100,7 +100,11 @@ export interface Queue<T> {
   readonly name: string;
   /** Stores an entry in its own driver batch; resolves once durable. */
   enqueue(payload: T, options?: EnqueueOptions): Promise<QueueEntry<T>>;
-  /** Builds the driver ops of an entry for the caller's own batch (atomic with its data writes). */
+  /**
+   * Builds the driver ops of an entry for the caller's own batch (atomic with its data writes).
+   * Also while and after the queue closes: the caller's write is then still recorded, and the
+   * next queue on the store delivers it.
+   */
   prepare(payload: T, options?: EnqueueOptions): Promise<PreparedEntry<T>>;
   /** Call after the caller's batch with prepared ops committed: emits `enqueued`, schedules a flush. */
   committed(prepared: PreparedEntry<T> | readonly PreparedEntry<T>[]): void;

@@ -207,8 +207,8 @@ class SyncEngine implements Sync {
         },
       };
     }
-    // A closed sync records no more local changes (its queue takes no entries while it closes).
-    if (this.#closed) return [];
+    // Recorded until `close()` unhooks, even while it closes: a write the app made before
+    // closing may commit meanwhile, and it must reach the cloud (from the next session).
     // Only a key's last change in this commit matters to the cloud.
     const last = new Map<string, CommitChange>();
     for (const c of changes) last.set(c.key, c);

@@ -33,6 +33,28 @@ export function xorCodec(keyByte = 0x5a, id = 'test-xor'): Codec {
 }
 
 /**
+ * A test-only encryption codec with several keys of {@link xorCodec} (the key byte is in each
+ * ciphertext, so every key decodes what it wrote); `use(k)` rotates to key `k` for new writes.
+ */
+export function rotatingXor(...keys: number[]): Codec & { use(key: number): void } {
+  const codecs = new Map(keys.map((k) => [k, xorCodec(k)]));
+  let current = keys[0] as number;
+  return {
+    id: 'test-xor',
+    kind: 'encryption',
+    encode: (bytes) => (codecs.get(current) as Codec).encode(bytes),
+    decode: (bytes) => {
+      const codec = codecs.get(bytes[3] as number);
+      if (!codec) throw new Error('no such key');
+      return codec.decode(bytes);
+    },
+    use: (key) => {
+      current = key;
+    },
+  };
+}
+
+/**
  * A test-only `'compression'` codec: run-length encoding, so repetitive values shrink and the
  * storage keeps them compressed. (Core's own tests have a twin: core cannot depend on this package.)
  */

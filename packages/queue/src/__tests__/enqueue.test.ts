@@ -229,6 +229,20 @@ describe('limits and bad input', () => {
     }
   });
 
+  test('a closing or closed queue still prepares: a write committing meanwhile is recorded, and the next queue on the store delivers it', async () => {
+    w = world();
+    const first = w.queue<number>({ handler: recordingHandler<number>().handler });
+    await first.size(); // opened
+    const closing = first.close();
+    const prepared = await first.prepare(7);
+    await closing;
+    await w.driver.batch(prepared.ops); // the caller's own transaction
+    first.committed(prepared);
+    const rec = recordingHandler<number>();
+    await w.queue<number>({ handler: rec.handler }).flush();
+    expect(rec.payloads()).toEqual([[7]]);
+  });
+
   test('a driver that cannot open makes enqueue reject with its error, and a later call tries again', async () => {
     const driver = memoryDriver();
     let failures = 1;

@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { memoryDriver, memoryLocks, RESERVED, StowageError, createStorage, getRecord, inspect, reencode } from '@stowage/core';
-import type { Codec } from '@stowage/core';
-import { fakeClock, memoryBus, rleCodec, settle, xorCodec } from '@stowage/test-utils';
+import { fakeClock, memoryBus, rleCodec, rotatingXor, settle, xorCodec } from '@stowage/test-utils';
 import { createSync } from '../index.js';
 import type { SyncOptions } from '../index.js';
 import { memoryRemote, type MemoryRemote } from '../memory-remote.js';
 import { client, pageAndWorker } from './sync-clients.js';
 import type { Client } from './sync-clients.js';
-
-/** An encryption codec with several keys (the key byte is in each ciphertext); `use(k)` rotates. */
-function rotatingXor(...keys: number[]): Codec & { use(key: number): void } {
-  const codecs = new Map(keys.map((k) => [k, xorCodec(k)]));
-  let current = keys[0] as number;
-  return {
-    id: 'test-xor',
-    kind: 'encryption',
-    encode: (bytes) => (codecs.get(current) as Codec).encode(bytes),
-    decode: (bytes) => {
-      const codec = codecs.get(bytes[3] as number);
-      if (!codec) throw new Error('no such key');
-      return codec.decode(bytes);
-    },
-    use: (key) => {
-      current = key;
-    },
-  };
-}
 
 /** Devices A and B over one remote, both holding keys 7 and 9 of a rotating test cipher (A's is `keyring`). */
 async function rotationPair(aOptions: Partial<SyncOptions> = {}, bOptions: Partial<SyncOptions> = {}) {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createStorage, increment, reencode } from '@stowage/core';
 import { drive, turns } from './clock.js';
 import type { Context, World } from './world.js';
 
@@ -11,7 +12,9 @@ import type { Context, World } from './world.js';
 
 /** One step of a schedule. */
 export type Action =
-  | { t: 'set'; ctx: number; key: number }
+  | { t: 'set'; ctx: number; key: number; enc?: boolean }
+  | { t: 'add'; ctx: number; wait: boolean }
+  | { t: 'rotate'; ctx: number }
   | { t: 'remove'; ctx: number; key: number }
   | { t: 'pull' | 'flush'; ctx: number; wait: boolean }
   | { t: 'increment'; ctx: number }
@@ -24,14 +27,19 @@ export type Action =
 /** Keys the schedules write: few, so that contexts meet on them. */
 export const KEYS = ['k0', 'k1', 'k2'];
 
+/** The key device `d` counts its `add`s in: only its contexts write it, atomically (`increment`). */
+export const counterKey = (d: number): string => `c${d}`;
+
 /** The arbitrary of one action (`skew`: whether clocks may drift apart and go back). */
 export function actionArb(skew: boolean): fc.Arbitrary<Action> {
   const ctx = fc.nat(5);
   const device = fc.nat(2);
   const key = fc.nat(KEYS.length - 1);
   const arbs: fc.Arbitrary<Action>[] = [
-    fc.record({ t: fc.constant('set' as const), ctx, key }),
-    fc.record({ t: fc.constant('set' as const), ctx, key }),
+    fc.record({ t: fc.constant('set' as const), ctx, key, enc: fc.boolean() }),
+    fc.record({ t: fc.constant('set' as const), ctx, key, enc: fc.boolean() }),
+    fc.record({ t: fc.constant('add' as const), ctx, wait: fc.boolean() }),
+    fc.record({ t: fc.constant('rotate' as const), ctx }),
     fc.record({ t: fc.constant('remove' as const), ctx, key }),
     fc.record({ t: fc.constantFrom('pull' as const, 'flush' as const), ctx, wait: fc.boolean() }),
     fc.record({ t: fc.constant('increment' as const), ctx }),
@@ -56,6 +64,11 @@ export interface History {
   acks: Ack[];
   /** Offline increments acknowledged (`add` resolved: durable, to be applied exactly once). */
   increments: number;
+  /**
+   * Per device, its storage `increment`s of its own counter key ({@link counterKey}): resolved, and
+   * tried (a crash may cut one off after it committed: it then counts without an acknowledgement).
+   */
+  counters: Map<number, { acked: number; tried: number }>;
   /** Work left running (settled before healing). */
   running: Promise<unknown>[];
 }
@@ -65,6 +78,16 @@ const live = (world: World, ctx: number): Context => {
   return all[ctx % all.length] as Context;
 };
 
+
+/**
+ * Loads what the actions load lazily (`reencode` imports its module on first use): a module load
+ * takes real time, which `drive` would count as simulated minutes, so a schedule would pass or fail
+ * by whether it came first in the process. Once per process, before the first run.
+ */
+export const warmUp: () => Promise<void> = (() => {
+  let done: Promise<void> | undefined;
+  return () => (done ??= reencode(createStorage({ broadcast: false })).then(() => undefined));
+})();
 
 /** Runs one action against the world, recording acknowledgements in `h`. */
 export async function run(world: World, a: Action, h: History, serial: { n: number }): Promise<void> {
@@ -77,8 +100,29 @@ export async function run(world: World, a: Action, h: History, serial: { n: numb
       const key = KEYS[a.key] as string;
       const value = a.t === 'set' ? `v${++serial.n}@d${c.device.index}` : null;
       const at = world.clock.now();
-      const ok = await (value === null ? c.storage.remove(key) : c.storage.set(key, value)).then(() => true, () => false);
-      if (ok) h.acks.push({ key, value, at });
+      const write = value === null ? c.storage.remove(key) : c.storage.set(key, value, a.t === 'set' && a.enc ? { encrypt: true } : undefined);
+      if (await write.then(() => true, () => false)) h.acks.push({ key, value, at });
+      return;
+    }
+    case 'add': {
+      // Read-modify-write in the storage's write lane, synced like any write: the contexts of a
+      // device share its store, so none of their increments may be lost, and nothing else writes it.
+      await world.clock.advance(1);
+      const c = live(world, a.ctx);
+      const n = h.counters.get(c.device.index) ?? { acked: 0, tried: 0 };
+      h.counters.set(c.device.index, n);
+      n.tried++;
+      // Left running, it races the next actions' increments in the device's other context.
+      const p = increment(c.storage, counterKey(c.device.index)).then(() => void n.acked++, () => undefined);
+      if (a.wait) await p;
+      else h.running.push(p);
+      return;
+    }
+    case 'rotate': {
+      // A key rotation: new ciphertext from now on, and this context re-encrypts its device's
+      // encrypted records, which pushes the new ciphertext of each (flagged as a re-encoding).
+      world.keyring.use(world.clock.now() % 2 === 0 ? 9 : 7);
+      await drive(world.clock, quiet(reencode(live(world, a.ctx).storage)));
       return;
     }
     case 'pull':

@@ -1,4 +1,4 @@
-import { KEYS } from './actions.js';
+import { counterKey, KEYS } from './actions.js';
 import { drive } from './clock.js';
 import type { History } from './actions.js';
 import type { World } from './world.js';
@@ -31,21 +31,37 @@ export async function heal(world: World, h: History): Promise<void> {
 }
 
 /** A key as a device or the cloud holds it (`null`: absent or deleted). */
-type Held = string | null;
+type Held = unknown;
+
+/** What the cloud holds under `key`: its value, or its ciphertext opened with the world's keyring. */
+async function cloudHeld(world: World, key: string): Promise<Held> {
+  const doc = world.remote.peek(key);
+  if (doc === undefined || doc.deleted) return null;
+  if (doc.data === undefined) return doc.value;
+  if (doc.codecs?.join() !== world.keyring.id) return `<ciphertext under ${String(doc.codecs?.join())}>`;
+  return JSON.parse(new TextDecoder().decode(await world.keyring.decode(doc.data))) as unknown;
+}
 
 /** Every broken invariant, described (empty: the run is good). */
 export async function violations(world: World, h: History): Promise<string[]> {
   const out: string[] = [];
-  const cloud = new Map<string, Held>(KEYS.map((k) => {
-    const doc = world.remote.peek(k);
-    return [k, doc === undefined || doc.deleted ? null : (doc.value as string)];
-  }));
+  const cloud = new Map<string, Held>();
+  for (const k of [...KEYS, ...[...h.counters.keys()].map(counterKey)]) cloud.set(k, await cloudHeld(world, k));
   // Convergence: every device holds what the cloud holds.
   for (const d of world.devices) {
     const c = d.contexts[0]!;
     for (const k of KEYS) {
-      const local: Held = (await c.storage.has(k)) ? ((await c.storage.get(k)) as string) : null;
+      const local: Held = (await c.storage.has(k)) ? await c.storage.get(k) : null;
       if (local !== cloud.get(k)) out.push(`device ${d.index} holds ${k}=${String(local)}, the cloud ${String(cloud.get(k))}`);
+    }
+    for (const [owner, n] of h.counters) {
+      const k = counterKey(owner);
+      const local = (await c.storage.get(k)) ?? null;
+      const held = cloud.get(k);
+      if (local !== held) out.push(`device ${d.index} holds ${k}=${String(local)}, the cloud ${String(held)}`);
+      // Every acknowledged increment is in the count, none twice (a crash may add one unacknowledged).
+      const v = typeof held === 'number' ? held : 0;
+      if (d.index === owner && (v < n.acked || v > n.tried)) out.push(`${k} is ${String(held)}: ${n.acked} increments acknowledged, ${n.tried} tried`);
     }
     const status = await c.sync.status();
     if (status.pending !== 0) out.push(`device ${d.index}: ${status.pending} outbox entries left at quiescence`);

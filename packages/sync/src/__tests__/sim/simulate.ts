@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { actionArb, run } from './actions.js';
+import { actionArb, run, warmUp } from './actions.js';
 import type { Action, History } from './actions.js';
 import { heal, violations } from './invariants.js';
 import { createWorld } from './world.js';
@@ -20,8 +20,9 @@ export function configArb(): fc.Arbitrary<WorldConfig> {
 
 /** Runs one schedule in a fresh world; resolves to the invariants it broke. */
 export async function simulate(config: WorldConfig, actions: readonly Action[]): Promise<string[]> {
+  await warmUp();
   const world = await createWorld(config);
-  const h: History = { acks: [], increments: 0, running: [] };
+  const h: History = { acks: [], increments: 0, counters: new Map(), running: [] };
   const serial = { n: 0 };
   try {
     for (const a of actions) await run(world, a, h, serial);

@@ -1,9 +1,10 @@
 import { createStorage, memoryDriver, memoryLocks, seededRandom, StowageError } from '@stowage/core';
 import { manualOnline, memoryBroadcast } from '@stowage/core/testing';
-import type { BroadcastFactory, Clock, Driver, LockPort, Storage } from '@stowage/core';
+import type { BroadcastFactory, Clock, Codec, Driver, LockPort, Storage } from '@stowage/core';
 import type { ManualClock, ManualOnline } from '@stowage/core/testing';
 import { compareHlc, createNetworkMonitor, createOfflineQueue, createSync } from '../../index.js';
 import type { ConflictStrategy, OfflineQueue, RemoteStore, Sync } from '../../index.js';
+import { rotatingXor } from '@stowage/test-utils';
 import { memoryRemote } from '../../memory-remote.js';
 import type { MemoryRemote } from '../../memory-remote.js';
 import { simClock } from './clock.js';
@@ -81,6 +82,8 @@ export interface World {
   readonly devices: Device[];
   /** Faults on (the run) or off (healing). */
   faulty: boolean;
+  /** The encryption codec of every storage: keys 7 and 9, `use(k)` rotates (see the `rotate` action). */
+  readonly keyring: Codec & { use(key: number): void };
   /** Replaces a context by a fresh one on the same store (reload when `crash` is false). */
   restart(ctx: Context, crash: boolean): Promise<Context>;
   close(): Promise<void>;
@@ -153,7 +156,7 @@ export async function createWorld(config: WorldConfig): Promise<World> {
   const remote = monitored(memoryRemote({ clock }), monitor);
   let opIds = 0;
   const world: World = {
-    config, clock, remote, monitor, devices: [], faulty: true,
+    config, clock, remote, monitor, devices: [], faulty: true, keyring: rotatingXor(7, 9),
     async restart(ctx, crash) {
       const device = ctx.device;
       if (crash) ctx.fuse.dead = true;
@@ -176,7 +179,9 @@ export async function createWorld(config: WorldConfig): Promise<World> {
   const startContext = async (device: Device): Promise<Context> => {
     const fuse: Fuse = { dead: false };
     const driver = handle(device.driver, fuse);
-    const storage = createStorage({ driver, prefix: 'app', clock: device.clock, broadcast: false });
+    // Every device holds both keys of the app's keyring (one secret, as an app shares it); a
+    // rotation switches the key new ciphertext is written with, everywhere at once.
+    const storage = createStorage({ driver, prefix: 'app', clock: device.clock, broadcast: false, encryption: world.keyring });
     const online = manualOnline(!device.partitioned);
     device.online.push(online);
     const remoteLink = link(world, device, fuse, random);
