@@ -10,6 +10,12 @@ export interface HlcClock {
   now(): Hlc;
   /** Advances past a timestamp seen from another node, so later local ones sort after it. */
   receive(remote: Hlc): void;
+  /**
+   * The least timestamp of this node after `hlc` (its time, the next counter), which this clock
+   * then stays past. For a revision that must follow `hlc` without claiming to be any later than
+   * it: `now()` would stamp it with the current wall time.
+   */
+  after(hlc: Hlc): Hlc;
 }
 
 const WALL_DIGITS = 15;
@@ -62,6 +68,12 @@ export function createHlc(clock: Clock, node: string): HlcClock {
       if (t > wall) bump(t, 0);
       else bump(wall, counter + 1);
       return formatHlc(wall, counter, node);
+    },
+    after(hlc) {
+      const r = parseHlc(hlc);
+      const next = r.counter + 1 >= 16 ** COUNTER_DIGITS ? formatHlc(r.wall + 1, 0, node) : formatHlc(r.wall, r.counter + 1, node);
+      this.receive(next);
+      return next;
     },
     receive(remote) {
       const r = parseHlc(remote);

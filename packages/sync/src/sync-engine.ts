@@ -259,9 +259,12 @@ class SyncEngine implements Sync {
       common = { ...common, hlc: this.#hlc.now(), reencodes: base };
     } else if (base !== null && compareHlc(entry.hlc, base) <= 0) {
       // The edit goes on top of a later revision (it won a conflict with it, or another context
-      // applied that revision before this one's clock saw it): the cloud's revisions only move on.
-      this.#hlc.receive(base);
-      common = { ...common, hlc: this.#hlc.now() };
+      // applied that revision before this one's clock saw it): the cloud's revisions only move on,
+      // but only just. Revisions are what the next conflict weighs: stamped with the time of the
+      // push (an edit pushed hours after it was made), the edit would beat every edit made
+      // elsewhere in between. (A retry of this entry on the same base gets the same revision:
+      // the remote takes it for the retry it is.)
+      common = { ...common, hlc: this.#hlc.after(base) };
     }
     // The record says what the key is now (a merge may have replaced a deletion with a value).
     if (!read || !rec || read.expired) return { change: { ...common, deleted: true }, updatedAt, encrypted: false };

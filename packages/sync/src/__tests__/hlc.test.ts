@@ -27,6 +27,17 @@ describe('hybrid logical clock', () => {
     expect(compareHlc(hlc.now(), ahead)).toBe(1);
   });
 
+  it('after(t) is the least timestamp of this node past t, at t\'s own time however late the wall clock is, and later ones follow it', () => {
+    const hlc = createHlc(at(1_700_000_500_000), 'n1');
+    const base = formatHlc(1_700_000_000_004, 2, 'n2');
+    const next = hlc.after(base);
+    expect(parseHlc(next)).toEqual({ wall: 1_700_000_000_004, counter: 3, node: 'n1' });
+    expect(compareHlc(next, base)).toBe(1);
+    expect(hlc.after(base)).toBe(next); // the same base, the same revision: a retry
+    expect(compareHlc(hlc.now(), next)).toBe(1);
+    expect(parseHlc(hlc.after(formatHlc(5, 16 ** 6 - 1, 'n2')))).toEqual({ wall: 6, counter: 0, node: 'n1' }); // counter full: the next millisecond
+  });
+
   it('a clock port with fractional milliseconds (timers fired at jittered times) still gives valid timestamps', () => {
     const clock = at(1_700_000_000_684.836);
     const hlc = createHlc(clock, 'n1');

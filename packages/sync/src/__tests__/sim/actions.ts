@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createStorage, increment, reencode } from '@stowage/core';
 import { drive, turns } from './clock.js';
+import { count } from './world.js';
 import type { Context, World } from './world.js';
 
 /*
@@ -18,6 +19,7 @@ export type Action =
   | { t: 'remove'; ctx: number; key: number }
   | { t: 'pull' | 'flush'; ctx: number; wait: boolean }
   | { t: 'increment'; ctx: number }
+  | { t: 'burst'; ctx: number; n: number }
   | { t: 'online'; device: number; on: boolean }
   | { t: 'partition'; device: number; on: boolean }
   | { t: 'advance'; ms: number }
@@ -26,6 +28,9 @@ export type Action =
 
 /** Keys the schedules write: few, so that contexts meet on them. */
 export const KEYS = ['k0', 'k1', 'k2'];
+
+/** Documents a burst's operations go to: several, so the backlog is not one document's queue (ordered, so it waits behind its first). */
+export const BURST_DOCS = ['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'];
 
 /** The key device `d` counts its `add`s in: only its contexts write it, atomically (`increment`). */
 export const counterKey = (d: number): string => `c${d}`;
@@ -43,6 +48,7 @@ export function actionArb(skew: boolean): fc.Arbitrary<Action> {
     fc.record({ t: fc.constant('remove' as const), ctx, key }),
     fc.record({ t: fc.constantFrom('pull' as const, 'flush' as const), ctx, wait: fc.boolean() }),
     fc.record({ t: fc.constant('increment' as const), ctx }),
+    fc.record({ t: fc.constant('burst' as const), ctx, n: fc.constantFrom(10, 120) }),
     fc.record({ t: fc.constant('online' as const), device, on: fc.boolean() }),
     fc.record({ t: fc.constant('partition' as const), device, on: fc.boolean() }),
     fc.record({ t: fc.constant('advance' as const), ms: fc.constantFrom(1, 50, 300, 2_000, 30_000) }),
@@ -91,6 +97,7 @@ export const warmUp: () => Promise<void> = (() => {
 
 /** Runs one action against the world, recording acknowledgements in `h`. */
 export async function run(world: World, a: Action, h: History, serial: { n: number }): Promise<void> {
+  if ('ctx' in a) count(live(world, a.ctx).device.traffic.actions, world.clock.now());
   const quiet = (p: Promise<unknown>): Promise<unknown> => p.catch(() => undefined);
   switch (a.t) {
     case 'set':
@@ -137,6 +144,14 @@ export async function run(world: World, a: Action, h: History, serial: { n: numb
       const c = live(world, a.ctx);
       const ok = await c.ops.add({ type: 'increment', collection: 'stats', id: 'visits', data: { n: 1 } }).then(() => true, () => false);
       if (ok) h.increments++;
+      return;
+    }
+    case 'burst': {
+      // A backlog at once (offline, it waits for the reconnect): delivering it must cost requests
+      // per backoff step, not per pending operation, while the device is cut off.
+      const c = live(world, a.ctx);
+      const adds = Array.from({ length: a.n }, (_, i) => c.ops.add({ type: 'increment', collection: 'stats', id: BURST_DOCS[i % BURST_DOCS.length] as string, data: { n: 1 } }).then(() => 1, () => 0));
+      h.increments += (await Promise.all(adds)).reduce((x: number, y: number) => x + y, 0);
       return;
     }
     case 'online':

@@ -1,4 +1,4 @@
-import { counterKey, KEYS } from './actions.js';
+import { BURST_DOCS, counterKey, KEYS } from './actions.js';
 import { drive } from './clock.js';
 import type { History } from './actions.js';
 import type { World } from './world.js';
@@ -9,6 +9,10 @@ import type { World } from './world.js';
  */
 
 const ROUNDS = 4;
+/** Queues of a context that send: the sync outbox and the offline operation queue. */
+const QUEUES = 2;
+/** Requests one action may start at once: a write's push, a pull, a reload's pull, flush and fresh start. */
+const REQUESTS_PER_ACTION = 3;
 
 /** Ends the faults and runs every context's flush and pull until nothing is left to do. */
 export async function heal(world: World, h: History): Promise<void> {
@@ -68,10 +72,21 @@ export async function violations(world: World, h: History): Promise<string[]> {
     if ((await c.sync.deadLetters()).length > 0) out.push(`device ${d.index}: dead letters at quiescence`);
     if ((await c.ops.size()) !== 0) out.push(`device ${d.index}: offline operations left at quiescence`);
   }
+  // Requests into a partition: one attempt per queue of each context at a time (then it waits for
+  // its backoff), plus what the schedule's own actions start — never one per pending batch, however
+  // large the backlog. Counted per simulated millisecond, so a flush that goes on after a transport
+  // failure shows however quick its backoff.
+  for (const d of world.devices) {
+    for (const [ms, n] of d.traffic.refused) {
+      const actions = (d.traffic.actions.get(ms) ?? 0) + (d.traffic.actions.get(ms - 1) ?? 0); // a write advances the clock 1 ms first
+      const allowed = QUEUES * d.contexts.length + REQUESTS_PER_ACTION * actions;
+      if (n > allowed) out.push(`device ${d.index} sent ${n} requests into its partition at ${ms} (at most ${allowed} for its contexts and ${actions} actions)`);
+    }
+  }
   // The cloud's revisions only moved forward.
   for (const b of world.monitor.backwards) out.push(`revision went backwards: ${b}`);
   // Offline operations applied exactly once.
-  const visits = world.remote.readDoc('stats', 'visits')?.n ?? 0;
+  const visits = ['visits', ...BURST_DOCS].reduce((sum, id) => sum + Number(world.remote.readDoc('stats', id)?.n ?? 0), 0);
   if (visits !== h.increments) out.push(`visits counter is ${String(visits)}, ${h.increments} increments were acknowledged`);
   // No acknowledged write lost: with one clock for all and last-write-wins, the last write wins.
   if (world.config.conflict === 'last-write-wins' && world.devices.every((d) => d.skew === 0)) {

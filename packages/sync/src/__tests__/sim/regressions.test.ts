@@ -59,6 +59,16 @@ const cases: [name: string, config: WorldConfig, actions: Action[]][] = [
     { devices: 2, contexts: 1, conflict: 'last-write-wins', fail: 0, loseAck: 0, hang: 0, seed: 0 },
     [{ t: 'add', ctx: 3, wait: false }, { t: 'reload', ctx: 3, after: 0 }, { t: 'partition', device: 0, on: false }],
   ],
+  [
+    // Device 1's offline edit (t=3) won its conflict against device 0's re-encoding of an older
+    // value (revision at t=4, the value from t=2) and went on top of it stamped with the time of
+    // the push (t=164, after the heal): device 0's later edit (t=5) then lost to it by
+    // last-write-wins. Found by the first runs with `rotate` actions (seed 1393703018); fixed by
+    // stamping such an edit just after its base (HlcClock.after), not with the push's wall time.
+    'an edit pushed on top of a later revision keeps to that revision\'s time',
+    { devices: 2, contexts: 1, conflict: 'last-write-wins', fail: 0, loseAck: 0.3, hang: 0, seed: 1393703018 },
+    [{ t: 'set', ctx: 0, key: 0, enc: false }, { t: 'set', ctx: 0, key: 0, enc: true }, { t: 'set', ctx: 3, key: 0, enc: false }, { t: 'remove', ctx: 0, key: 1 }, { t: 'rotate', ctx: 0 }, { t: 'set', ctx: 0, key: 0, enc: false }, { t: 'pull', ctx: 0, wait: true }],
+  ],
 ];
 
 describe('sync simulator: schedules that once broke an invariant', () => {

@@ -66,6 +66,14 @@ export interface Device {
   skew: number;
   partitioned: boolean;
   contexts: Context[];
+  /** Per simulated millisecond (world clock): requests its contexts sent into a partition, and schedule actions on it. */
+  readonly traffic: { readonly refused: Map<number, number>; readonly actions: Map<number, number> };
+}
+
+/** Adds one to the count of the simulated millisecond `now` falls in. */
+export function count(per: Map<number, number>, now: number): void {
+  const ms = Math.floor(now);
+  per.set(ms, (per.get(ms) ?? 0) + 1);
 }
 
 /** What the monitor saw the remote do: revisions that went backwards. */
@@ -112,6 +120,7 @@ function monitored(remote: MemoryRemote, monitor: { backwards: string[] }): Memo
 /** A context's way to the remote: refused while its device is partitioned or it is dead, and faulty by the run's rates. */
 function link(world: World, device: Device, fuse: Fuse, random: () => number): RemoteStore {
   const wrap = <A extends unknown[], R>(name: string, fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+    if (device.partitioned && !fuse.dead) count(device.traffic.refused, world.clock.now());
     if (fuse.dead || device.partitioned) throw new StowageError('unavailable', `${name}: no route`);
     if (world.faulty && random() < world.config.fail) throw new StowageError('unavailable', `${name}: injected 503`);
     const lose = world.faulty && random() < world.config.loseAck;
@@ -194,6 +203,7 @@ export async function createWorld(config: WorldConfig): Promise<World> {
   for (let i = 0; i < config.devices; i++) {
     const device: Device = {
       index: i, driver: memoryDriver(), locks: memoryLocks(), bus: memoryBroadcast(), online: [], skew: 0, partitioned: false, contexts: [],
+      traffic: { refused: new Map(), actions: new Map() },
       clock: { now: () => clock.now() + device.skew, setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (h) => clock.clearTimeout(h) },
     };
     world.devices.push(device);
