@@ -26,7 +26,7 @@ const allowed = {
  * run may be a lazy chunk.
  */
 const dynamicImports = {
-  'packages/core/src/namespace/admin.ts': ['./backup.js', './rewrite.js'], // backup/CSV, migrate/re-encode: explicit admin calls
+  'packages/core/src/namespace/admin.ts': ['./backup.js', './rewrite.js', './migrate.js'], // backup/CSV, re-encode, migrate/history: explicit admin calls
   'packages/codecs/src/deflate.ts': ['./deflate-fflate.js'], // only where CompressionStream is missing or a non-default level is asked for
   'packages/stowage/src/lazy-firestore-remote.ts': ['@stowage/firestore'], // pages only; index.ts exports a static variant for workers
 };

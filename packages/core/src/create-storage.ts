@@ -15,7 +15,7 @@ import { checkOptions } from './validate.js';
 
 const STORAGE_OPTIONS = [
   'driver', 'prefix', 'compression', 'encryption', 'codecs', 'compressThreshold', 'encryptAll', 'limits', 'defaultTtl',
-  'sweepInterval', 'schemaVersion', 'migrations', 'fallbackToMemory', 'backupsToKeep', 'clock', 'locks', 'broadcast', 'estimate',
+  'sweepInterval', 'schemaVersion', 'migrations', 'migrationBackup', 'fallbackToMemory', 'backupsToKeep', 'clock', 'locks', 'broadcast', 'estimate',
 ] as const;
 
 /**
@@ -55,7 +55,7 @@ export function createStorage(o: StorageOptions = {}): Storage {
       index,
       hooksLayer(),
       expiryLayer({ index, ...pick(o, 'defaultTtl', 'sweepInterval') }),
-      migrationsLayer(pick(o, 'schemaVersion', 'migrations')),
+      migrationsLayer({ ...pick(o, 'schemaVersion', 'migrations'), ...(o.migrationBackup === false ? { backup: false } : {}) }),
       codecs,
       limitsLayer({ index, compression: codecs.compression, ...pick(o.limits ?? {}, 'maxValueBytes', 'maxTotalBytes') }),
       ...(o.broadcast === false ? [] : [broadcastLayer(o.broadcast)]),

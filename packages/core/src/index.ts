@@ -14,7 +14,7 @@ export * from './schema.js';
 export { createKernel } from './kernel/kernel.js';
 export type { KernelOptions } from './kernel/kernel-types.js';
 export { storageInfo, inspect } from './namespace/info.js';
-export { exportData, exportCsv, importCsv, importData, listBackups, restoreBackup, migrate, reencode } from './namespace/admin.js';
+export { exportData, exportCsv, importCsv, importData, listBackups, restoreBackup, migrate, migrationHistory, reencode } from './namespace/admin.js';
 export { getRecord, applyRecords } from './namespace/apply-records.js';
 export type { ApplyRecordsOptions } from './namespace/apply-records.js';
 export { readRecords } from './namespace/read-records.js';
@@ -50,7 +50,7 @@ export { reportError as reportBackgroundError } from './report-error.js';
 export type { Backup, BackupEntry } from './namespace/backup-format.js';
 export { serializeValue, utf8Length } from './serialize.js';
 export { checkDuration, checkOptions, validateKey, MAX_KEY_LENGTH } from './validate.js';
-export { RESERVED, backupsPrefix, metaKey, queuePrefix, syncPrefix } from './reserved-keys.js';
+export { RESERVED, backupsPrefix, metaKey, migrationsPrefix, queuePrefix, syncPrefix } from './reserved-keys.js';
 
 // Names a user can import beside the DOM's globals and unstorage's exports without aliasing (issue
 // 25): `Storage`, `StorageEvent`, `EventSource` and `reportError` are DOM globals, `createStorage`,

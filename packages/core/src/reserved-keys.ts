@@ -6,7 +6,8 @@
  * | prefix | what | written by |
  * | --- | --- | --- |
  * | `\0meta/{prefix}/{name}` | codec metadata (salts, keyrings) | the codecs layer |
- * | `\0backup/{prefix}/{id}` | automatic pre-import backups | `importData` |
+ * | `\0backup/{prefix}/{id}` | automatic backups (before an import or a schema change) | `importData`, the migrations layer |
+ * | `\0migrations/{prefix}/state`, `…/log/{id}` | schema version last opened with; migration history | the migrations layer, `migrate()` |
  * | `\0q/{name}/e/…`, `\0q/{name}/dead/…` | an operation queue's entries and dead letters | `@stowage/queue` |
  * | `\0sync/{prefix}/…` | a sync engine's revisions, edit markers, checkpoint, node id | `@stowage/sync` |
  */
@@ -30,4 +31,9 @@ export function queuePrefix(name: string): string {
 /** Prefix of the sync state of a namespace. */
 export function syncPrefix(prefix: string): string {
   return `${RESERVED}sync/${prefix}/`;
+}
+
+/** Prefix of a namespace's schema state and migration history. */
+export function migrationsPrefix(prefix: string): string {
+  return `${RESERVED}migrations/${prefix}/`;
 }

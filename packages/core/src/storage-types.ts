@@ -14,8 +14,48 @@ export interface StorageLimits {
   maxKeyLength?: number;
 }
 
-/** Upgrades a value from schema version `to - 1` to `to`. */
-export type Migration = (value: unknown, context: { key: string; from: number; to: number }) => unknown | Promise<unknown>;
+/** Converts a value between two adjacent schema versions (`from` → `to`, one apart). */
+export type MigrationStep = (value: unknown, context: { key: string; from: number; to: number }) => unknown | Promise<unknown>;
+
+/**
+ * `migrations[n]`: how values change between schema versions n-1 and n. A function upgrades
+ * (n-1 → n); `{ up, down }` also says the way back (n → n-1), which `migrate(storage, { to })`
+ * needs for every version it goes down through. A version without an entry changed no value.
+ */
+export type Migration = MigrationStep | { readonly up: MigrationStep; readonly down?: MigrationStep };
+
+/** Options of `migrate()`. */
+export interface MigrateOptions {
+  /** Schema version to leave every record at: lower than `schemaVersion` runs the `down` steps. @default schemaVersion */
+  to?: number;
+  /** Records per page (each page is one transaction). @default 100 */
+  batchSize?: number;
+  /** Called after each page with the number of records rewritten so far. */
+  onProgress?: (done: number) => void;
+}
+
+/**
+ * One entry of `migrationHistory()`: a schema change of the namespace. `trigger: 'open'` — a
+ * storage with a higher `schemaVersion` met the namespace (its records then upgrade as they are
+ * read); `'migrate'` — `migrate()` rewrote the records (up, or down to `to`).
+ */
+export interface MigrationRun {
+  /** Sortable sequence number ('000001', …), in the order the runs started. */
+  readonly id: string;
+  readonly from: number;
+  readonly to: number;
+  readonly trigger: 'open' | 'migrate';
+  /** Storage clock (ms) when it started, and when it ended (absent while running or if it died). */
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+  /** `'open'`: records older than `to` at that moment; `'migrate'`: records rewritten. */
+  readonly records: number;
+  /** The automatic backup taken just before (see `listBackups`); absent when the namespace was empty or backups are off. */
+  readonly backupId?: string;
+  /** `'failed'`: a migration step threw (for `'open'`, while a record was read); the backup is kept. */
+  readonly status: 'running' | 'done' | 'failed';
+  readonly error?: { readonly code: string; readonly message: string; readonly key?: string };
+}
 
 /** Options of `createStorage`. */
 export interface StorageOptions {
@@ -40,8 +80,10 @@ export interface StorageOptions {
   sweepInterval?: number;
   /** Current app schema version of values. @default 1 */
   schemaVersion?: number;
-  /** `migrations[n]` upgrades a value from version n-1 to n. Applied lazily on read and by `migrate()`. */
+  /** `migrations[n]`: a function upgrading a value from version n-1 to n, or `{ up, down }`. Upgrades run lazily on read and by `migrate()`. */
   migrations?: Readonly<Record<number, Migration>>;
+  /** Take an automatic backup before a schema change touches the first record (see `migrationHistory`). @default true */
+  migrationBackup?: boolean;
   /** When the driver is unavailable (private mode, blocked), keep working in memory. @default true */
   fallbackToMemory?: boolean;
   /** How many automatic pre-import backups to keep. @default 3 */

@@ -120,7 +120,7 @@ describe('raw records', () => {
     expect(await s.has('bad')).toBe(false);
   });
 
-  it('applyRecords keeps the schema version a value was written under: older ones are migrated on read, newer ones kept', async () => {
+  it('applyRecords keeps the schema version a value was written under: older ones are migrated on read, newer ones kept and refused to this older app', async () => {
     const s = createStorage({ broadcast: false, encryption: xorCipher(3), encryptAll: true, schemaVersion: 3, migrations: { 2: (v) => [v, 2], 3: (v) => [v, 3] } });
     await applyRecords(s, [
       { key: 'v1', value: 'one', schema: 1 },
@@ -130,7 +130,7 @@ describe('raw records', () => {
     ]);
     expect(await s.get('v1')).toEqual([['one', 2], 3]);
     expect(await s.get('v3')).toBe('three');
-    expect(await s.get('v9')).toBe('nine');
+    await expect(s.get('v9')).rejects.toMatchObject({ code: 'conflict', details: { reason: 'schema-newer', key: 'v9', schema: 9, schemaVersion: 3 } });
     expect(await s.get('now')).toBe('current');
     expect((await getRecord(s, 'v9'))?.s).toBe(9);
     for (const schema of [0, 1.5, -1, '2']) {

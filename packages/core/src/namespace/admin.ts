@@ -1,6 +1,6 @@
 import type { Backup } from './backup-format.js';
 import type { Storage } from '../kernel/kernel-types.js';
-import type { ExportOptions, ImportOptions, ReencodeOptions } from '../storage-types.js';
+import type { ExportOptions, ImportOptions, MigrateOptions, MigrationRun, ReencodeOptions } from '../storage-types.js';
 
 // Backup and rewrite code is loaded on first use (a lazy chunk in app bundles): most apps never
 // back up, migrate eagerly or re-encode, and should not download that code with every page.
@@ -8,6 +8,7 @@ import type { ExportOptions, ImportOptions, ReencodeOptions } from '../storage-t
 // storages there (scripts/check-deps.mjs holds the list).
 const backup = () => import('./backup.js');
 const rewrite = () => import('./rewrite.js');
+const migration = () => import('./migrate.js');
 
 /** A versioned JSON backup of the namespace; encrypted values stay ciphertext unless `decrypt`. */
 export async function exportData(storage: Storage, options?: ExportOptions): Promise<Backup> {
@@ -46,9 +47,18 @@ export async function restoreBackup(storage: Storage, id: string): Promise<numbe
   return (await backup()).restoreBackup(storage, id);
 }
 
-/** Eagerly upgrades every record to the current envelope and schema; resolves to how many changed. */
-export async function migrate(storage: Storage): Promise<number> {
-  return (await rewrite()).migrate(storage);
+/**
+ * Rewrites every record to schema `options.to` (default: the storage's `schemaVersion`): up, or
+ * down through the `down` steps (a missing one is refused before anything is written). A backup
+ * is taken first and the run is recorded in `migrationHistory()`; resolves to how many changed.
+ */
+export async function migrate(storage: Storage, options?: MigrateOptions): Promise<number> {
+  return (await migration()).migrate(storage, options);
+}
+
+/** The namespace's schema changes, oldest first (see {@link MigrationRun}). */
+export async function migrationHistory(storage: Storage): Promise<MigrationRun[]> {
+  return (await migration()).migrationHistory(storage);
 }
 
 /** Re-encodes matching records with the current codecs (e.g. after a key rotation); resolves to how many. */

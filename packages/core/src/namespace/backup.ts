@@ -1,10 +1,10 @@
-import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup, toBase64 } from './backup-format.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup } from './backup-format.js';
+import { backupOps, snapshot } from './snapshot.js';
 import { recordsToCsv } from './csv.js';
 import type { CsvRecord } from './csv.js';
 import { csvEntries } from './csv-import.js';
 import type { MigrationsLayer } from '../layers/migrations.js';
-import type { Backup, BackupEntry } from './backup-format.js';
-import type { Driver, DriverOp } from '../driver.js';
+import type { Backup } from './backup-format.js';
 import { StowageError } from '../errors.js';
 import type { Change, KernelContext } from '../kernel/layer.js';
 import { checkFailed } from '../kernel/records.js';
@@ -16,35 +16,6 @@ import type { ExportOptions, ImportOptions } from '../storage-types.js';
 import { checkOptions, validateKey } from '../validate.js';
 import { contextOf } from '../kernel/context-of.js';
 import type { Storage } from '../kernel/kernel-types.js';
-import type { NamespaceSettings } from './settings.js';
-
-/** Live records of the namespace: `[key, record, foreign]`. */
-async function liveRecords(ctx: KernelContext, d: Driver): Promise<[string, StoredRecord][]> {
-  const now = ctx.clock.now();
-  const out: [string, StoredRecord][] = [];
-  for (const [k, raw] of await d.entries(ctx.dp)) {
-    const key = k.slice(ctx.dp.length);
-    const r = ctx.recordOf(key, raw);
-    if (!isExpired(r, now)) out.push([key, r]);
-  }
-  return out;
-}
-
-async function snapshot(ctx: KernelContext, d: Driver, decrypt: boolean): Promise<Backup> {
-  const entries: BackupEntry[] = [];
-  for (const [key, r] of await liveRecords(ctx, d)) {
-    const e: BackupEntry = { key, createdAt: r.createdAt, updatedAt: r.updatedAt, schema: r.s };
-    if (r.expiresAt !== undefined) e.expiresAt = r.expiresAt;
-    if (r.codecs.length > 0 && !decrypt && ctx.entryInfo(key, r).encrypted) {
-      e.data = toBase64(r.data as Uint8Array);
-      e.codecs = [...r.codecs];
-    } else {
-      e.value = await ctx.decode(key, r, undefined, { migrate: false });
-    }
-    entries.push(e);
-  }
-  return { format: BACKUP_FORMAT, version: BACKUP_VERSION, prefix: ctx.prefix, exportedAt: ctx.clock.now(), entries };
-}
 
 /** A versioned JSON backup; encrypted values stay ciphertext unless `decrypt`. */
 export async function exportData(storage: Storage, options?: ExportOptions): Promise<Backup> {
@@ -114,16 +85,6 @@ async function recordsOf(ctx: KernelContext, backup: Backup): Promise<Change[]> 
 
 const backupPrefix = (ctx: KernelContext): string => backupsPrefix(ctx.prefix);
 
-/** Ops storing `current` as the newest automatic backup and pruning the oldest. */
-async function backupOps(ctx: KernelContext, d: Driver, current: Backup): Promise<DriverOp[]> {
-  const count = ctx.layer<NamespaceSettings>('namespace')?.backupsToKeep ?? 3;
-  if (count <= 0 || current.entries.length === 0) return [];
-  const existing = await d.keys(backupPrefix(ctx));
-  const id = String(ctx.clock.now()).padStart(15, '0');
-  const drop = existing.slice(0, Math.max(0, existing.length + 1 - count));
-  return [{ type: 'put', key: backupPrefix(ctx) + id, value: current }, ...drop.map((key): DriverOp => ({ type: 'delete', key }))];
-}
-
 /** Imports a backup atomically, keeping an automatic backup of what it replaces. */
 export async function importData(storage: Storage, input: unknown, options?: ImportOptions): Promise<number> {
   const ctx = contextOf(storage);
@@ -141,7 +102,7 @@ async function importBackup(ctx: KernelContext, backup: Backup, mode: ImportOpti
         const current = await snapshot(ctx, driver, false);
         const incoming = new Set(puts.map((c) => c.key));
         const deletes: Change[] = mode === 'replace' ? current.entries.filter((e) => !incoming.has(e.key) && !keep.has(e.key)).map((e) => ({ type: 'delete', key: e.key, reason: 'removed' })) : [];
-        await ctx.commit({ driver, origin: 'local', changes: [...deletes, ...puts], before: await backupOps(ctx, driver, current), after: [] });
+        await ctx.commit({ driver, origin: 'local', changes: [...deletes, ...puts], before: (await backupOps(ctx, driver, current)).ops, after: [] });
         ctx.observe({ kind: 'import', source: 'local', mode, count: puts.length });
         return puts.length;
       });

@@ -1,8 +1,6 @@
 import type { DriverOp } from '../driver.js';
-import { StowageError } from '../errors.js';
 import type { Change, KernelContext } from '../kernel/layer.js';
 import { checkFailed, sameVersion } from '../kernel/records.js';
-import type { MigrationsLayer } from '../layers/migrations.js';
 import type { StoredRecord } from '../record.js';
 import { serializeValue } from '../serialize.js';
 import type { ReencodeOptions } from '../storage-types.js';
@@ -22,7 +20,7 @@ const PAGE_RETRIES = 5;
  * timestamps and emit no change events; commit hooks see only re-encoded encrypted records (origin
  * `'reencode'`), whose new ciphertext a sync engine must push.
  */
-async function rewrite(
+export async function rewrite(
   ctx: KernelContext,
   what: 'migrate' | 'reencode',
   match: (r: StoredRecord) => boolean,
@@ -65,17 +63,6 @@ async function rewrite(
     if (!page.full || page.last === undefined) return done;
     after = page.last;
   }
-}
-
-/** Eagerly upgrades every record to the current envelope and schema; resolves to how many changed. */
-export async function migrate(storage: Storage): Promise<number> {
-  const ctx = contextOf(storage);
-  const m = ctx.layer<MigrationsLayer>('migrations');
-  if (!m) throw new StowageError('invalid-argument', 'migrate() needs a storage with the migrations layer');
-  return rewrite(ctx, 'migrate', (r) => r.s < m.schemaVersion, async (key, r) => {
-    const value = await m.upgrade(key, await ctx.decode(key, r, undefined, { migrate: false }), r.s);
-    return ctx.encode({ key, value: serializeValue(value, key), options: undefined, codecsOf: r, times: r });
-  });
 }
 
 /** Re-encodes matching records with the current codecs (e.g. after a key rotation); resolves to how many. */
