@@ -277,10 +277,12 @@ class SyncEngine implements Sync {
     }
     // A plain record goes as stored, with its schema version (readers on newer versions migrate it);
     // compressed and foreign ones are read, so migrated up to this app's version (never down: a
-    // value newer than this app, e.g. in an older service worker, keeps its own version).
+    // value newer than this app, e.g. in an older service worker, keeps its own version — `get`
+    // refuses to read it, so it is decoded as stored).
+    const own = storageConfig(this.#storage).schemaVersion;
     const raw = rec.codecs.length === 0 && rec.s >= 1;
-    const value = raw ? rec.value : await read.value();
-    const schema = raw ? rec.s : Math.max(rec.s, storageConfig(this.#storage).schemaVersion);
+    const value = raw ? rec.value : await read.value(rec.s > own ? { migrate: false } : undefined);
+    const schema = raw ? rec.s : Math.max(rec.s, own);
     return { change: { ...common, deleted: false, value, schema, ...expiry }, updatedAt, encrypted: false };
   }
 
@@ -460,7 +462,9 @@ class SyncEngine implements Sync {
         const encrypted = doc.data !== undefined || read?.encrypted === true;
         // What the key holds now (the entry was made for a delete, but a merge may have put a value there since).
         const deleted = read === undefined || read.expired;
-        const local: ConflictSide = { deleted, hlc: mine.hlc, ...(!encrypted && !deleted ? { value: await read.value() } : {}) };
+        // (A record of a newer schema than this app's is weighed as stored: `get` would refuse it.)
+        const asStored = read !== undefined && read.record.s > storageConfig(this.#storage).schemaVersion ? { migrate: false } : undefined;
+        const local: ConflictSide = { deleted, hlc: mine.hlc, ...(!encrypted && !deleted ? { value: await read.value(asStored) } : {}) };
         const res = this.#decide(doc.key, local, doc, encrypted);
         if (res.winner === 'local') {
           acknowledged.push([doc.key, doc.hlc]);

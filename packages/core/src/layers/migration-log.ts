@@ -47,7 +47,7 @@ export async function readRuns(d: Driver, prefix: string): Promise<MigrationRun[
  */
 export async function startRun(
   ctx: KernelContext, d: Driver, seen: SchemaState | undefined, backup: boolean,
-  run: Omit<MigrationRun, 'id' | 'backupId'>, version = seen?.version ?? run.from,
+  run: Omit<MigrationRun, 'id'>, version = seen?.version ?? run.from,
 ): Promise<MigrationRun> {
   const b = backup ? await backupOps(ctx, d, await snapshot(ctx, d, false)) : { ops: [] };
   const runs = (seen?.runs ?? 0) + 1;

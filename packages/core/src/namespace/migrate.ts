@@ -2,7 +2,7 @@ import { StowageError } from '../errors.js';
 import { contextOf } from '../kernel/context-of.js';
 import type { Storage } from '../kernel/kernel-types.js';
 import type { KernelContext } from '../kernel/layer.js';
-import { endRun, readRuns, runError, startRun } from '../layers/migration-log.js';
+import { endRun, readRuns, readState, runError, startRun } from '../layers/migration-log.js';
 import type { MigrationsLayer } from '../layers/migrations.js';
 import { serializeValue } from '../serialize.js';
 import type { MigrateOptions, MigrationRun } from '../storage-types.js';
@@ -38,7 +38,8 @@ export async function migrate(storage: Storage, options?: MigrateOptions): Promi
     throw new StowageError('invalid-argument', `migrate down to ${to} needs a down step in migrations[${missing.join('], migrations[')}]`, { details: { to, missing } });
   }
   const run = await ctx.exclusive('migrate', async (d) => {
-    const { state, recorded } = await m.open(d);
+    const opened = await m.open(d);
+    const state = (await readState(d, ctx.prefix)) ?? opened.state; // fresh: an earlier run of this storage moved it on
     if (state.version > schema) {
       throw new StowageError('conflict', `namespace "${ctx.prefix}" is at schema ${state.version}, newer than this storage's ${schema}`, { details: { reason: 'schema-newer', schema: state.version, schemaVersion: schema } });
     }
@@ -47,9 +48,9 @@ export async function migrate(storage: Storage, options?: MigrateOptions): Promi
     // Up: from the oldest record it upgrades; down: from the version the namespace is at.
     const from = to === schema ? pending.reduce((min, [, r]) => Math.min(min, r.s), schema) : state.version;
     // The upgrade event of this very call took its backup a moment ago: no second copy of the same records.
-    const fresh = recorded?.backupId !== undefined;
-    const started = await startRun(ctx, d, state, m.backup && !fresh, { from, to, trigger: 'migrate', startedAt: ctx.clock.now(), records: 0, status: 'running' });
-    return fresh ? { ...started, backupId: recorded.backupId } : started;
+    const recorded = opened.recorded;
+    const fresh = recorded?.backupId !== undefined && Number(recorded.id) === state.runs;
+    return startRun(ctx, d, state, m.backup && !fresh, { from, to, trigger: 'migrate', startedAt: ctx.clock.now(), records: 0, status: 'running', ...(fresh ? { backupId: recorded!.backupId! } : {}) });
   });
   if (!run) return 0;
   if (to < schema) m.pause(true);

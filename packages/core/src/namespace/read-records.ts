@@ -1,5 +1,6 @@
 import { contextOf } from '../kernel/context-of.js';
 import type { Storage } from '../kernel/kernel-types.js';
+import type { DecodeOptions } from '../kernel/layer.js';
 import { isExpired } from '../record.js';
 import type { StoredRecord } from '../record.js';
 import { validateKey } from '../validate.js';
@@ -14,9 +15,10 @@ export interface RecordRead {
   readonly expired: boolean;
   /**
    * Its value, decoded through the layers from the record already read (no second read): older
-   * schemas migrate on the way, as in `get`. Rejects like `get` when it cannot be decoded.
+   * schemas migrate on the way, as in `get` (`{ migrate: false }`: as stored, e.g. a record of a
+   * newer schema than this storage's, which `get` refuses). Rejects like `get` when it cannot be decoded.
    */
-  value(): Promise<unknown>;
+  value(options?: DecodeOptions): Promise<unknown>;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function readRecords(storage: Storage, keys: readonly string[]): Pr
         record,
         encrypted: record.codecs.length > 0 && ctx.entryInfo(key, record).encrypted,
         expired: isExpired(record, now),
-        value: () => ctx.decode(key, record, raw),
+        value: (options) => ctx.decode(key, record, raw, options),
       };
     });
   });
