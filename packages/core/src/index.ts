@@ -26,6 +26,8 @@ export { removeOlderThan } from './namespace/remove-older-than.js';
 export type { RemoveOlderThanOptions } from './namespace/remove-older-than.js';
 export { storageConfig } from './namespace/config.js';
 export { checkHealth } from './namespace/health.js';
+export { watchUsage } from './namespace/usage-watch.js';
+export type { UsageBasis, UsageEvent, UsageReading, UsageWatch, UsageWatchOptions } from './namespace/usage-watch.js';
 export type { HealthOptions, HealthProbe, StorageHealth } from './namespace/health.js';
 export { namespaceSettings } from './namespace/settings.js';
 export type { NamespaceSettings } from './namespace/settings.js';
