@@ -1,3 +1,4 @@
+import type { HitRateOptions } from './hit-rate-window.js';
 import type { Clock, Storage, StowageError } from '@stowage/core';
 
 /** Produces the value of a key on a cache miss (a fetch, a computation). `undefined` = nothing to cache. */
@@ -60,6 +61,11 @@ export interface CacheManagerOptions {
    * @default reportError (console / global `error` event)
    */
   onError?: (error: StowageError) => void;
+  /**
+   * Warns when the hit rate over the last `window` gets falls below `threshold`, and again when it
+   * recovers (see {@link HitRateOptions}). @default none
+   */
+  hitRate?: HitRateOptions;
 }
 
 /** Where `get` found a value. */
@@ -95,6 +101,8 @@ export interface CacheStats {
   loadErrors: number;
   /** Gets that joined a load already in flight instead of calling the loader again. */
   dedupedLoads: number;
+  /** With the `hitRate` option: the rate over the window's gets so far, how many, and whether it is below the threshold. */
+  recent?: { hitRate: number; gets: number; low: boolean };
 }
 
 /** The outcome of warming one key. */

@@ -8,6 +8,7 @@ import type {
 } from './cache-manager-types.js';
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
+import { HitRateWindow } from './hit-rate-window.js';
 import type { FillTicket } from './fill-guard.js';
 import type { LruCache } from './lru-types.js';
 import { createMemoryTier } from './memory-tier.js';
@@ -16,7 +17,7 @@ import { reportError } from './report-error.js';
 import { warmup } from './warmup.js';
 import { watchStorage } from './watch-storage.js';
 
-const OPTIONS = ['storage', 'namespace', 'memory', 'defaultTtl', 'clone', 'clock', 'onError'] as const;
+const OPTIONS = ['storage', 'namespace', 'memory', 'defaultTtl', 'clone', 'clock', 'onError', 'hitRate'] as const;
 const GET_OPTIONS = ['loader', 'ttl', 'refresh', 'staleWhileRevalidate'] as const;
 
 /**
@@ -50,6 +51,7 @@ class Manager implements CacheManager {
   readonly #writing = new Map<string, number>();
   readonly #unsubscribe: () => void;
   readonly #c = newCounters();
+  readonly #hitRate: HitRateWindow | undefined;
   #closed = false;
 
   constructor(o: CacheManagerOptions) {
@@ -69,6 +71,7 @@ class Manager implements CacheManager {
     this.#clone = o.clone ?? true;
     this.#clock = o.clock ?? systemClock;
     this.#onError = o.onError ?? reportError;
+    this.#hitRate = o.hitRate === undefined ? undefined : new HitRateWindow(o.hitRate);
     this.#memory = createMemoryTier<CacheEntry>({ ...o.memory, clock: o.clock }, (e) => e.v);
     this.#unsubscribe = watchStorage(this.#storage, {
       key: (storageKey, e) => {
@@ -106,6 +109,7 @@ class Manager implements CacheManager {
       const served = this.#serve(key, mem, loader, o, window);
       if (served) {
         this.#c.memHits++;
+        this.#recordGet(true);
         return [copyOut(mem.v, this.#clone), 'memory'];
       }
     }
@@ -119,13 +123,20 @@ class Manager implements CacheManager {
     }
     if (stored !== undefined && this.#serve(key, stored, loader, o, window)) {
       this.#c.stoHits++;
+      this.#recordGet(true);
       if (ticket.valid) this.#remember(key, stored);
       return [copyOut(stored.v, this.#clone), 'storage'];
     }
     this.#c.stoMisses++;
+    this.#recordGet(false);
     if (!loader) return [undefined, 'none'];
     const value = await this.#load(key, loader, o);
     return [copyOut(value, this.#clone), value === undefined ? 'none' : 'loader'];
+  }
+
+  /** A get's outcome for the hit-rate window (refreshes are no gets: they never ask the tiers). */
+  #recordGet(hit: boolean): void {
+    this.#hitRate?.emit(this.#hitRate.record(hit), reportError);
   }
 
   /** Whether `e` may answer this read; a servable stale entry also starts a background refresh. */
@@ -278,7 +289,8 @@ class Manager implements CacheManager {
   // ── stats, lifecycle ───────────────────────────────────────────────────────
 
   getStats(): CacheStats {
-    return statsOf(this.#c, this.#memory.stats());
+    const stats = statsOf(this.#c, this.#memory.stats());
+    return this.#hitRate ? { ...stats, recent: this.#hitRate.current } : stats;
   }
 
   async close(): Promise<void> {

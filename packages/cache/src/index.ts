@@ -7,3 +7,4 @@ export type {
 } from './cache-manager-types.js';
 export { withMemoryCache } from './with-memory-cache.js';
 export type { MemoryCachedStorage, MemoryCacheOptions } from './with-memory-cache.js';
+export type { HitRateEvent, HitRateOptions } from './hit-rate-window.js';
