@@ -15,8 +15,8 @@ export interface SchemaState {
   readonly runs: number;
 }
 
-const stateKey = (prefix: string): string => `${migrationsPrefix(prefix)}state`;
-const runKey = (prefix: string, id: string): string => `${migrationsPrefix(prefix)}log/${id}`;
+export const stateKey = (prefix: string): string => `${migrationsPrefix(prefix)}state`;
+export const runKey = (prefix: string, id: string): string => `${migrationsPrefix(prefix)}log/${id}`;
 const runId = (n: number): string => String(n).padStart(6, '0');
 
 function isState(v: unknown): v is SchemaState {
@@ -35,11 +35,6 @@ function stateUnchanged(prefix: string, seen: SchemaState | undefined): DriverOp
   return { type: 'check', key: stateKey(prefix), test: (v) => JSON.stringify(isState(v) ? v : undefined) === text };
 }
 
-/** Every run, oldest first. */
-export async function readRuns(d: Driver, prefix: string): Promise<MigrationRun[]> {
-  return (await d.entries(`${migrationsPrefix(prefix)}log/`)).map(([, v]) => v as MigrationRun);
-}
-
 /**
  * Starts a run in one atomic batch: the automatic backup (when `backup` and the namespace has
  * records), the run, the state with one more run (and `version`, when given). Fails with a
@@ -55,25 +50,6 @@ export async function startRun(
   const state: SchemaState = { version, runs };
   await d.batch([stateUnchanged(ctx.prefix, seen), ...b.ops, { type: 'put', key: runKey(ctx.prefix, full.id), value: full }, { type: 'put', key: stateKey(ctx.prefix), value: state }]);
   return full;
-}
-
-/** Ends a run (`done` or `failed`), optionally moving the namespace's version (a downgrade). */
-export async function endRun(ctx: KernelContext, d: Driver, run: MigrationRun, end: Pick<MigrationRun, 'status' | 'records' | 'error'>, version?: number): Promise<MigrationRun> {
-  const done: MigrationRun = { ...run, ...end, finishedAt: ctx.clock.now() };
-  const ops: DriverOp[] = [{ type: 'put', key: runKey(ctx.prefix, run.id), value: done }];
-  if (version !== undefined) {
-    const state = await readState(d, ctx.prefix);
-    ops.push({ type: 'put', key: stateKey(ctx.prefix), value: { version, runs: state?.runs ?? Number(run.id) } });
-  }
-  await d.batch(ops);
-  return done;
-}
-
-/** The `error` of a run, from what a step threw. */
-export function runError(e: unknown): NonNullable<MigrationRun['error']> {
-  const err = toStowageError(e, 'migrate');
-  const key = err.details.key;
-  return { code: err.code, message: err.message, ...(typeof key === 'string' ? { key } : {}) };
 }
 
 /** What {@link openSchema} found: the state, and the run it recorded if this call recorded one. */
@@ -114,9 +90,12 @@ export async function openSchema(ctx: KernelContext, d: Driver, schema: number, 
 
 /** Marks the newest run failed if it is the `'open'` run to `schema` (a record failed to upgrade on read). */
 export async function failOpenRun(ctx: KernelContext, d: Driver, schema: number, e: unknown): Promise<void> {
-  const runs = await readRuns(d, ctx.prefix);
-  const last = runs.at(-1);
+  const state = await readState(d, ctx.prefix);
+  const key = runKey(ctx.prefix, runId(state?.runs ?? 0));
+  const last = (await d.get(key)) as MigrationRun | undefined;
   if (last && last.trigger === 'open' && last.to === schema && last.status === 'done') {
-    await d.batch([{ type: 'put', key: runKey(ctx.prefix, last.id), value: { ...last, status: 'failed', error: runError(e) } }]);
+    const err = toStowageError(e, 'migrate');
+    const error = { code: err.code, message: err.message, ...(typeof err.details.key === 'string' ? { key: err.details.key } : {}) };
+    await d.batch([{ type: 'put', key, value: { ...last, status: 'failed', error } }]);
   }
 }
