@@ -2,6 +2,9 @@ import { inspect, linkStorage, systemClock } from '@stowage/core';
 import type { Clock, EntryInfo, SetOptions, Storage, StorageOp, UntypedSchema } from '@stowage/core';
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
+import { HitRateWindow } from './hit-rate-window.js';
+import type { HitRateOptions } from './hit-rate-window.js';
+import { reportError } from './report-error.js';
 import { createMemoryTier } from './memory-tier.js';
 import type { LruCache, LruStats } from './lru-types.js';
 import { checkBoolean, checkOptions, checkStorage } from './options.js';
@@ -19,6 +22,8 @@ export interface MemoryCacheOptions {
   clone?: boolean;
   /** Must be the storage's clock, so memory copies expire with their records. @default systemClock */
   clock?: Clock;
+  /** Warns when the memory tier's hit rate over the last `window` reads falls below `threshold`, and when it recovers (as the cache manager's). */
+  hitRate?: HitRateOptions;
 }
 
 /** A `Storage` (of schema `S`) with a memory tier in front; `memoryStats()` tells how the tier does. */
@@ -26,6 +31,8 @@ export interface MemoryCachedStorage<S extends object = UntypedSchema> extends S
   memoryStats(): LruStats;
   /** Keys held in the memory tier, most recently used first (O(n); for dashboards and debugging). */
   memoryKeys(): string[];
+  /** With the `hitRate` option: the memory tier's hit rate over the window's reads so far, and whether it is below the threshold. */
+  recentHitRate(): { hitRate: number; gets: number; low: boolean } | undefined;
 }
 
 /**
@@ -79,15 +86,18 @@ class MemoryCached implements Pick<Storage, Layered> {
   readonly #clone: boolean;
   readonly #clock: Clock;
   readonly #unsubscribe: () => void;
+  readonly #hitRate: HitRateWindow | undefined;
 
   constructor(inner: Storage, o: MemoryCacheOptions) {
     checkStorage(inner, 'withMemoryCache');
-    checkOptions(o, ['maxEntries', 'maxBytes', 'sizeOf', 'clone', 'clock'], 'withMemoryCache');
+    checkOptions(o, ['maxEntries', 'maxBytes', 'sizeOf', 'clone', 'clock', 'hitRate'], 'withMemoryCache');
     checkBoolean(o.clone, 'clone');
     this.#inner = inner;
     this.#clone = o.clone ?? true;
     this.#clock = o.clock ?? systemClock;
-    this.#memory = createMemoryTier<unknown>(o, (v) => v);
+    this.#hitRate = o.hitRate === undefined ? undefined : new HitRateWindow(o.hitRate);
+    const { hitRate: _hitRate, ...tier } = o;
+    this.#memory = createMemoryTier<unknown>(tier, (v) => v);
     this.#unsubscribe = watchStorage(inner, { key: (key) => this.#forget(key), all: () => this.#forgetAll() });
   }
 
@@ -105,6 +115,7 @@ class MemoryCached implements Pick<Storage, Layered> {
   get<T>(key: string, defaultValue: T): Promise<T>;
   async get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
     const hit = typeof key === 'string' ? this.#memory.get(key) : undefined;
+    this.#recordRead(hit !== undefined);
     if (hit !== undefined) return copyOut(hit, this.#clone) as T;
     const [value] = await this.#fill([key]);
     return value === undefined ? defaultValue : (value as T);
@@ -116,6 +127,7 @@ class MemoryCached implements Pick<Storage, Layered> {
     const missing: number[] = [];
     keys.forEach((k, i) => {
       const hit = typeof k === 'string' ? this.#memory.get(k) : undefined;
+      this.#recordRead(hit !== undefined);
       if (hit === undefined) missing.push(i);
       else out[i] = copyOut(hit, this.#clone) as T;
     });
@@ -124,6 +136,16 @@ class MemoryCached implements Pick<Storage, Layered> {
       missing.forEach((i, j) => (out[i] = values[j] as T | undefined));
     }
     return out;
+  }
+
+  /** One read of a key for the hit-rate window: answered from memory, or not. */
+  #recordRead(hit: boolean): void {
+    this.#hitRate?.emit(this.#hitRate.record(hit), reportError);
+  }
+
+  /** The memory tier's hit rate over the `hitRate` window (`undefined` without that option). */
+  recentHitRate(): { hitRate: number; gets: number; low: boolean } | undefined {
+    return this.#hitRate?.current;
   }
 
   /** Reads keys from the storage with their expiry, remembers those no write touched meanwhile. */

@@ -14,14 +14,14 @@ export { createCacheManager, createLruCache, withMemoryCache } from '@stowage/ca
 export { createAnalytics, instrument } from '@stowage/analytics';
 // Tree-shaken away unless used: a service worker (where import() is not allowed) needs it statically.
 export { createFirestoreRemote } from '@stowage/firestore';
-export { createDataManager, createNetworkMonitor, createOfflineQueue, createSync } from '@stowage/sync';
+export { checkRemoteHealth, createDataManager, createNetworkMonitor, createOfflineQueue, createSync } from '@stowage/sync';
 export { memoryRemote, type MemoryRemote } from '@stowage/sync/memory-remote';
 export type { Analytics, AnalyticsOptions, AnalyticsReport, AnalyticsStats, HotDataReport } from '@stowage/analytics';
-export type { CacheManager, CacheManagerOptions, LruCache, LruCacheOptions, MemoryCachedStorage, MemoryCacheOptions } from '@stowage/cache';
+export type { CacheManager, CacheManagerOptions, HitRateEvent, HitRateOptions, LruCache, LruCacheOptions, MemoryCachedStorage, MemoryCacheOptions } from '@stowage/cache';
 export type { AesGcmCodec, AesGcmCodecOptions, RotateKeyOptions, RotationResult } from '@stowage/codecs/aes-gcm';
 export type { FirestoreRemote, FirestoreRemoteOptions } from '@stowage/firestore';
 export type { MiniStorage, MiniStorageOptions } from '@stowage/mini';
 export type {
-  ConflictStrategy, NetworkMonitor, OfflineOperation, OfflineQueue, OfflineQueueEvent, OfflineQueueOptions, RemoteStore, Sync, SyncEvent,
+  ConflictStrategy, NetworkMonitor, RemoteHealth, RemoteHealthOptions, OfflineOperation, OfflineQueue, OfflineQueueEvent, OfflineQueueOptions, RemoteStore, Sync, SyncEvent,
   SyncOptions, SyncProgress, SyncStatus,
 } from '@stowage/sync';

@@ -1,6 +1,6 @@
 import { createStorage } from '@stowage/core';
 import { describe, expect, test } from 'vitest';
-import { createCacheManager } from '../index.js';
+import { createCacheManager, withMemoryCache } from '../index.js';
 import type { HitRateEvent } from '../index.js';
 
 function cache(threshold: number, window: number) {
@@ -77,5 +77,23 @@ describe('cache hit-rate threshold', () => {
       { threshold: 0.5, onChange: () => undefined, windowMs: 1000 },
     ];
     for (const hitRate of bad) expect(() => createCacheManager({ storage, hitRate: hitRate as never })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+  });
+});
+
+describe('withMemoryCache hit-rate threshold', () => {
+  test('the memory tier warns when reads over the window mostly miss it, and when they recover', async () => {
+    const events: HitRateEvent[] = [];
+    const storage = withMemoryCache(createStorage({ broadcast: false }), { hitRate: { threshold: 0.5, window: 4, onChange: (e) => events.push(e) } });
+    await storage.set('hot', 1);
+    await storage.get('hot'); // miss: read from the storage, now held in memory
+    await storage.getMany(['absent', 'hot', 'other']); // miss, hit, miss: 1 of 4
+    expect(events.map((e) => [e.state, e.hitRate])).toEqual([['low', 0.25]]);
+    expect(storage.recentHitRate()).toEqual({ hitRate: 0.25, gets: 4, low: true });
+    await storage.get('hot'); // last 4: hit, miss, hit, miss... → absent, hot, other, hot = 2 of 4 = 50 %: recovered
+    expect(events.map((e) => [e.state, e.hitRate])).toEqual([['low', 0.25], ['recovered', 0.5]]);
+    await storage.get('hot');
+    expect(events).toHaveLength(2);
+    expect(withMemoryCache(createStorage({ broadcast: false })).recentHitRate()).toBeUndefined();
+    expect(() => withMemoryCache(createStorage({ broadcast: false }), { hitRate: { threshold: 2, onChange: () => undefined } })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
   });
 });
