@@ -121,3 +121,38 @@ test('a replace-mode restore says what it removed, the memory cache it emptied i
   await expect(cached).toHaveCount(0);
   await expect(row(page, 'extra')).toHaveCount(0);
 });
+
+test('health and thresholds: checkHealth of the storage and of the cloud, a usage warning at its fraction that clears, a hit-rate warning', async ({ page }) => {
+  await openDemo(page);
+  await page.getByTestId('health-check').click();
+  const local = page.getByTestId('health-storage');
+  await expect(local).toHaveAttribute('data-ok', 'true');
+  await expect(local).toContainText(/^healthy · driver indexeddb · opens yes · write, read back, delete of a probe key yes \(\d+ ms\) · survives a reload/);
+  const cloud = page.getByTestId('health-remote');
+  await expect(cloud).toHaveAttribute('data-ok', 'true');
+  await expect(cloud).toContainText(/^healthy · reachable yes · read allowed yes · round trip \d+ ms$/);
+
+  // Usage against the namespace's 10 MB limit: at 1 % (about 102 KB) a 200 KB value warns, its removal clears it.
+  const usage = page.getByTestId('usage-warning');
+  await expect(usage).toHaveAttribute('data-state', 'below');
+  await page.getByTestId('usage-threshold').fill('1');
+  await page.getByTestId('usage-threshold').dispatchEvent('change');
+  await expect(usage).toContainText('below the 1.0 % warning threshold');
+  await save(page, { key: 'blob', value: JSON.stringify('z'.repeat(200_000)) });
+  await expect(usage).toHaveAttribute('data-state', 'above');
+  await expect(usage).toHaveText(/^⚠ usage warning: \d\.\d % of the 10240 KB limit is used, at or above the 1\.0 % threshold$/);
+  await page.getByTestId('key-input').fill('blob');
+  await page.getByTestId('remove-button').click();
+  await settled(page);
+  await expect(usage).toHaveAttribute('data-state', 'below');
+
+  // The memory cache: ten reads of keys it does not hold put the hit rate of the last ten reads at 0 %.
+  const hitRate = page.getByTestId('hit-rate-warning');
+  for (let i = 0; i < 10; i++) await load(page, `absent-${i}`);
+  await expect(hitRate).toHaveAttribute('data-state', 'low');
+  await expect(hitRate).toHaveText(/^⚠ hit-rate warning: \d+ % of the last 10 reads came from memory, below the 50 % threshold$/);
+  await save(page, { key: 'hot', value: '1' });
+  for (let i = 0; i < 10; i++) await load(page, 'hot');
+  await expect(hitRate).toHaveAttribute('data-state', 'ok');
+  await shoot(page, 'health', 'health-panel');
+});

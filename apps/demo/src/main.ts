@@ -1,5 +1,5 @@
 import { inspect, storageInfo } from '@stowage/core';
-import { createNetworkMonitor, type MiniStorage, type Storage, type Stowage } from 'stowage';
+import { createNetworkMonitor, type HitRateEvent, type MiniStorage, type Storage, type Stowage } from 'stowage';
 import { mountAnalyticsPanel } from './analytics-panel.js';
 import { mountBackupPanel } from './backup-panel.js';
 import { renderCachePanel } from './cache-panel.js';
@@ -7,6 +7,7 @@ import { byTestId } from './dom.js';
 import { mountEditor } from './editor.js';
 import { mountEncryptionPanel } from './encryption-panel.js';
 import { renderGauge } from './gauge.js';
+import { mountHealthPanel } from './health-panel.js';
 import { mountKeyBrowser } from './key-browser.js';
 import { mountMiniConsole } from './mini-console.js';
 import { createOnlineSwitch } from './online-switch.js';
@@ -29,7 +30,9 @@ declare global {
 
 const online = createOnlineSwitch();
 const network = createNetworkMonitor({ online });
-const session = createDemoSession({ network });
+// The health panel is mounted below, once the session exists; hit-rate events of the first reads wait for it.
+let onHitRate: (event: HitRateEvent) => void = () => undefined;
+const session = createDemoSession({ network, onHitRate: (e) => onHitRate(e) });
 const worker = registerServiceWorker(byTestId('sw-state'));
 Object.defineProperty(window, '__stowage', {
   value: Object.freeze({
@@ -68,6 +71,8 @@ const syncPanel = mountSyncPanel({
   onPending: (n) => worker.pendingChanged(online.forcedOffline ? 0 : n),
 });
 const analyticsPanel = mountAnalyticsPanel(byTestId('analytics-panel'));
+const healthPanel = mountHealthPanel({ root: byTestId('health-panel'), app: () => session.app });
+onHitRate = (e) => healthPanel.hitRate(e);
 const cachePanel = byTestId('cache-panel');
 
 mountBackupPanel({
@@ -105,6 +110,7 @@ const watch = (app: Stowage): void => {
     void refresh();
   });
   syncPanel.attach(app);
+  healthPanel.attach(app);
   void refresh();
   app.ready().then(
     // Catch up with the cloud at start; offline, the reconnect does it. Failures show in the sync panel.
@@ -122,6 +128,7 @@ setInterval(() => {
   renderCachePanel(cachePanel, session.app.cache);
   void syncPanel.refresh();
   analyticsPanel.render(session.app.analytics, Date.now());
+  healthPanel.tick();
 }, 1000);
 analyticsPanel.render(session.app.analytics, Date.now());
 

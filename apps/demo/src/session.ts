@@ -1,6 +1,7 @@
 import { inspect } from '@stowage/core';
-import { aesGcmCodec, createStowage, indexedDbDriver, rotateKey, StowageError, type AesGcmCodec, type NetworkMonitor, type RotationResult, type Storage, type Stowage } from 'stowage';
+import { aesGcmCodec, createStowage, indexedDbDriver, rotateKey, StowageError, type AesGcmCodec, type HitRateEvent, type NetworkMonitor, type RotationResult, type Storage, type Stowage } from 'stowage';
 import { DEMO, demoCloud } from './demo-config.js';
+import { HIT_RATE } from './health-panel.js';
 
 /** IndexedDB database of the demo (the e2e specs read it raw). */
 export const DEMO_DB_NAME = DEMO.dbName;
@@ -9,6 +10,8 @@ export const DEMO_DB_NAME = DEMO.dbName;
 export interface DemoSessionOptions {
   /** Connectivity shared by every stowage of the session (survives unlocks). */
   network: NetworkMonitor;
+  /** The memory cache's hit-rate crossings (see HIT_RATE), of whichever stowage is current. */
+  onHitRate?: (event: HitRateEvent) => void;
 }
 
 /** The stowage behind the page. It is replaced on every successful unlock (the codecs change). */
@@ -62,18 +65,20 @@ const DATE_CLOCK = {
 
 /** Creates the demo's stowage over the `stowage-demo` IndexedDB database. */
 export function createDemoSession(options: DemoSessionOptions): DemoSession {
-  return new Session(options.network);
+  return new Session(options.network, options.onHitRate);
 }
 
 class Session implements DemoSession {
   readonly #network: NetworkMonitor;
+  readonly #onHitRate: ((event: HitRateEvent) => void) | undefined;
   readonly #listeners = new Set<(app: Stowage) => void>();
   #app: Stowage;
   #codec: AesGcmCodec | undefined;
   #unlocked = false;
 
-  constructor(network: NetworkMonitor) {
+  constructor(network: NetworkMonitor, onHitRate?: (event: HitRateEvent) => void) {
     this.#network = network;
+    this.#onHitRate = onHitRate;
     this.#app = this.#create();
   }
 
@@ -90,17 +95,19 @@ class Session implements DemoSession {
   }
 
   #create(codec?: AesGcmCodec): Stowage {
-    return createStowage({
+    // Only the current stowage's cache reports (an unlock's candidate reads before it is swapped in).
+    const app: Stowage = createStowage({
       prefix: DEMO.prefix,
       driver: indexedDbDriver({ dbName: DEMO.dbName }),
       // A codec instance rather than { passphrase }: changePassphrase() rotates its keyring.
       ...(codec ? { encryption: codec } : {}),
       mini: { prefix: DEMO.miniPrefix },
-      cache: { maxEntries: 50 },
+      cache: { maxEntries: 50, hitRate: { ...HIT_RATE, onChange: (e) => { if (this.#app === app) this.#onHitRate?.(e); } } },
       analytics: { clock: DATE_CLOCK },
       network: this.#network,
       cloud: demoCloud('demo-page'),
     });
+    return app;
   }
 
   async unlock(passphrase: string, onStep?: (step: UnlockStep) => void): Promise<void> {
