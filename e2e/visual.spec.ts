@@ -12,7 +12,7 @@ test.use({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1, locale:
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 
 /** Every panel of the page, by the heading that names it. */
-const PANELS = ['editor', 'unlock', 'browser', 'gauge', 'cache', 'sync', 'analytics', 'backup', 'mini'] as const;
+const PANELS = ['editor', 'unlock', 'browser', 'gauge', 'cache', 'sync', 'analytics', 'backup', 'mini', 'health'] as const;
 const panel = (page: Page, name: (typeof PANELS)[number]): Locator => page.locator(`section[aria-labelledby="${name}-title"]`);
 
 /** A scripted session that puts something into every panel: unlock first, so one stowage (and one analytics) sees it all. */
@@ -44,6 +44,9 @@ async function session(page: Page): Promise<void> {
   await page.getByTestId('mini-data-input').fill('{"items":[1,2]}');
   await page.getByTestId('mini-set-sync').click();
   await expect(page.getByTestId('mini-output')).toHaveAttribute('data-state', 'ok');
+  await page.getByTestId('health-check').click();
+  await expect(page.getByTestId('health-storage')).toHaveAttribute('data-ok', 'true');
+  await expect(page.getByTestId('health-remote')).toHaveAttribute('data-ok', 'true');
   await page.clock.setFixedTime(T0 + 55_000);
   // The last editor message, so the status line shows a person-facing error with its code.
   await save(page, { key: '', value: '1' });

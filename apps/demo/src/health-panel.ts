@@ -33,7 +33,6 @@ function storageNodes(h: StorageHealth): Node[] {
     document.createTextNode(` · ${h.persistent ? 'survives a reload' : 'memory only: lost on reload'}`),
     document.createTextNode(h.persisted === undefined ? '' : ` · persistent storage ${h.persisted ? 'granted' : 'not granted (the browser may evict it)'}`),
   ];
-  if (h.quota) parts.push(document.createTextNode(' · origin quota '), element('span', { 'data-volatile': '' }, `${kb(h.quota.usage)} of ${kb(h.quota.quota)} (${pct(h.quota.ratio)})`));
   const failed = h.open.error ?? h.readWrite.error;
   if (failed) parts.push(document.createTextNode(' — '), ...errorNodes(failed, 'checkHealth'));
   return parts;
@@ -56,6 +55,7 @@ function remoteNodes(h: RemoteHealth): Node[] {
  */
 export function mountHealthPanel(o: HealthPanelOptions): HealthPanel {
   const storageRow = byTestId('health-storage', o.root);
+  const quotaRow = byTestId('health-quota', o.root);
   const remoteRow = byTestId('health-remote', o.root);
   const button = byTestId<HTMLButtonElement>('health-check', o.root);
   const input = byTestId<HTMLInputElement>('usage-threshold', o.root);
@@ -111,6 +111,7 @@ export function mountHealthPanel(o: HealthPanelOptions): HealthPanel {
     void checkHealth(app.storage).then((h) => {
       storageRow.dataset.ok = String(h.ok);
       storageRow.replaceChildren(...storageNodes(h));
+      quotaRow.textContent = h.quota ? `${kb(h.quota.usage)} of ${kb(h.quota.quota)} used by this whole site (${pct(h.quota.ratio)})` : 'the browser does not say';
     });
     if (!app.remote) {
       remoteRow.dataset.ok = 'none';
