@@ -15,7 +15,9 @@ export interface SchemaState {
   readonly runs: number;
 }
 
+/** Key of a namespace's {@link SchemaState}. */
 export const stateKey = (prefix: string): string => `${migrationsPrefix(prefix)}state`;
+/** Key of run `id` of a namespace's migration history. */
 export const runKey = (prefix: string, id: string): string => `${migrationsPrefix(prefix)}log/${id}`;
 const runId = (n: number): string => String(n).padStart(6, '0');
 
