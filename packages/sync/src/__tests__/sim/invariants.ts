@@ -9,6 +9,11 @@ import type { World } from './world.js';
  */
 
 const ROUNDS = 4;
+/**
+ * Attempts of one queue at one instant: a flush, and the one more a timer or write asked for while
+ * it ran (the scheduler's `again`) — each a batch, then the backlog waits for its backoff.
+ */
+const ATTEMPTS_PER_WAKE = 2;
 /** Queues of a context that send: the sync outbox and the offline operation queue. */
 const QUEUES = 2;
 /** Requests one action may start at once: a write's push, a pull, a reload's pull, flush and fresh start. */
@@ -72,14 +77,14 @@ export async function violations(world: World, h: History): Promise<string[]> {
     if ((await c.sync.deadLetters()).length > 0) out.push(`device ${d.index}: dead letters at quiescence`);
     if ((await c.ops.size()) !== 0) out.push(`device ${d.index}: offline operations left at quiescence`);
   }
-  // Requests into a partition: one attempt per queue of each context at a time (then it waits for
-  // its backoff), plus what the schedule's own actions start — never one per pending batch, however
+  // Requests into a partition: a bounded number of attempts per queue of each context at a time
+  // (then it waits for its backoff), plus what the schedule's own actions start — never one per pending batch, however
   // large the backlog. Counted per simulated millisecond, so a flush that goes on after a transport
   // failure shows however quick its backoff.
   for (const d of world.devices) {
     for (const [ms, n] of d.traffic.refused) {
       const actions = (d.traffic.actions.get(ms) ?? 0) + (d.traffic.actions.get(ms - 1) ?? 0); // a write advances the clock 1 ms first
-      const allowed = QUEUES * d.contexts.length + REQUESTS_PER_ACTION * actions;
+      const allowed = ATTEMPTS_PER_WAKE * QUEUES * d.contexts.length + REQUESTS_PER_ACTION * actions;
       if (n > allowed) out.push(`device ${d.index} sent ${n} requests into its partition at ${ms} (at most ${allowed} for its contexts and ${actions} actions)`);
     }
   }
