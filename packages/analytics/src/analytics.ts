@@ -1,5 +1,5 @@
 import { StowageError, toStowageError, storageInfo } from '@stowage/core';
-import type { Storage, StowageErrorCode } from '@stowage/core';
+import type { KernelContext, Storage, StowageErrorCode } from '@stowage/core';
 import type { Analytics, AnalyticsOptions, AttachCacheOptions, RecordInput } from './analytics-types.js';
 import { CachePoll } from './cache-poller.js';
 import { logToCsv } from './csv.js';
@@ -17,7 +17,8 @@ import type { AnalyticsReport, AnalyticsStats, GrowthSample, HotDataReport, Oper
 import { storageListener } from './storage-listener.js';
 import { syncListener } from './sync-listener.js';
 import { growthRate, hotDataView, statsView } from './views.js';
-import { unwrap } from './wrapped.js';
+import { operationLayer } from './operation-layer.js';
+import { sameStorage } from './same-storage.js';
 
 /** Distinct operation names with their own histogram; more share `other`, so memory stays bounded. */
 const MAX_OPS = 64;
@@ -25,7 +26,7 @@ const MAX_OPS = 64;
 /**
  * Creates usage analytics. Nothing in the storage, cache or sync packages calls it: it listens to
  * their events (`attachStorage`, `attachSync`), polls their counters (`attachCache`), and times
- * operations through the `instrument()` layer.
+ * operations through the layer `instrument()` attaches to a storage.
  *
  * @example
  * ```ts
@@ -44,7 +45,12 @@ export class AnalyticsImpl implements Analytics {
   readonly #o: ResolvedOptions;
   readonly #store: StatsStore;
   readonly #log: OperationLog;
-  readonly #storages = new Map<Storage, { refs: number; off: () => void; sinks: Set<(key: string, size: number) => void> }>();
+  /** Attached storages by {@link sameStorage} (wrappers of one storage are one entry). */
+  readonly #storages = new Map<object, { storage: Storage; refs: number; off: () => void }>();
+  /** Kernels this analytics' layer is attached to (`instrument()` twice attaches once). */
+  readonly #instrumented = new WeakSet<KernelContext>();
+  /** Set while analytics itself calls a storage (growth samples): its layers ignore those operations. */
+  #quiet = false;
   readonly #caches = new Set<CachePoll>();
   readonly #detachers = new Set<() => void>();
   readonly #onPagehide = (): void => void this.flush().catch((e: unknown) => this.#o.onError(toStowageError(e, 'analytics flush')));
@@ -136,36 +142,42 @@ export class AnalyticsImpl implements Analytics {
   }
 
 
-  /** Attaches `storage` and hands the size of every local write to `sink` (for `instrument()`); returns the detach. */
-  watchSizes(storage: Storage, sink: (key: string, size: number) => void): () => void {
-    const detach = this.attachStorage(storage);
-    const sinks = this.#storages.get(unwrap(storage))?.sinks;
-    sinks?.add(sink);
-    return () => {
-      sinks?.delete(sink);
-      detach();
-    };
+  /** Whether analytics itself is calling a storage (its layers then record nothing). */
+  get quiet(): boolean {
+    return this.#quiet;
+  }
+
+  /** For `instrument()`: attaches the operation layer to the kernel of `storage` (once) and its events. */
+  instrument(storage: Storage, ctx: KernelContext): void {
+    this.#open();
+    if (this.#instrumented.has(ctx)) return;
+    this.#instrumented.add(ctx);
+    this.#detacher(ctx.attach(operationLayer(this, this.#ownKey(storage))));
+    this.attachStorage(storage);
+  }
+
+  /** The persisted key when `storage` is where the stats persist (those writes are not activity). */
+  #ownKey(storage: Storage): string | undefined {
+    return this.#o.storage !== undefined && storage.prefix === this.#o.storage.prefix ? this.#o.persistKey : undefined;
   }
 
   attachStorage(storage: Storage): () => void {
     this.#open();
     checkMethods(storage, ['subscribe', 'get'], 'storage');
-    const s = unwrap(storage);
-    let a = this.#storages.get(s);
+    const id = sameStorage(storage);
+    let a = this.#storages.get(id);
     if (a === undefined) {
-      const own = this.#o.storage !== undefined && s.prefix === unwrap(this.#o.storage).prefix;
-      const sinks = new Set<(key: string, size: number) => void>();
-      const off = s.subscribe(storageListener(this.#store, () => this.now(), own ? this.#o.persistKey : undefined, sinks));
-      this.#storages.set(s, (a = { refs: 0, off, sinks }));
+      const off = storage.subscribe(storageListener(this.#store, () => this.now(), this.#ownKey(storage)));
+      this.#storages.set(id, (a = { storage, refs: 0, off }));
       void this.#sampleGrowth();
       this.#grower.start();
     }
     a.refs++;
     return this.#detacher(() => {
-      const cur = this.#storages.get(s);
+      const cur = this.#storages.get(id);
       if (cur && --cur.refs === 0) {
         cur.off();
-        this.#storages.delete(s);
+        this.#storages.delete(id);
       }
     });
   }
@@ -299,9 +311,17 @@ export class AnalyticsImpl implements Analytics {
 
   /** One size sample: the sum of `info().currentSize` over the attached storages. */
   async #sampleGrowth(): Promise<void> {
-    const storages = [...this.#storages.keys()];
+    const storages = [...this.#storages.values()].map((a) => a.storage);
     try {
-      const infos = await Promise.all(storages.map((s) => storageInfo(s)));
+      // Analytics' own reads are not the app's operations (storageInfo reaches the layers synchronously).
+      this.#quiet = true;
+      let pending: Promise<{ currentSize: number }[]>;
+      try {
+        pending = Promise.all(storages.map((s) => storageInfo(s)));
+      } finally {
+        this.#quiet = false;
+      }
+      const infos = await pending;
       if (this.#closed) return;
       const d = this.#store.delta;
       d.growth.push({ at: this.now(), sizeKb: infos.reduce((sum, i) => sum + i.currentSize, 0) });

@@ -5,14 +5,13 @@ import type { StatsStore } from './stats-store.js';
  * Turns a storage's change events into counts: writes and deletes of this tab (per key, so batches,
  * `setMany` and imports count every key), those of other tabs and sync engines, expiries, clears,
  * imports, fallbacks and background errors. Local writes are also accesses for the hot-key table;
- * every write tells a key's size (also handed to `sizeSinks`). `skipKey` is the analytics' own persisted key, so persisting the
+ * every write tells a key's size. `skipKey` is the analytics' own persisted key, so persisting the
  * stats never counts as (or triggers) activity.
  */
 export function storageListener(
   store: StatsStore,
   now: () => number,
   skipKey: string | undefined,
-  sizeSinks: ReadonlySet<(key: string, size: number) => void>,
 ): (e: StorageEvent) => void {
   return (e) => {
     const d = store.delta;
@@ -20,8 +19,6 @@ export function storageListener(
       case 'set':
         if (e.key === skipKey) return;
         if (e.source === 'local') {
-          // instrument() layers learn written sizes here rather than through listeners of their own.
-          if (sizeSinks.size > 0) for (const sink of sizeSinks) sink(e.key, e.size);
           d.counters.writes++;
           d.counters.bytesWritten += e.size;
           d.hot.touch(e.key, true, e.size);

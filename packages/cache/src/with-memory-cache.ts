@@ -1,5 +1,5 @@
-import { inspect, linkStorage, systemClock } from '@stowage/core';
-import type { Clock, EntryInfo, SetOptions, Storage, StorageOp, UntypedSchema } from '@stowage/core';
+import { contextOf, inspect, linkStorage, systemClock } from '@stowage/core';
+import type { Clock, EntryInfo, KernelContext, SetOptions, Storage, StorageOp, UntypedSchema } from '@stowage/core';
 import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
 import { HitRateWindow } from './hit-rate-window.js';
@@ -87,6 +87,8 @@ class MemoryCached implements Pick<Storage, Layered> {
   readonly #clock: Clock;
   readonly #unsubscribe: () => void;
   readonly #hitRate: HitRateWindow | undefined;
+  /** The storage's kernel, told of the reads memory answers (its `operation` stages: analytics). */
+  readonly #ctx: KernelContext | undefined;
 
   constructor(inner: Storage, o: MemoryCacheOptions) {
     checkStorage(inner, 'withMemoryCache');
@@ -99,6 +101,13 @@ class MemoryCached implements Pick<Storage, Layered> {
     const { hitRate: _hitRate, ...tier } = o;
     this.#memory = createMemoryTier<unknown>(tier, (v) => v);
     this.#unsubscribe = watchStorage(inner, { key: (key) => this.#forget(key), all: () => this.#forgetAll() });
+    this.#ctx = kernelOf(inner);
+  }
+
+  /** A read memory answered (`value`), as an operation of the storage: observers count it like any other. */
+  #answered<T>(name: string, key: string | undefined, keys: readonly string[] | undefined, value: T): Promise<T> | T {
+    if (!this.#ctx) return value;
+    return this.#ctx.operation(keys ? { name, keys } : { name, key: key as string }, () => Promise.resolve(value));
   }
 
   memoryStats(): LruStats {
@@ -116,7 +125,7 @@ class MemoryCached implements Pick<Storage, Layered> {
   async get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
     const hit = typeof key === 'string' ? this.#memory.get(key) : undefined;
     this.#recordRead(hit !== undefined);
-    if (hit !== undefined) return copyOut(hit, this.#clone) as T;
+    if (hit !== undefined) return this.#answered('get', key, undefined, copyOut(hit, this.#clone) as T);
     const [value] = await this.#fill([key]);
     return value === undefined ? defaultValue : (value as T);
   }
@@ -125,12 +134,20 @@ class MemoryCached implements Pick<Storage, Layered> {
     if (!Array.isArray(keys)) return this.#inner.getMany<T>(keys); // rejects with invalid-argument
     const out = new Array<T | undefined>(keys.length);
     const missing: number[] = [];
+    const answered: string[] = [];
+    const values: unknown[] = [];
     keys.forEach((k, i) => {
       const hit = typeof k === 'string' ? this.#memory.get(k) : undefined;
       this.#recordRead(hit !== undefined);
       if (hit === undefined) missing.push(i);
-      else out[i] = copyOut(hit, this.#clone) as T;
+      else {
+        out[i] = copyOut(hit, this.#clone) as T;
+        answered.push(k);
+        values.push(out[i]);
+      }
     });
+    // The keys memory answered are one read of those keys; the storage's own getMany reads the rest.
+    if (answered.length > 0 && this.#ctx) await this.#answered('getMany', undefined, answered, values);
     if (missing.length > 0) {
       const values = await this.#fill(missing.map((i) => keys[i] as string));
       missing.forEach((i, j) => (out[i] = values[j] as T | undefined));
@@ -182,7 +199,7 @@ class MemoryCached implements Pick<Storage, Layered> {
   }
 
   async has(key: string): Promise<boolean> {
-    if (typeof key === 'string' && this.#memory.has(key)) return true;
+    if (typeof key === 'string' && this.#memory.has(key)) return this.#answered('has', key, undefined, true);
     return this.#inner.has(key);
   }
 
@@ -242,5 +259,14 @@ class MemoryCached implements Pick<Storage, Layered> {
     this.#unsubscribe();
     this.#forgetAll();
     await this.#inner.close();
+  }
+}
+
+/** The kernel context of `storage`, or `undefined` for a storage no kernel made. */
+function kernelOf(storage: Storage): KernelContext | undefined {
+  try {
+    return contextOf(storage);
+  } catch {
+    return undefined;
   }
 }

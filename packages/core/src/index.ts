@@ -32,7 +32,7 @@ export type { HealthOptions, HealthProbe, StorageHealth } from './namespace/heal
 export { namespaceSettings } from './namespace/settings.js';
 export type { NamespaceSettings } from './namespace/settings.js';
 export { contextOf, linkStorage } from './kernel/context-of.js';
-export type { Change, Commit, CommitKind, DecodeOptions, KernelContext, Layer, Observation, ObservedChange, Put } from './kernel/layer.js';
+export type { Change, Commit, CommitKind, DecodeOptions, KernelContext, Layer, Observation, ObservedChange, Operation, Put } from './kernel/layer.js';
 export { cleanExpired, expiryLayer } from './layers/expiry.js';
 export type { ExpiryLayer, ExpiryOptions } from './layers/expiry.js';
 export { codecsLayer } from './layers/codecs.js';

@@ -17,8 +17,9 @@ const OPTIONS = ['prefix', 'driver', 'compression', 'encryption', 'cache', 'clou
  * `cloud` — key/value sync plus an offline operation queue, all on one driver. Every piece is on
  * the result, so nothing is hidden from those who need control.
  *
- * Layers, inside out: `local` (createStorage) ← sync engine (joins its write transactions) ←
- * `cache` (withMemoryCache) ← analytics timing (instrument) = `storage`.
+ * Layers, inside out: `local` (createStorage, with analytics' operation layer attached by
+ * `instrument`) ← sync engine (joins its write transactions) ← `cache` (withMemoryCache, whose
+ * memory hits reach the same layer) = `storage`.
  *
  * @example
  * ```ts

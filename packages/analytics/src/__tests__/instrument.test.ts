@@ -1,14 +1,16 @@
 import { createStorage, memoryDriver, StowageError, addCommitHook, applyRecords, cleanExpired, exportCsv, exportData, getRecord, importData, inspect, listBackups, migrate, storageConfig, storageInfo } from '@stowage/core';
 import type { StorageEvent } from '@stowage/core';
 import { describe, expect, it } from 'vitest';
+import { withMemoryCache } from '@stowage/cache';
 import { instrument } from '../index.js';
 import { world } from './helpers.js';
 
 describe('instrument() keeps the Storage contract', () => {
-  it('exposes prefix and config of the wrapped storage', async () => {
+  it('is the storage itself, with its prefix and config: a layer attached, no wrapper', async () => {
     const w = world();
     const inner = w.storage('p1');
     const s = instrument(inner, w.analytics());
+    expect(s).toBe(inner);
     expect(s.prefix).toBe('p1');
     expect(storageConfig(s)).toBe(storageConfig(inner));
   });
@@ -32,8 +34,8 @@ describe('instrument() keeps the Storage contract', () => {
     expect((await inspect(s, 'v'))?.size).toBeGreaterThan(0);
     expect((await inspect(s)).map((e) => e.key)).toEqual(['m1', 'm2', 'null', 'v', 'zero']);
     expect((await storageInfo(s)).keys).toHaveLength(5);
-    // Whole-namespace functions act on the wrapped storage and are not timed operations of the wrapper.
-    expect(a.getOperationHistory(1)[0]).toMatchObject({ op: 'keys', outcome: 'ok' });
+    // Whole-namespace functions are operations of the storage too, timed by the same layer.
+    expect(a.getOperationHistory(4).map((e) => [e.op, e.outcome])).toEqual([['info', 'ok'], ['inspect', 'ok'], ['inspect', 'ok'], ['keys', 'ok']]);
   });
 
   it('errors pass through as the same typed StowageError', async () => {
@@ -82,8 +84,11 @@ describe('instrument() keeps the Storage contract', () => {
     await s.set('c', 1);
     expect(events).toEqual(['set', 'set', 'set', 'import', 'set']);
     expect(hooked).toEqual(['a', 'a', 'a', 'b']);
-    const ops = Object.keys(a.getStats().operations);
-    expect(ops).toEqual(['get', 'set']); // the namespace functions are not the wrapper's operations
+    // The whole-namespace functions are timed operations of the storage, each under its name; a sync
+    // engine's getRecord is a read of one key (a hit here), as get is.
+    expect(Object.keys(a.getStats().operations)).toEqual(['applyRecords', 'cleanExpired', 'exportCsv', 'exportData', 'get', 'getRecord', 'importData', 'listBackups', 'migrate', 'set']);
+    expect(a.getStats()).toMatchObject({ reads: 3, hits: 3, misses: 0 });
+    expect(a.getOperationHistory().find((e) => e.op === 'getRecord')).toMatchObject({ key: 'a', outcome: 'hit' });
     // Writes from applyRecords arrive as sync ("remote") changes.
     expect(a.getStats().remoteWrites).toBe(1);
   });
@@ -97,5 +102,47 @@ describe('instrument() keeps the Storage contract', () => {
     a.attachStorage(inner);
     await s.set('k', 1);
     expect(a.getStats().writes).toBe(1);
+  });
+
+  it('reads a memory tier answers are counted once, as reads of the storage', async () => {
+    const w = world();
+    const a = w.analytics();
+    const cached = withMemoryCache(w.storage(), { clock: w.clock });
+    const s = instrument(cached, a);
+    expect(s).toBe(cached);
+    await s.setMany({ a: 1, b: 2 });
+    expect(await s.get('a')).toBe(1); // from the storage, fills memory
+    expect(await s.get('a')).toBe(1); // from memory
+    expect(await s.has('a')).toBe(true); // from memory
+    expect(await s.getMany(['a', 'b', 'zz'])).toEqual([1, 2, undefined]); // a from memory; b and zz from the storage
+    expect(cached.memoryStats().hits).toBe(2); // the get and getMany's a (has looks without counting)
+    expect(a.getStats()).toMatchObject({ reads: 6, hits: 5, misses: 1 });
+    const gets = a.getOperationHistory().filter((e) => e.op === 'get');
+    expect(gets.map((e) => [e.key, e.outcome])).toEqual([['a', 'hit'], ['a', 'hit']]);
+  });
+
+  it('background writes are operations; its own growth samples and persisted stats are not', async () => {
+    const w = world();
+    const stats = w.storage('analytics');
+    const a = w.analytics({ storage: stats, growthInterval: 1000 });
+    const s = instrument(w.storage(), a);
+    instrument(stats, a); // the stats' own storage, instrumented too
+    await s.set('short', 1, { ttl: 10 });
+    await w.clock.advance(20);
+    expect(await s.get('short')).toBeUndefined();
+    await s.keys(); // queued after the background delete
+    await w.clock.advance(3000); // growth samples and a persisted write of the stats
+    const ops = a.getOperationHistory().map((e) => e.op);
+    expect(ops).toContain('expire');
+    expect(ops).not.toContain('info');
+    expect(a.getOperationHistory().filter((e) => e.key === 'stats')).toEqual([]);
+    expect(a.getStats().expirations).toBe(1);
+  });
+
+  it('refuses a storage no kernel made: there is nothing to attach a layer to', () => {
+    const w = world();
+    const inner = w.storage();
+    const handMade = { prefix: 'x', get: (k: string) => inner.get(k), subscribe: (l: never) => inner.subscribe(l) };
+    expect(() => instrument(handMade as never, w.analytics())).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
   });
 });

@@ -5,19 +5,21 @@ import type { StorageEvent, StorageListener } from '../events.js';
 import { systemClock } from '../ports.js';
 import type { Clock } from '../ports.js';
 import { isExpired, isStoredRecord } from '../record.js';
-import { serializeValue } from '../serialize.js';
 import type { StorageOp, UntypedSchema, ValidSchema } from '../schema.js';
 import type { ScanEntry, SetOptions } from '../storage-types.js';
-import { checkOptions, MAX_KEY_LENGTH, validateKey, validatePrefix } from '../validate.js';
+import { MAX_KEY_LENGTH, validateKey, validatePrefix } from '../validate.js';
 import { register } from './context-of.js';
 import { recordOf } from './records.js';
-import { decodeChain, encodeRecord, entryInfo, NONE } from './read-write-stages.js';
+import { decodeChain, encodeRecord, entryInfo, NONE, valueOf } from './read-write-stages.js';
 import { scanEntries } from './scan.js';
 import type { KernelOptions, Storage } from './kernel-types.js';
-import type { KernelContext, Layer } from './layer.js';
+import type { KernelContext, Layer, Operation } from './layer.js';
+import { Operations } from './operations.js';
 import { driverOpener } from './open-driver.js';
 import type { DriverOpener } from './open-driver.js';
 import { WriteLane } from './write-lane.js';
+import { checkBatch, checkPut } from './write-checks.js';
+import type { WriteRules } from './write-checks.js';
 
 /**
  * The kernel: keys namespaced by prefix, validation, the record envelope, writes of one tick
@@ -44,10 +46,11 @@ class Kernel implements Storage {
   readonly #clock: Clock;
   readonly #maxKeyLength: number;
   readonly #layers: readonly Layer[];
-  readonly #setOptions: string[];
+  readonly #rules: WriteRules;
   readonly #emitter = new Emitter<StorageEvent>();
   readonly #opener: DriverOpener;
   readonly #lane: WriteLane;
+  readonly #ops: Operations;
   #closing = false;
   #closed = false;
 
@@ -59,7 +62,8 @@ class Kernel implements Storage {
     this.#clock = o.clock ?? systemClock;
     this.#maxKeyLength = o.maxKeyLength ?? MAX_KEY_LENGTH;
     this.#layers = o.layers ?? [];
-    this.#setOptions = this.#layers.flatMap((l) => l.setOptions ?? []);
+    this.#rules = { layers: this.#layers, setOptions: this.#layers.flatMap((l) => l.setOptions ?? []), maxKeyLength: this.#maxKeyLength };
+    this.#ops = new Operations(this.#layers);
     this.#opener = driverOpener(primary, o.fallback, (mem, error) => {
       this.#lane.observe({ kind: 'fallback' });
       this.#emitter.emit({ type: 'fallback', from: primary.name, to: mem.name, error });
@@ -71,11 +75,12 @@ class Kernel implements Storage {
       clock: this.#clock,
       maxKeyLength: this.#maxKeyLength,
       driver: () => this.#opener.open(),
-      exclusive: (what, fn) => this.#exclusive(what, fn),
-      read: (what, fn) => this.#read(what, fn),
+      // A whole-namespace function's steps and the layers' background writes are operations too.
+      exclusive: (what, fn, key) => this.#op(what, () => this.#exclusive(what, fn), key),
+      read: (what, fn, key) => this.#op(what, () => this.#read(what, fn), key),
       background: (operation, fn) => {
         if (this.#closing) return;
-        this.#lane.exclusive(async () => fn(await this.#opener.open()))
+        this.#lane.exclusive(() => this.#op(operation, async () => fn(await this.#opener.open())))
           .catch((e: unknown) => this.#emitter.emit({ type: 'error', operation, error: toStowageError(e, operation) }));
       },
       commit: (c) => this.#lane.commit(c),
@@ -86,10 +91,19 @@ class Kernel implements Storage {
       observe: (obs) => this.#lane.observe(obs),
       emit: (e) => this.#emitter.emit(e),
       layer: <L extends Layer>(name: string) => this.#layers.find((l) => l.name === name) as L | undefined,
+      attach: (layer) => this.#ops.attach(layer),
+      operation: (op, run) => (this.#ops.observed ? this.#ops.run(op, run) : run()),
     };
     Object.defineProperty(ctx, 'closed', { get: () => this.#closing });
     this.#lane = new WriteLane(this.#layers, this.#emitter, this.#opener, ctx as KernelContext);
     register(this, ctx as KernelContext);
+  }
+
+  /** Runs a method's body, as one {@link Operation} when a layer observes them (else as is). */
+  #op<T>(name: string, body: (op?: Operation) => Promise<T>, key?: string, keys?: readonly string[]): Promise<T> {
+    if (!this.#ops.observed) return body();
+    const op: Operation = key === undefined ? (keys === undefined ? { name } : { name, keys }) : { name, key };
+    return this.#ops.run(op, () => body(op));
   }
 
   #open(): void {
@@ -119,125 +133,112 @@ class Kernel implements Storage {
     return this.#lane.exclusive(() => this.#call(what, fn));
   }
 
-  /** Decodes what is stored under `key`; `NONE` when absent or expired. */
-  #value(key: string, raw: unknown): unknown {
-    if (raw === undefined) return NONE;
-    const record = recordOf(key, raw);
-    const now = this.#clock.now();
-    if (isExpired(record, now)) {
-      for (const l of this.#layers) l.expired?.(key, raw, now);
-      return NONE;
-    }
-    return decodeChain(this.#layers, key, record, raw, {});
-  }
-
-  /** Validates and serializes one write; layers' checks refuse what they must. */
-  #put(key: unknown, value: unknown, options: SetOptions | undefined) {
-    validateKey(key, this.#maxKeyLength);
-    checkOptions(options, this.#setOptions, 'set');
-    const put = { key, value: serializeValue(value, key), options };
-    for (const l of this.#layers) l.check?.(put);
-    return put;
-  }
-
   ready(): Promise<void> {
     return this.#call('open', async () => undefined);
   }
 
   set(key: string, value: unknown, options?: SetOptions): Promise<void> {
-    try {
-      this.#open();
-      const put = this.#put(key, value, options);
-      return this.#lane.submit(async () => [{ type: 'put', key, record: await encodeRecord(this.#layers, this.#clock, put) }]);
-    } catch (e) {
-      return Promise.reject(toStowageError(e, 'set'));
-    }
+    return this.#op('set', (op) => {
+      try {
+        this.#open();
+        const put = checkPut(this.#rules, key, value, options);
+        return this.#lane.submit(async () => {
+          const record = await encodeRecord(this.#layers, this.#clock, put);
+          if (op) op.size = record.size;
+          return [{ type: 'put', key, record }];
+        });
+      } catch (e) {
+        return Promise.reject(toStowageError(e, 'set'));
+      }
+    }, key);
   }
 
   async get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
-    validateKey(key, this.#maxKeyLength);
-    const v = await this.#read(`get "${key}"`, async (d) => this.#value(key, await d.get(this.#dp + key)));
-    return v === NONE ? defaultValue : (v as T);
+    // Stages see `undefined` for a miss (no stored value is `undefined`), the caller its default.
+    const v = await this.#op('get', async () => {
+      validateKey(key, this.#maxKeyLength);
+      const found = await this.#read(`get "${key}"`, async (d) => valueOf(this.#layers, key, await d.get(this.#dp + key), this.#clock.now()));
+      return found === NONE ? undefined : found;
+    }, key);
+    return v === undefined ? defaultValue : (v as T);
   }
 
-  async getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
-    if (!Array.isArray(keys)) throw new StowageError('invalid-argument', 'getMany expects an array of keys');
-    for (const k of keys) validateKey(k, this.#maxKeyLength);
-    return this.#read('getMany', async (d) => {
-      const raws = await d.getMany(keys.map((k) => this.#dp + k));
-      const values = await Promise.all(raws.map((raw, i) => this.#value(keys[i] as string, raw)));
-      return values.map((v) => (v === NONE ? undefined : (v as T)));
-    });
+  getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    return this.#op('getMany', async () => {
+      if (!Array.isArray(keys)) throw new StowageError('invalid-argument', 'getMany expects an array of keys');
+      for (const k of keys) validateKey(k, this.#maxKeyLength);
+      return this.#read('getMany', async (d) => {
+        const raws = await d.getMany(keys.map((k) => this.#dp + k));
+        const now = this.#clock.now();
+        const values = await Promise.all(raws.map((raw, i) => valueOf(this.#layers, keys[i] as string, raw, now)));
+        return values.map((v) => (v === NONE ? undefined : (v as T)));
+      });
+    }, undefined, Array.isArray(keys) ? keys : undefined);
   }
 
   setMany(entries: Record<string, unknown> | Iterable<readonly [string, unknown]>, options?: SetOptions): Promise<void> {
-    try {
-      if (typeof entries !== 'object' || entries === null) throw new StowageError('invalid-argument', 'setMany expects an object or an iterable of [key, value]');
-      const list = Symbol.iterator in entries ? [...(entries as Iterable<readonly [string, unknown]>)] : Object.entries(entries);
-      return this.batch(list.map(([key, value]) => (options ? { type: 'set', key, value, options } : { type: 'set', key, value })));
-    } catch (e) {
-      return Promise.reject(toStowageError(e, 'setMany'));
-    }
+    return this.#op('setMany', (op) => {
+      try {
+        if (typeof entries !== 'object' || entries === null) throw new StowageError('invalid-argument', 'setMany expects an object or an iterable of [key, value]');
+        const list = Symbol.iterator in entries ? [...(entries as Iterable<readonly [string, unknown]>)] : Object.entries(entries);
+        return this.#batch(list.map(([key, value]) => (options ? { type: 'set', key, value, options } : { type: 'set', key, value })), op);
+      } catch (e) {
+        return Promise.reject(toStowageError(e, 'setMany'));
+      }
+    });
   }
 
   remove(key: string): Promise<void> {
-    return this.batch([{ type: 'remove', key }]);
+    return this.#op('remove', () => this.#batch([{ type: 'remove', key }]), key);
   }
 
   batch(ops: readonly StorageOp[]): Promise<void> {
+    return this.#op('batch', (op) => this.#batch(ops, op));
+  }
+
+  /** Validates every op first (one bad op refuses the batch), then commits them as one unit. */
+  #batch(ops: readonly StorageOp[], op?: Operation): Promise<void> {
     try {
       this.#open();
-      if (!Array.isArray(ops)) throw new StowageError('invalid-argument', 'batch expects an array of operations');
-      const checked = ops.map((op: StorageOp, index) => {
-        try {
-          if (op?.type === 'set') return this.#put(op.key, op.value, op.options);
-          if (op?.type === 'remove') {
-            validateKey(op.key, this.#maxKeyLength);
-            return op.key;
-          }
-          throw new StowageError('invalid-argument', `unknown operation type ${JSON.stringify((op as { type?: unknown })?.type)}`);
-        } catch (e) {
-          const err = toStowageError(e, 'batch');
-          throw new StowageError(err.code, `batch operation ${index}: ${err.message}`, { cause: err, details: { ...err.details, index } });
-        }
-      });
-      return this.#lane.submit(() =>
-        Promise.all(checked.map(async (c) =>
+      const checked = checkBatch(this.#rules, ops);
+      if (op) op.count = checked.length;
+      return this.#lane.submit(async () => {
+        const changes = await Promise.all(checked.map(async (c) =>
           typeof c === 'string'
             ? { type: 'delete', key: c, reason: 'removed' } as const
             : { type: 'put', key: c.key, record: await encodeRecord(this.#layers, this.#clock, c) } as const,
-        )),
-      );
+        ));
+        if (op) op.size = changes.reduce((n, c) => (c.type === 'put' ? n + c.record.size : n), 0);
+        return changes;
+      });
     } catch (e) {
       return Promise.reject(toStowageError(e, 'batch'));
     }
   }
 
   has(key: string): Promise<boolean> {
-    try {
+    return this.#op('has', async () => {
       validateKey(key, this.#maxKeyLength);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#read('has', async (d) => {
-      const raw = await d.get(this.#dp + key);
-      return raw !== undefined && !(isStoredRecord(raw) && isExpired(raw, this.#clock.now()));
-    });
+      return this.#read('has', async (d) => {
+        const raw = await d.get(this.#dp + key);
+        return raw !== undefined && !(isStoredRecord(raw) && isExpired(raw, this.#clock.now()));
+      });
+    }, key);
   }
 
   keys(): Promise<string[]> {
-    return this.#read('keys', async (d) => {
+    return this.#op('keys', () => this.#read('keys', async (d) => {
       const now = this.#clock.now();
       return (await d.entries(this.#dp)).filter(([, raw]) => !(isStoredRecord(raw) && isExpired(raw, now))).map(([k]) => k.slice(this.#dp.length));
-    });
+    }));
   }
 
   scan<T = unknown>(): Promise<ScanEntry<T>[]> {
-    return this.#read('scan', async (d) => scanEntries<T>(this.#layers, d.entries(this.#dp), this.#dp.length, this.#clock.now()));
+    return this.#op('scan', () => this.#read('scan', async (d) => scanEntries<T>(this.#layers, d.entries(this.#dp), this.#dp.length, this.#clock.now())));
   }
 
   clear(): Promise<void> {
-    return this.#exclusive('clear', (driver) => this.#lane.commit({ driver, origin: 'local', changes: [], before: [], after: [], clear: true }));
+    return this.#op('clear', () => this.#exclusive('clear', (driver) => this.#lane.commit({ driver, origin: 'local', changes: [], before: [], after: [], clear: true })));
   }
 
   subscribe(listener: StorageListener): () => void {

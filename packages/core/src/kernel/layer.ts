@@ -64,6 +64,23 @@ export type Observation =
   | { kind: 'meta'; name: string; wire?: boolean }
   | { kind: 'fallback' };
 
+/**
+ * One operation of a storage, as `operation` stages see it: a method call (`get`, `set`, `batch`,
+ * …, by its name) or a step of a whole-namespace function or of the storage's own background work
+ * (by the name it runs under: `getRecord`, `applyRecords`, `exportData`, `expire`, …).
+ */
+export interface Operation {
+  readonly name: string;
+  /** The key of a one-key method (`get`, `set`, `remove`, `has`). */
+  readonly key?: string;
+  /** The keys a multi-key method names: read (`getMany`) or written (`setMany`, `batch`). */
+  readonly keys?: readonly string[];
+  /** How many writes and removes a `setMany` or `batch` holds, set by the kernel once it checked them. */
+  count?: number;
+  /** Stored bytes of the records a write put, set by the kernel once they are encoded. */
+  size?: number;
+}
+
 /** Options of a read through the layers. */
 export interface DecodeOptions {
   /** Upgrade an older schema on the way (and write the upgrade back). @default true */
@@ -85,10 +102,10 @@ export interface KernelContext {
   readonly closed: boolean;
   /** The driver in use (after any fallback), for the reserved key space. */
   driver(): Promise<Driver>;
-  /** Runs `fn` between writes, in order with them; errors become StowageErrors. */
-  exclusive<T>(what: string, fn: (d: Driver) => Promise<T>): Promise<T>;
-  /** Runs `fn` once pending writes settled (read your writes). */
-  read<T>(what: string, fn: (d: Driver) => Promise<T>): Promise<T>;
+  /** Runs `fn` between writes, in order with them; errors become StowageErrors. One {@link Operation} named `what` (on `key`). */
+  exclusive<T>(what: string, fn: (d: Driver) => Promise<T>, key?: string): Promise<T>;
+  /** Runs `fn` once pending writes settled (read your writes). One {@link Operation} named `what` (on `key`). */
+  read<T>(what: string, fn: (d: Driver) => Promise<T>, key?: string): Promise<T>;
   /** Queues a write in the lane; its failure becomes an `error` event. */
   background(operation: string, fn: (d: Driver) => Promise<void>): void;
   /** Runs `c` through every layer's commit stage into one driver batch. The caller holds the lane. */
@@ -105,6 +122,18 @@ export interface KernelContext {
   emit(e: StorageEvent): void;
   /** The layer of this storage named `name`, if it has one (e.g. `'hooks'` for a sync engine). */
   layer<L extends Layer>(name: string): L | undefined;
+  /**
+   * Adds `layer`'s `operation` stage to this running storage, innermost (its other stages are
+   * fixed when the kernel is built): how `instrument()` observes a storage it did not create.
+   * Attaching the same layer again changes nothing. Returns the detach.
+   */
+  attach(layer: Layer): () => void;
+  /**
+   * Runs `run` as one operation through the `operation` stages (just `run()` when none): for a
+   * wrapper that answers without the kernel — the memory tier's hits — so observers still see
+   * every read the storage's users make.
+   */
+  operation<T>(op: Operation, run: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -127,6 +156,13 @@ export interface Layer {
   needsDecode?(record: StoredRecord): boolean;
   /** Around reading a record's value. */
   decode?(key: string, record: StoredRecord, raw: unknown, next: () => Promise<unknown>, options: DecodeOptions): Promise<unknown>;
+  /**
+   * Around every operation (each method call, each read or write step of a whole-namespace
+   * function, each background write), validation included: call `run` once and hand back what it
+   * settles with (a read's value, `undefined` for an absent key, before any default). For timing
+   * and counting — a method's errors reach this stage as they reach the caller.
+   */
+  operation?<T>(op: Operation, run: () => Promise<T>): Promise<T>;
   /** A read found `raw` expired at `now` (it reads as absent). */
   expired?(key: string, raw: unknown, now: number): void;
   /** Fills in what this layer knows of a record's metadata. */

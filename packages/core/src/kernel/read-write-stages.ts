@@ -1,13 +1,25 @@
 import { StowageError } from '../errors.js';
 import type { Clock } from '../ports.js';
-import { ENVELOPE_VERSION } from '../record.js';
+import { ENVELOPE_VERSION, isExpired } from '../record.js';
 import type { StoredRecord } from '../record.js';
 import { utf8Length } from '../serialize.js';
 import type { EntryInfo } from '../storage-types.js';
 import type { DecodeOptions, Layer, Put } from './layer.js';
+import { recordOf } from './records.js';
 
 /** What a read returns for an absent or expired key. */
 export const NONE = Symbol('none');
+
+/** The value stored under `key` (`raw`, as the driver read it) at `now`; `NONE` when absent or expired. */
+export function valueOf(layers: readonly Layer[], key: string, raw: unknown, now: number): unknown {
+  if (raw === undefined) return NONE;
+  const record = recordOf(key, raw);
+  if (isExpired(record, now)) {
+    for (const l of layers) l.expired?.(key, raw, now);
+    return NONE;
+  }
+  return decodeChain(layers, key, record, raw, {});
+}
 
 /** Builds the record of a put: the envelope, then every layer's prepare stage in order. */
 export async function encodeRecord(layers: readonly Layer[], clock: Clock, put: Put): Promise<StoredRecord> {

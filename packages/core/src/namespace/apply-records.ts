@@ -46,7 +46,7 @@ export async function getRecord(storage: Storage, key: string): Promise<StoredRe
   return ctx.read('getRecord', async (d) => {
     const raw = await d.get(ctx.dp + key);
     return raw === undefined ? undefined : ctx.recordOf(key, raw);
-  });
+  }, key);
 }
 
 /**

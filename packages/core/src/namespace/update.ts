@@ -119,12 +119,12 @@ export async function update<T = unknown, R = T>(storage: Storage, key: string, 
         const { change, value } = await changeOf(ctx, key, seen, next);
         await commit(ctx, d, key, seen, change);
         return { seen, next, value };
-      });
+      }, key);
       if (step.next instanceof Thrown) throw step.next.error;
       if (!isThenable(step.next)) return step.value as R | undefined;
       // An async fn ran outside the lane: encode outside it too, then commit with the same check.
       const { change, value } = await changeOf(ctx, key, step.seen, await step.next);
-      await ctx.exclusive('update', (d) => commit(ctx, d, key, step.seen, change));
+      await ctx.exclusive('update', (d) => commit(ctx, d, key, step.seen, change), key);
       return value as R | undefined;
     } catch (e) {
       if (!checkFailed(e) || round + 1 >= ATTEMPTS) throw e;

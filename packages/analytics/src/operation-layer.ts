@@ -1,0 +1,66 @@
+import type { Layer, Operation, ScanEntry } from '@stowage/core';
+import type { AnalyticsImpl } from './analytics.js';
+import { errorCode } from './error-code.js';
+
+/**
+ * The layer through which analytics times a storage: the kernel's `operation` stage, so every
+ * method call, every step of a whole-namespace function (export, import, migrate, a sync engine's
+ * `getRecord`/`applyRecords`) and every background write is recorded with its latency, outcome
+ * and error code — nothing is forwarded by hand. Values and errors pass through untouched (the
+ * stage hands back what `run` settled with).
+ *
+ * `skipKey` is the analytics' own persisted key when the stats live in this storage: persisting
+ * them is not activity (it would be recorded, then persisted, forever).
+ */
+export function operationLayer(a: AnalyticsImpl, skipKey: string | undefined): Layer {
+  const timer = a.timer;
+  return {
+    name: 'analytics',
+    operation<T>(op: Operation, run: () => Promise<T>): Promise<T> {
+      if (a.quiet || (skipKey !== undefined && op.key === skipKey)) return run();
+      const t0 = timer();
+      // The hot path: two promise handlers, no other closure or array.
+      return run().then(
+        (v) => {
+          done(a, op, t0, v);
+          return v;
+        },
+        (e: unknown) => {
+          const t1 = timer();
+          a.recordOperation(a.stamp(t1), op.name, op.key, op.count ?? op.keys?.length, undefined, t1 - t0, 'error', errorCode(e), 0, 0);
+          throw e;
+        },
+      );
+    },
+  };
+}
+
+/** Records a settled operation; reads count their keys, hits the keys found (from the result). */
+function done(a: AnalyticsImpl, op: Operation, t0: number, v: unknown): void {
+  const t1 = a.timer();
+  const at = a.stamp(t1);
+  const ms = t1 - t0;
+  switch (op.name) {
+    case 'get':
+    case 'getRecord': // `undefined` is a miss: no stored value is `undefined` (defaults apply after this stage)
+    case 'has': {
+      const hit = op.name === 'has' ? v === true : v !== undefined;
+      a.recordOperation(at, op.name, op.key, undefined, undefined, ms, hit ? 'hit' : 'miss', undefined, 1, hit ? 1 : 0);
+      return;
+    }
+    case 'getMany': {
+      const vs = v as readonly unknown[];
+      const hits = vs.reduce((h: number, x) => (x === undefined ? h : h + 1), 0);
+      a.recordOperation(at, op.name, undefined, vs.length, undefined, ms, 'ok', undefined, vs.length, hits, op.keys);
+      return;
+    }
+    case 'scan': {
+      const entries = v as readonly ScanEntry[];
+      const hits = entries.reduce((h: number, e) => (e.error ? h : h + 1), 0);
+      a.recordOperation(at, op.name, undefined, undefined, undefined, ms, 'ok', undefined, entries.length, hits, entries.map((e) => e.key));
+      return;
+    }
+    default:
+      a.recordOperation(at, op.name, op.key, op.count, op.size, ms, 'ok', undefined, 0, 0);
+  }
+}
