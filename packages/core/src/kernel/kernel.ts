@@ -102,7 +102,7 @@ class Kernel implements Storage {
   /** Runs a method's body, as one {@link Operation} when a layer observes them (else as is). */
   #op<T>(name: string, body: (op?: Operation) => Promise<T>, key?: string, keys?: readonly string[]): Promise<T> {
     if (!this.#ops.observed) return body();
-    const op: Operation = key === undefined ? (keys === undefined ? { name } : { name, keys }) : { name, key };
+    const op: Operation = { name, key, keys };
     return this.#ops.run(op, () => body(op));
   }
 

@@ -19,7 +19,7 @@ export class Operations {
 
   /** Adds `layer`'s stage (innermost) unless it is there; the detach removes it. */
   attach(layer: Layer): () => void {
-    if (typeof layer?.operation !== 'function' || this.#stages.includes(layer)) return () => undefined;
+    if (!layer.operation || this.#stages.includes(layer)) return () => undefined;
     // A new array, not a push: an operation already running keeps the stages it started with.
     this.#stages = [...this.#stages, layer];
     return () => {
@@ -27,17 +27,12 @@ export class Operations {
     };
   }
 
-  /** Runs `fn` through every stage; a synchronous throw of `fn` becomes a rejection the stages see. */
+  /** Runs `fn` (which reports failures by rejecting, never by throwing) through every stage. */
   run<T>(op: Operation, fn: () => Promise<T>): Promise<T> {
     const stages = this.#stages;
     const step = (i: number): Promise<T> => {
       const l = stages[i];
-      if (l?.operation) return l.operation(op, () => step(i + 1));
-      try {
-        return fn();
-      } catch (e) {
-        return Promise.reject(e);
-      }
+      return l?.operation ? l.operation(op, () => step(i + 1)) : fn();
     };
     return step(0);
   }
