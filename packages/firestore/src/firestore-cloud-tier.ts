@@ -11,17 +11,18 @@ export interface FirestoreCloudTier extends RemoteCloudTier {
 }
 
 /**
- * The cloud tier of `createDataManager` over Firestore: one document per key in `collectionPath`,
- * in the layout sync uses (see README), so `get` reads what a synced namespace pushed and a sync
- * engine pulls what `set` wrote. This replaces the seed's hand-written `fetchFromCloud` /
- * `syncToCloud` (a query on a `key` field, then an update or an add).
+ * The cloud tier over Firestore — the loader of a `createCacheManager` read-through (memory →
+ * IndexedDB → Firestore): one document per key in `collectionPath`, in the layout sync uses (see
+ * README), so `get` reads what a synced namespace pushed and a sync engine pulls what `set` wrote.
+ * This replaces the seed's hand-written `fetchFromCloud` / `syncToCloud` (a query on a `key`
+ * field, then an update or an add).
  *
  * @example
  * ```ts
  * const cloud = createFirestoreCloudTier({ firebaseOptions, collectionPath: `users/${uid}/kv` });
- * const data = createDataManager({ storage, memory: createLruCache(), cloud });
- * await data.get('profile');                               // memory → IndexedDB → Firestore
- * await data.set('profile', p, { syncToCloud: true });     // written to all three
+ * const cache = createCacheManager({ storage, defaultTtl: 300_000 });   // @stowage/cache
+ * await cache.get('profile', { loader: cloud.get });                     // memory → IndexedDB → Firestore
+ * await cloud.set('profile', p);                                        // the cloud document
  * ```
  */
 export function createFirestoreCloudTier(options: FirestoreCloudTierOptions): FirestoreCloudTier {

@@ -14,7 +14,7 @@ export { createCacheManager, createLruCache, withMemoryCache } from '@stowage/ca
 export { createAnalytics, instrument } from '@stowage/analytics';
 // Tree-shaken away unless used: a service worker (where import() is not allowed) needs it statically.
 export { createFirestoreRemote } from '@stowage/firestore';
-export { checkRemoteHealth, createDataManager, createNetworkMonitor, createOfflineQueue, createSync } from '@stowage/sync';
+export { checkRemoteHealth, createNetworkMonitor, createOfflineQueue, createSync } from '@stowage/sync';
 export { memoryRemote, type MemoryRemote } from '@stowage/sync/memory-remote';
 export type { Analytics, AnalyticsOptions, AnalyticsReport, AnalyticsStats, HotDataReport } from '@stowage/analytics';
 export type { CacheManager, CacheManagerOptions, HitRateEvent, HitRateOptions, LruCache, LruCacheOptions, MemoryCachedStorage, MemoryCacheOptions } from '@stowage/cache';

@@ -7,6 +7,5 @@ export type { SyncCounts } from './persisted-status.js';
 export * from './conflict.js';
 export { createSync } from './sync-engine.js';
 export * from './offline-queue.js';
-export * from './data-manager.js';
 export * from './remote-health.js';
 export * from './remote-cloud-tier.js';

@@ -221,12 +221,12 @@ export function memoryRemote(options: MemoryRemoteOptions = {}): MemoryRemote {
 }
 
 /**
- * A data manager's cloud tier held in memory, for tests: {@link remoteCloudTier} over a fresh
+ * A cloud tier held in memory, for tests: {@link remoteCloudTier} over a fresh
  * {@link memoryRemote} (reachable as `remote`, with its faults and `peek`).
  *
  * @example
  * const cloud = memoryCloudTier();
- * const data = createDataManager({ storage, cloud });
+ * const user = await createCacheManager({ storage }).get('userInfo', { loader: cloud.get });
  */
 export function memoryCloudTier(options: MemoryRemoteOptions & RemoteCloudTierOptions = {}): RemoteCloudTier & { readonly remote: MemoryRemote } {
   const remote = memoryRemote(options.clock ? { clock: options.clock } : {});

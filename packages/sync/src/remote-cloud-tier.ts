@@ -1,8 +1,19 @@
 import { randomId, StowageError, systemClock } from '@stowage/core';
 import type { Clock } from '@stowage/core';
-import type { CloudTier } from './data-manager.js';
 import { createHlc, parseHlc } from './hlc.js';
 import type { RemoteChange, RemoteDoc, RemoteStore } from './remote-store.js';
+
+/**
+ * Where values come from when neither memory nor local storage has them: the last tier of a
+ * read-through. `get` is a loader of `createCacheManager` (`@stowage/cache`), which keeps the
+ * memory and local tiers: `cache.get(key, { loader: cloud.get })`.
+ */
+export interface CloudTier {
+  /** The value the cloud holds for `key`, `undefined` when none. */
+  get(key: string): Promise<unknown>;
+  /** Writes a value to the cloud (the seed's `syncToCloud`, for a namespace no sync engine keeps). */
+  set?(key: string, value: unknown): Promise<void>;
+}
 
 /** Options of {@link remoteCloudTier}. */
 export interface RemoteCloudTierOptions {
@@ -23,8 +34,9 @@ export interface RemoteCloudTier extends Required<CloudTier> {
 }
 
 /**
- * Makes a remote the cloud tier of `createDataManager`, in the documents a sync engine uses, so a
- * data manager and `createSync` on one collection see each other's writes.
+ * Makes a remote the cloud tier of a read-through cache (its `get` is a `createCacheManager`
+ * loader), in the documents a sync engine uses, so the cache and `createSync` on one collection
+ * see each other's writes.
  *
  * - `get(key)`: the key's document (`remote.get`); `undefined` when absent, deleted or expired. A
  *   key stored encrypted is ciphertext in the cloud, unreadable here: `decode-failed` (a synced
@@ -34,7 +46,9 @@ export interface RemoteCloudTier extends Required<CloudTier> {
  *   with a revision later than the one replaced: sync engines weigh it as a newer edit.
  *
  * @example
- * const data = createDataManager({ storage, memory: createLruCache(), cloud: remoteCloudTier(remote) });
+ * const cloud = remoteCloudTier(remote);
+ * const cache = createCacheManager({ storage, defaultTtl: 300_000 }); // memory → local (@stowage/cache)
+ * const user = await cache.get('userInfo', { loader: cloud.get }); // → the cloud, back-filling both tiers
  */
 export function remoteCloudTier(remote: RemoteStore, options: RemoteCloudTierOptions = {}): RemoteCloudTier {
   if (typeof remote?.get !== 'function' || typeof remote.push !== 'function') {
@@ -62,9 +76,8 @@ export function remoteCloudTier(remote: RemoteStore, options: RemoteCloudTierOpt
 
   return {
     remote,
-    async get(key) {
-      return valueOf(await read(key), clock.now());
-    },
+    // An arrow function: `cloud.get` is passed on its own, as a loader.
+    get: async (key) => valueOf(await read(key), clock.now()),
     set: (key, value) => write(key, { deleted: false, value }),
     remove: (key) => write(key, { deleted: true }),
   };

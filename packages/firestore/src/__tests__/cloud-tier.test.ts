@@ -1,10 +1,11 @@
-// The seed's three tiers reaching Firestore: createDataManager with createFirestoreCloudTier over the
-// emulator, next to a device whose namespace is synced on the same collection.
+// The seed's cloud tier reaching Firestore: createFirestoreCloudTier over the emulator, next to a
+// device whose namespace is synced on the same collection. (As the loader of createCacheManager's
+// memory → local read-through it runs in packages/stowage, tiered-read.test.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage, memoryDriver, memoryLocks } from '@stowage/core';
 import { manualOnline, memoryBroadcast } from '@stowage/core/testing';
 import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
-import { createDataManager, createNetworkMonitor, createSync } from '@stowage/sync';
+import { createNetworkMonitor, createSync } from '@stowage/sync';
 import { expectStowageError, uniqueCollection } from '@stowage/test-utils';
 import { createFirestoreCloudTier, type FirestoreCloudTier } from '../index.js';
 import { emulatorRemote } from './harness.js';
@@ -42,28 +43,23 @@ async function syncedDevice(collectionPath: string) {
 }
 
 describe('createFirestoreCloudTier (emulator)', () => {
-  it("getData: memory → local → Firestore, back-filling both; the value is what a synced device pushed", async () => {
+  it('get (as a loader, detached) reads what a synced device pushed; a missing key is undefined', async () => {
     const path = uniqueCollection('kv');
     const device = await syncedDevice(path);
     await device.storage.set('userInfo', { id: 1, name: '张三' });
     await device.sync.flush();
-    const storage = createStorage({ broadcast: false });
-    const memory = new Map<string, unknown>();
-    const data = createDataManager({ storage, cloud: tier(path), memory: { get: (k) => memory.get(k), set: (k, v) => memory.set(k, v), delete: (k) => memory.delete(k) } });
-    expect(await data.get('userInfo')).toEqual({ id: 1, name: '张三' });
-    expect(await storage.get('userInfo')).toEqual({ id: 1, name: '张三' });
-    expect(memory.get('userInfo')).toEqual({ id: 1, name: '张三' });
-    expect(await data.get('missing')).toBeUndefined();
+    const { get: loader } = tier(path);
+    expect(await loader('userInfo')).toEqual({ id: 1, name: '张三' });
+    expect(await loader('missing')).toBeUndefined();
   });
 
-  it('setData with syncToCloud writes the document; the synced device pulls it, and remove() reaches it as a deletion', async () => {
+  it('set writes the document; the synced device pulls it, and remove() reaches it as a deletion', async () => {
     const path = uniqueCollection('kv');
     const device = await syncedDevice(path);
     await device.storage.set('settings', { theme: 'light' });
     await device.sync.flush();
     const cloud = tier(path);
-    const data = createDataManager({ storage: createStorage({ broadcast: false }), cloud });
-    await data.set('settings', { theme: 'dark', language: 'zh-CN' }, { syncToCloud: true });
+    await cloud.set('settings', { theme: 'dark', language: 'zh-CN' });
     expect(await device.sync.pull()).toBe(1);
     expect(await device.storage.get('settings')).toEqual({ theme: 'dark', language: 'zh-CN' });
     expect(await cloud.remote.get('settings')).toMatchObject({ deleted: false, value: { theme: 'dark', language: 'zh-CN' } });

@@ -3,7 +3,7 @@
 // `npm test`; nothing here runs (see packages/core/src/__tests__/typed-storage.test-d.ts).
 import { describe, expectTypeOf, test } from 'vitest';
 import {
-  addCommitHook, applyRecords, cleanExpired, createAnalytics, createCacheManager, createDataManager, createMiniStorage, createOfflineQueue,
+  addCommitHook, applyRecords, cleanExpired, createAnalytics, createCacheManager, createMiniStorage, createOfflineQueue,
   createStorage, createSync, exportCsv, exportData, getRecord, importData, inspect, instrument, listBackups, memoryRemote, migrate, reencode,
   restoreBackup, rotateKey, storageConfig, storageInfo, withMemoryCache,
 } from '../index.js';
@@ -42,7 +42,6 @@ describe('a typed storage where a Storage is taken', () => {
     void createMiniStorage({ storage: app });
     void createSync({ storage: app, remote: memoryRemote() });
     void createOfflineQueue({ storage: app, remote: memoryRemote() });
-    void createDataManager({ storage: app });
     void createCacheManager({ storage: app });
     void createAnalytics({ storage: app }).attachStorage(app);
     void rotateKey({ storage: app, codec, next: { passphrase: 'p' } });

@@ -1,35 +1,18 @@
-// The cloud tier of createDataManager over a RemoteStore (memory here; Firestore in @stowage/firestore).
+// The cloud tier over a RemoteStore (memory here; Firestore in @stowage/firestore). As the last tier
+// of createCacheManager's read-through it is tested in packages/stowage (tiered-read.test.ts).
 import { describe, expect, it } from 'vitest';
-import { createStorage } from '@stowage/core';
 import { expectStowageError, fakeClock, xorCodec } from '@stowage/test-utils';
-import { compareHlc, createDataManager, remoteCloudTier } from '../index.js';
+import { compareHlc, remoteCloudTier } from '../index.js';
 import type { RemoteStore } from '../index.js';
 import { memoryCloudTier, memoryRemote } from '../memory-remote.js';
 import { client } from './sync-clients.js';
 
 describe('remoteCloudTier / memoryCloudTier', () => {
-  it('three tiers: a value only the cloud holds is read from it and back-filled into local storage and memory', async () => {
-    const cloud = memoryCloudTier();
-    await cloud.set('profile', { name: '张三' });
-    const reads = cloud.remote.calls.get;
-    const storage = createStorage({ broadcast: false });
-    const memory = new Map<string, unknown>();
-    const data = createDataManager({ storage, cloud, memory: { get: (k) => memory.get(k), set: (k, v) => memory.set(k, v), delete: (k) => memory.delete(k) } });
-    expect(await data.get('profile')).toEqual({ name: '张三' });
-    expect(await storage.get('profile')).toEqual({ name: '张三' });
-    expect(memory.get('profile')).toEqual({ name: '张三' });
-    expect(cloud.remote.calls.get).toBe(reads + 1);
-    expect(await data.get('profile')).toEqual({ name: '张三' });
-    expect(cloud.remote.calls.get).toBe(reads + 1); // served by memory
-    expect(await data.get('nowhere')).toBeUndefined();
-  });
-
-  it('set(…, { syncToCloud: true }) writes the document a sync engine pulls; a synced write is read back by the tier', async () => {
+  it('set writes the document a sync engine pulls; a synced write is read back by the tier', async () => {
     const clock = fakeClock();
     const remote = memoryRemote({ clock });
     const cloud = remoteCloudTier(remote, { clock });
-    const data = createDataManager({ storage: createStorage({ broadcast: false, clock }), cloud, clock });
-    await data.set('settings', { theme: 'dark' }, { syncToCloud: true });
+    await cloud.set('settings', { theme: 'dark' });
     const device = client(remote, clock);
     await device.sync.ready();
     await device.sync.pull();
@@ -96,6 +79,8 @@ describe('remoteCloudTier / memoryCloudTier', () => {
 
   it('bad input is a typed StowageError: key, value, size, options, a remote without get', async () => {
     const cloud = memoryCloudTier();
+    const { get } = cloud; // detached, as a loader is called
+    await expectStowageError(get(''), 'invalid-argument');
     await expectStowageError(cloud.get(''), 'invalid-argument');
     await expectStowageError(cloud.set('k', { f: () => 1 }), 'invalid-argument');
     await expectStowageError(cloud.set('k', 'x'.repeat(1_100_000)), 'too-large');

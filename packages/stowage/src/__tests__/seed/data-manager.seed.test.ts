@@ -1,12 +1,13 @@
 // Seed 001, "数据分层存储": the seed's DataManager (memory → local → cloud) with its three cloud lines
 // ported to a cloud tier — in memory, and Firestore over the emulator — the rest unchanged; then the
-// same calls on Stowage's createDataManager through the one-line mapping.
+// same calls on Stowage's one tiered read-through, createCacheManager (memory → local) with the
+// cloud tier as its loader, through the one-line mapping.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage, getRecord } from '@stowage/core';
-import { createLruCache } from '@stowage/cache';
+import { createCacheManager } from '@stowage/cache';
 import { startEmulator, type EmulatorHandle } from '@stowage/firestore-emulator';
 import { createFirestoreCloudTier } from '@stowage/firestore';
-import { createDataManager, type RemoteCloudTier } from '@stowage/sync';
+import type { RemoteCloudTier } from '@stowage/sync';
 import { memoryCloudTier } from '@stowage/sync/memory-remote';
 import { uniqueCollection } from '@stowage/test-utils';
 import dataManagerJs from './fixtures/dataManager.ported.js?raw';
@@ -81,29 +82,38 @@ for (const tier of tiers) {
   });
 }
 
-describe("seed 001's DataManager calls on Stowage's createDataManager (the one-line mapping)", () => {
-  it('cacheTime in seconds there, milliseconds here; syncToCloud true by default there, asked for here', async () => {
+describe("seed 001's DataManager calls on Stowage's read-through (createCacheManager, the cloud tier its loader)", () => {
+  it('cacheTime in seconds there, milliseconds here; syncToCloud true by default there, a cloud.set here', async () => {
     const cloud = memoryCloudTier();
-    const memory = createLruCache<string, unknown>({ maxEntries: 50 });
     const storage = createStorage({ broadcast: false });
-    const data = createDataManager({ storage, memory, cloud, cacheTime: 300 * 1000 });
+    const cache = createCacheManager({ storage, memory: { maxEntries: 50 }, defaultTtl: 300 * 1000 });
     // One line per seed method:
     const dataManager = {
-      getData: (key: string, o: { cacheTime?: number; forceRefresh?: boolean } = {}) => data.get(key, { ...o, cacheTime: (o.cacheTime ?? 300) * 1000 }).then((v) => v ?? null),
-      setData: (key: string, d: unknown, o: { syncToCloud?: boolean } = {}) => data.set(key, d, { syncToCloud: o.syncToCloud ?? true }),
+      getData: (key: string, o: { cacheTime?: number; forceRefresh?: boolean } = {}) =>
+        cache.get(key, { loader: cloud.get, ttl: (o.cacheTime ?? 300) * 1000, refresh: o.forceRefresh ?? false }).then((v) => v ?? null),
+      setData: async (key: string, d: unknown, o: { syncToCloud?: boolean } = {}) => {
+        await cache.set(key, d);
+        if (o.syncToCloud ?? true) await cloud.set(key, d);
+      },
       fetchFromCloud: (key: string) => cloud.get(key).then((v) => v ?? null),
       syncToCloud: (key: string, d: unknown) => cloud.set(key, d),
-      clearCache: (key?: string) => (key ? memory.delete(key) : memory.clear()),
-      preloadData: (keys: string[]) => data.preload(keys, { useCache: false }),
+      clearCache: (key?: string) => (key ? cache.delete(key) : cache.clear()),
+      preloadData: (keys: string[]) => cache.warmup(keys, cloud.get).then((rs) => rs.map((r) => ({ key: r.key, ok: r.ok && r.source !== 'none' }))),
     };
     await dataManager.syncToCloud('userInfo', { id: 1 });
+    expect(await dataManager.getData('userInfo', { cacheTime: 60 })).toEqual({ id: 1 }); // from the cloud, back-filled
+    // The local tier keeps the copy as long as cacheTime says (a cache entry under the manager's namespace).
+    expect((await getRecord(storage, 'cache:userInfo'))?.expiresAt).toBeGreaterThan(Date.now() + 59_000);
+    const cloudReads = cloud.remote.calls.get;
     expect(await dataManager.getData('userInfo', { cacheTime: 60 })).toEqual({ id: 1 });
-    expect((await getRecord(storage, 'userInfo'))?.expiresAt).toBeGreaterThan(Date.now() + 59_000);
-    expect(memory.get('userInfo')).toEqual({ id: 1 });
+    expect(cloud.remote.calls.get).toBe(cloudReads); // memory answered
+    expect(cache.getStats().memory.hits).toBe(1);
+    await cloud.set('userInfo', { id: 2 }); // another device
+    expect(await dataManager.getData('userInfo', { forceRefresh: true })).toEqual({ id: 2 });
     await dataManager.setData('settings', { theme: 'dark' });
     expect(await dataManager.fetchFromCloud('settings')).toEqual({ theme: 'dark' });
-    dataManager.clearCache();
-    expect(memory.get('settings')).toBeUndefined();
+    await dataManager.clearCache();
+    expect(await getRecord(storage, 'cache:settings')).toBeUndefined();
     expect(await dataManager.preloadData(['settings', 'nowhere'])).toEqual([{ key: 'settings', ok: true }, { key: 'nowhere', ok: false }]);
     expect(await dataManager.getData('nowhere')).toBeNull();
   });
