@@ -76,11 +76,11 @@ class Kernel implements Storage {
       maxKeyLength: this.#maxKeyLength,
       driver: () => this.#opener.open(),
       // A whole-namespace function's steps and the layers' background writes are operations too.
-      exclusive: (what, fn, key) => this.#op(what, () => this.#exclusive(what, fn), key),
-      read: (what, fn, key) => this.#op(what, () => this.#read(what, fn), key),
+      exclusive: (what, fn, key) => this.#ops.op(what, () => this.#exclusive(what, fn), key),
+      read: (what, fn, key) => this.#ops.op(what, () => this.#read(what, fn), key),
       background: (operation, fn) => {
         if (this.#closing) return;
-        this.#lane.exclusive(() => this.#op(operation, async () => fn(await this.#opener.open())))
+        this.#lane.exclusive(() => this.#ops.op(operation, async () => fn(await this.#opener.open())))
           .catch((e: unknown) => this.#emitter.emit({ type: 'error', operation, error: toStowageError(e, operation) }));
       },
       commit: (c) => this.#lane.commit(c),
@@ -92,18 +92,11 @@ class Kernel implements Storage {
       emit: (e) => this.#emitter.emit(e),
       layer: <L extends Layer>(name: string) => this.#layers.find((l) => l.name === name) as L | undefined,
       attach: (layer) => this.#ops.attach(layer),
-      operation: (op, run) => (this.#ops.observed ? this.#ops.run(op, run) : run()),
+      operation: (op, run) => this.#ops.run(op, run),
     };
     Object.defineProperty(ctx, 'closed', { get: () => this.#closing });
     this.#lane = new WriteLane(this.#layers, this.#emitter, this.#opener, ctx as KernelContext);
     register(this, ctx as KernelContext);
-  }
-
-  /** Runs a method's body, as one {@link Operation} when a layer observes them (else as is). */
-  #op<T>(name: string, body: (op?: Operation) => Promise<T>, key?: string, keys?: readonly string[]): Promise<T> {
-    if (!this.#ops.observed) return body();
-    const op: Operation = { name, key, keys };
-    return this.#ops.run(op, () => body(op));
   }
 
   #open(): void {
@@ -138,7 +131,7 @@ class Kernel implements Storage {
   }
 
   set(key: string, value: unknown, options?: SetOptions): Promise<void> {
-    return this.#op('set', (op) => {
+    return this.#ops.op('set', (op) => {
       try {
         this.#open();
         const put = checkPut(this.#rules, key, value, options);
@@ -153,18 +146,21 @@ class Kernel implements Storage {
     }, key);
   }
 
-  async get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
+  get<T>(key: string, defaultValue?: T): Promise<T | undefined> {
     // Stages see `undefined` for a miss (no stored value is `undefined`), the caller its default.
-    const v = await this.#op('get', async () => {
-      validateKey(key, this.#maxKeyLength);
-      const found = await this.#read(`get "${key}"`, async (d) => valueOf(this.#layers, key, await d.get(this.#dp + key), this.#clock.now()));
-      return found === NONE ? undefined : found;
-    }, key);
-    return v === undefined ? defaultValue : (v as T);
+    // No async wrapper of its own: the hot path keeps the promise hops it had before stages.
+    const found = this.#ops.op('get', () => this.#get(key), key) as Promise<T | undefined>;
+    return defaultValue === undefined ? found : found.then((v) => (v === undefined ? defaultValue : v));
+  }
+
+  async #get(key: string): Promise<unknown> {
+    validateKey(key, this.#maxKeyLength);
+    const v = await this.#read(`get "${key}"`, async (d) => valueOf(this.#layers, key, await d.get(this.#dp + key), this.#clock.now()));
+    return v === NONE ? undefined : v;
   }
 
   getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
-    return this.#op('getMany', async () => {
+    return this.#ops.op('getMany', async () => {
       if (!Array.isArray(keys)) throw new StowageError('invalid-argument', 'getMany expects an array of keys');
       for (const k of keys) validateKey(k, this.#maxKeyLength);
       return this.#read('getMany', async (d) => {
@@ -177,7 +173,7 @@ class Kernel implements Storage {
   }
 
   setMany(entries: Record<string, unknown> | Iterable<readonly [string, unknown]>, options?: SetOptions): Promise<void> {
-    return this.#op('setMany', (op) => {
+    return this.#ops.op('setMany', (op) => {
       try {
         if (typeof entries !== 'object' || entries === null) throw new StowageError('invalid-argument', 'setMany expects an object or an iterable of [key, value]');
         const list = Symbol.iterator in entries ? [...(entries as Iterable<readonly [string, unknown]>)] : Object.entries(entries);
@@ -189,11 +185,11 @@ class Kernel implements Storage {
   }
 
   remove(key: string): Promise<void> {
-    return this.#op('remove', () => this.#batch([{ type: 'remove', key }]), key);
+    return this.#ops.op('remove', () => this.#batch([{ type: 'remove', key }]), key);
   }
 
   batch(ops: readonly StorageOp[]): Promise<void> {
-    return this.#op('batch', (op) => this.#batch(ops, op));
+    return this.#ops.op('batch', (op) => this.#batch(ops, op));
   }
 
   /** Validates every op first (one bad op refuses the batch), then commits them as one unit. */
@@ -217,7 +213,7 @@ class Kernel implements Storage {
   }
 
   has(key: string): Promise<boolean> {
-    return this.#op('has', async () => {
+    return this.#ops.op('has', async () => {
       validateKey(key, this.#maxKeyLength);
       return this.#read('has', async (d) => {
         const raw = await d.get(this.#dp + key);
@@ -227,18 +223,18 @@ class Kernel implements Storage {
   }
 
   keys(): Promise<string[]> {
-    return this.#op('keys', () => this.#read('keys', async (d) => {
+    return this.#ops.op('keys', () => this.#read('keys', async (d) => {
       const now = this.#clock.now();
       return (await d.entries(this.#dp)).filter(([, raw]) => !(isStoredRecord(raw) && isExpired(raw, now))).map(([k]) => k.slice(this.#dp.length));
     }));
   }
 
   scan<T = unknown>(): Promise<ScanEntry<T>[]> {
-    return this.#op('scan', () => this.#read('scan', async (d) => scanEntries<T>(this.#layers, d.entries(this.#dp), this.#dp.length, this.#clock.now())));
+    return this.#ops.op('scan', () => this.#read('scan', async (d) => scanEntries<T>(this.#layers, d.entries(this.#dp), this.#dp.length, this.#clock.now())));
   }
 
   clear(): Promise<void> {
-    return this.#op('clear', () => this.#exclusive('clear', (driver) => this.#lane.commit({ driver, origin: 'local', changes: [], before: [], after: [], clear: true })));
+    return this.#ops.op('clear', () => this.#exclusive('clear', (driver) => this.#lane.commit({ driver, origin: 'local', changes: [], before: [], after: [], clear: true })));
   }
 
   subscribe(listener: StorageListener): () => void {

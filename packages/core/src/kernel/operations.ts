@@ -2,19 +2,14 @@ import type { Layer, Operation } from './layer.js';
 
 /**
  * The `operation` stages of one storage: its layers' (outer first), then those attached at run
- * time. With none, {@link Operations.run} is never reached: the kernel calls its methods' bodies
- * directly and builds no {@link Operation}, so a storage nobody observes pays one branch per call.
+ * time. With none, {@link Operations.op} calls a method's body directly and builds no
+ * {@link Operation}, so a storage nobody observes pays one branch per call.
  */
 export class Operations {
   #stages: readonly Layer[];
 
   constructor(layers: readonly Layer[]) {
     this.#stages = layers.filter((l) => l.operation);
-  }
-
-  /** Whether any stage observes operations. */
-  get observed(): boolean {
-    return this.#stages.length > 0;
   }
 
   /** Adds `layer`'s stage (innermost) unless it is there; the detach removes it. */
@@ -25,6 +20,13 @@ export class Operations {
     return () => {
       this.#stages = this.#stages.filter((l) => l !== layer);
     };
+  }
+
+  /** Runs a method's body, as one {@link Operation} when a stage observes them (else as is, building nothing). */
+  op<T>(name: string, body: (op?: Operation) => Promise<T>, key?: string, keys?: readonly string[]): Promise<T> {
+    if (this.#stages.length === 0) return body();
+    const op: Operation = { name, key, keys };
+    return this.run(op, () => body(op));
   }
 
   /** Runs `fn` (which reports failures by rejecting, never by throwing) through every stage. */
