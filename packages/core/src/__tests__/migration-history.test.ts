@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupsPrefix, createStorage, listBackups, memoryDriver, migrate, migrationHistory, restoreBackup } from '@stowage/core';
+import { backupsPrefix, createStorage, listBackups, memoryDriver, migrate, migrationHistory, migrationsPrefix, restoreBackup } from '@stowage/core';
 import type { Backup, Driver, Migration, StorageOptions } from '@stowage/core';
 import { fakeClock, spyDriver } from './helpers.js';
 
@@ -47,6 +47,43 @@ describe('migration history', () => {
     expect(((await driver.get('stowage:ada')) as { s: number }).s).toBe(2);
     // Opening again with the same version is no new event.
     expect(await migrationHistory(at(driver, 2, { clock }))).toHaveLength(1);
+  });
+
+  it('two tabs opening at once (v2 and v3) record both events in order: the second sees the first and goes from 2', async () => {
+    const driver = spyDriver();
+    await seedV1(driver);
+    // Both tabs read the state before either writes; the v3 tab's batch waits until the v2 tab's is in.
+    const STATE = `${migrationsPrefix('stowage')}state`;
+    let stateReads = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    let v2Written!: () => void;
+    const v2Done = new Promise<void>((r) => (v2Written = r));
+    const get = driver.get;
+    driver.get = async (key) => {
+      const v = await get(key);
+      if (key === STATE && ++stateReads === 2) release();
+      return v;
+    };
+    const batch = driver.batch;
+    driver.batch = async (ops) => {
+      const put = ops.find((o) => o.type === 'put' && o.key === STATE) as { value: { version: number } } | undefined;
+      if (put) {
+        await bothRead;
+        if (put.value.version === 3) await v2Done;
+      }
+      try {
+        return await batch(ops);
+      } finally {
+        if (put?.value.version === 2) v2Written();
+      }
+    };
+    const a = at(driver, 2);
+    const b = at(driver, 3);
+    await Promise.all([a.get('ada'), b.get('alan')]);
+    await Promise.all([a.keys(), b.keys()]);
+    const runs = await migrationHistory(b);
+    expect(runs.map((r) => [r.id, r.trigger, r.from, r.to])).toEqual([['000001', 'open', 1, 2], ['000002', 'open', 2, 3]]);
   });
 
   it('migrationBackup: false records the run without a backup', async () => {
