@@ -109,7 +109,7 @@ class Manager implements CacheManager {
       const served = this.#serve(key, mem, loader, o, window);
       if (served) {
         this.#c.memHits++;
-        this.#recordGet(true);
+        this.#hitRate?.record(true);
         return [copyOut(mem.v, this.#clone), 'memory'];
       }
     }
@@ -123,20 +123,15 @@ class Manager implements CacheManager {
     }
     if (stored !== undefined && this.#serve(key, stored, loader, o, window)) {
       this.#c.stoHits++;
-      this.#recordGet(true);
+      this.#hitRate?.record(true);
       if (ticket.valid) this.#remember(key, stored);
       return [copyOut(stored.v, this.#clone), 'storage'];
     }
     this.#c.stoMisses++;
-    this.#recordGet(false);
+    this.#hitRate?.record(false); // refreshes never reach here: they are no gets
     if (!loader) return [undefined, 'none'];
     const value = await this.#load(key, loader, o);
     return [copyOut(value, this.#clone), value === undefined ? 'none' : 'loader'];
-  }
-
-  /** A get's outcome for the hit-rate window (refreshes are no gets: they never ask the tiers). */
-  #recordGet(hit: boolean): void {
-    this.#hitRate?.emit(this.#hitRate.record(hit), reportError);
   }
 
   /** Whether `e` may answer this read; a servable stale entry also starts a background refresh. */
@@ -289,8 +284,7 @@ class Manager implements CacheManager {
   // ── stats, lifecycle ───────────────────────────────────────────────────────
 
   getStats(): CacheStats {
-    const stats = statsOf(this.#c, this.#memory.stats());
-    return this.#hitRate ? { ...stats, recent: this.#hitRate.current } : stats;
+    return statsOf(this.#c, this.#memory.stats(), this.#hitRate?.current);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { StowageError } from '@stowage/core';
 import { checkOptions } from './options.js';
+import { reportError } from './report-error.js';
 
 /** A crossing of the hit-rate threshold over the last `window` gets. */
 export interface HitRateEvent {
@@ -58,8 +59,18 @@ export class HitRateWindow {
     return { hitRate: this.#count === 0 ? 0 : this.#hits / this.#count, gets: this.#count, low: this.#low };
   }
 
-  /** Records one get; returns the event when this get made the rate cross (the caller emits it). */
-  record(hit: boolean): HitRateEvent | undefined {
+  /** Records one get; tells the listener when this get made the rate cross (a throwing listener never breaks the get). */
+  record(hit: boolean): void {
+    const event = this.#cross(hit);
+    if (!event) return;
+    try {
+      this.#onChange(event);
+    } catch (err) {
+      reportError(err);
+    }
+  }
+
+  #cross(hit: boolean): HitRateEvent | undefined {
     const size = this.#ring.length;
     if (this.#count === size) this.#hits -= this.#ring[this.#next] as number;
     else this.#count++;
@@ -72,15 +83,5 @@ export class HitRateWindow {
     if (low === this.#low) return undefined;
     this.#low = low;
     return { type: 'hit-rate', state: low ? 'low' : 'recovered', hitRate, threshold: this.#threshold, window: size };
-  }
-
-  /** Hands an event to the listener; a throwing listener never breaks the get that caused it. */
-  emit(event: HitRateEvent | undefined, report: (err: unknown) => void): void {
-    if (!event) return;
-    try {
-      this.#onChange(event);
-    } catch (err) {
-      report(err);
-    }
   }
 }

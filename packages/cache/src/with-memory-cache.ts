@@ -4,7 +4,6 @@ import { copyOut } from './copy-out.js';
 import { FillGuard } from './fill-guard.js';
 import { HitRateWindow } from './hit-rate-window.js';
 import type { HitRateOptions } from './hit-rate-window.js';
-import { reportError } from './report-error.js';
 import { createMemoryTier } from './memory-tier.js';
 import type { LruCache, LruStats } from './lru-types.js';
 import { checkBoolean, checkOptions, checkStorage } from './options.js';
@@ -157,7 +156,7 @@ class MemoryCached implements Pick<Storage, Layered> {
 
   /** One read of a key for the hit-rate window: answered from memory, or not. */
   #recordRead(hit: boolean): void {
-    this.#hitRate?.emit(this.#hitRate.record(hit), reportError);
+    this.#hitRate?.record(hit);
   }
 
   /** The memory tier's hit rate over the `hitRate` window (`undefined` without that option). */
