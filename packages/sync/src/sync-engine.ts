@@ -149,8 +149,8 @@ class SyncEngine implements Sync {
     this.#unhook = addCommitHook(this.#storage, { ops: (c, origin) => this.#hookOps(c, origin) });
     this.#unsubscribe.push(
       this.#queue.subscribe((e) => {
-        if (e.type === 'dead-lettered') this.#emit({ type: 'dead-lettered', key: e.letter.entry.payload.key, error: e.letter.error });
-        else if (e.type === 'error') this.#emit({ type: 'error', operation: e.operation, error: e.error });
+        if (e.type === 'dead-lettered') this.#emitter.emit({ type: 'dead-lettered', key: e.letter.entry.payload.key, error: e.letter.error });
+        else if (e.type === 'error') this.#emitter.emit({ type: 'error', operation: e.operation, error: e.error });
       }),
       this.#network.subscribe((next, previous) => {
         if (!next.online) {
@@ -230,7 +230,7 @@ class SyncEngine implements Sync {
         this.#queue.committed(prepared);
         // Said out loud: these local deletes (a clear() among them) will delete the cloud copies.
         const keys = prepared.flatMap(({ entry: { payload: p } }) => (p.deleted ? [p.key] : []));
-        if (keys.length) this.#emit({ type: 'deletes-queued', keys });
+        if (keys.length) this.#emitter.emit({ type: 'deletes-queued', keys });
       },
     };
   }
@@ -327,7 +327,7 @@ class SyncEngine implements Sync {
           else if (await this.#onPushConflict(entries[i] as QueueEntry<OutboxEntry>, b.change, r.remote, b.updatedAt, b.encrypted)) again.push(i);
         }
         await this.#state.save(applied, await this.#statusOps({ lastSyncAt: this.#clock.now(), counts: { pushed: applied.length } }));
-        if (applied.length > 0) this.#emit({ type: 'pushed', keys: applied.map(([k]) => k) });
+        if (applied.length > 0) this.#emitter.emit({ type: 'pushed', keys: applied.map(([k]) => k) });
         round = again;
       }
       return outcomes;
@@ -374,7 +374,7 @@ class SyncEngine implements Sync {
     const remoteSide: ConflictSide = { deleted: remote.deleted, hlc: remote.reencodes ?? remote.hlc, ...(remote.value !== undefined ? { value: remote.value } : {}) };
     const res = resolveConflict(key, this.#o.conflict ?? 'last-write-wins', local, remoteSide, encrypted);
     this.#newConflicts++;
-    this.#emit({ type: 'conflict', key, winner: res.winner, local, remote: remoteSide });
+    this.#emitter.emit({ type: 'conflict', key, winner: res.winner, local, remote: remoteSide });
     return res;
   }
 
@@ -482,7 +482,7 @@ class SyncEngine implements Sync {
       ...(await this.#statusOps({ lastSyncAt: this.#clock.now(), counts: { pulled: keys.length } })),
     ]);
     this.#state.remember(acknowledged);
-    if (written.length > 0) this.#emit({ type: 'pulled', keys: written });
+    if (written.length > 0) this.#emitter.emit({ type: 'pulled', keys: written });
     return written.length;
   }
 
@@ -521,7 +521,7 @@ class SyncEngine implements Sync {
     await this.ready();
     const progress = (p: SyncProgress): void => {
       onProgress?.(p);
-      this.#emit({ type: 'progress', progress: p });
+      this.#emitter.emit({ type: 'progress', progress: p });
     };
     let seen = 0;
     let remoteKeys = new Set<string>();
@@ -544,9 +544,14 @@ class SyncEngine implements Sync {
     return { pulled, pushed: done };
   }
 
-  async flush(): Promise<void> {
+  /** The outbox, once the engine is ready. */
+  async #outbox(): Promise<Queue<OutboxEntry>> {
     await this.ready();
-    await this.#queue.flush();
+    return this.#queue;
+  }
+
+  async flush(): Promise<void> {
+    await (await this.#outbox()).flush();
   }
 
   async status(): Promise<SyncStatus> {
@@ -573,20 +578,9 @@ class SyncEngine implements Sync {
     return this.#emitter.subscribe(listener);
   }
 
-  async deadLetters(): Promise<DeadLetter<OutboxEntry>[]> {
-    await this.ready();
-    return this.#queue.deadLetters();
-  }
-
-  async retryDead(ids?: readonly string[]): Promise<number> {
-    await this.ready();
-    return this.#queue.retryDead(ids);
-  }
-
-  async dropDead(ids?: readonly string[]): Promise<number> {
-    await this.ready();
-    return this.#queue.dropDead(ids);
-  }
+  deadLetters = async (): Promise<DeadLetter<OutboxEntry>[]> => (await this.#outbox()).deadLetters();
+  retryDead = async (ids?: readonly string[]): Promise<number> => (await this.#outbox()).retryDead(ids);
+  dropDead = async (ids?: readonly string[]): Promise<number> => (await this.#outbox()).dropDead(ids);
 
   async collectGarbage(retentionMs = 30 * DAY): Promise<number> {
     await this.ready();
@@ -596,16 +590,12 @@ class SyncEngine implements Sync {
 
   // ── plumbing ───────────────────────────────────────────────────────────────
 
-  #emit(e: SyncEvent): void {
-    this.#emitter.emit(e);
-  }
-
   #fail(operation: string, e: unknown): StowageError {
     const err = toStowageError(e, operation);
     this.#lastError = err;
     this.#lastErrorOp = operation;
     this.#persistStatus({ lastError: { code: err.code, message: err.message, operation, at: this.#clock.now() } });
-    this.#emit({ type: 'error', operation, error: err });
+    this.#emitter.emit({ type: 'error', operation, error: err });
     return err;
   }
 
@@ -634,7 +624,7 @@ class SyncEngine implements Sync {
     this.#lastError = undefined;
     this.#lastErrorOp = undefined;
     this.#persistStatus({ lastError: null });
-    this.#emit({ type: 'status', status: this.#statusNow() });
+    this.#emitter.emit({ type: 'status', status: this.#statusNow() });
   }
 
   /** A remote call with a timeout (injected clock) that also tells the network monitor how it went. */
