@@ -4,7 +4,8 @@ import type { Analytics, AnalyticsOptions, AttachCacheOptions, RecordInput } fro
 import { CachePoll } from './cache-poller.js';
 import { logToCsv } from './csv.js';
 import { errorCode } from './error-code.js';
-import { LatencyHistogram } from './latency-histogram.js';
+import type { LatencyHistogram } from './latency-histogram.js';
+import { OpHistograms } from './op-histograms.js';
 import { OperationLog } from './operation-log.js';
 import { checkInteger, checkMethods, checkName, checkOptions } from './options.js';
 import { checkRecordInput } from './record-input.js';
@@ -19,9 +20,6 @@ import { syncListener } from './sync-listener.js';
 import { growthRate, hotDataView, statsView } from './views.js';
 import { operationLayer } from './operation-layer.js';
 import { sameStorage } from './same-storage.js';
-
-/** Distinct operation names with their own histogram; more share `other`, so memory stays bounded. */
-const MAX_OPS = 64;
 
 /**
  * Creates usage analytics. Nothing in the storage, cache or sync packages calls it: it listens to
@@ -54,9 +52,7 @@ export class AnalyticsImpl implements Analytics {
   readonly #caches = new Set<CachePoll>();
   readonly #detachers = new Set<() => void>();
   readonly #onPagehide = (): void => void this.flush().catch((e: unknown) => this.#o.onError(toStowageError(e, 'analytics flush')));
-  #lastOp = '';
-  #lastOps: Map<string, LatencyHistogram> | undefined;
-  #lastHistogram: LatencyHistogram | undefined;
+  readonly #histograms: OpHistograms;
   readonly #poller: Repeater;
   readonly #grower: Repeater;
   #closed = false;
@@ -78,6 +74,7 @@ export class AnalyticsImpl implements Analytics {
       locks: o.locks,
       onError: o.onError,
     });
+    this.#histograms = new OpHistograms(this.#store.opNames);
     this.#poller = new Repeater(o.clock, o.pollInterval, () => {
       this.#pollCaches();
       return this.#caches.size > 0;
@@ -280,18 +277,7 @@ export class AnalyticsImpl implements Analytics {
   }
 
   #histogram(op: string): LatencyHistogram {
-    const ops = this.#store.delta.ops;
-    // Runs of the same operation skip the lookups (the delta changes after each persisted write).
-    if (op === this.#lastOp && ops === this.#lastOps) return this.#lastHistogram!;
-    const names = this.#store.opNames;
-    const name = names.has(op) || names.size < MAX_OPS - 1 ? op : 'other';
-    names.add(name);
-    let h = ops.get(name);
-    if (h === undefined) ops.set(name, (h = new LatencyHistogram()));
-    this.#lastOp = op;
-    this.#lastOps = ops;
-    this.#lastHistogram = h;
-    return h;
+    return this.#histograms.of(this.#store.delta.ops, op);
   }
 
   #pollOne(poll: CachePoll): void {
