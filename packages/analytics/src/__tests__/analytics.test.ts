@@ -70,6 +70,18 @@ describe('counters through instrument()', () => {
   });
 });
 
+describe('operation names', () => {
+  it('at most 64 have their own latency figures; the rest share "other"', () => {
+    const a = world().analytics();
+    for (let i = 0; i < 70; i++) a.record({ op: `op${i}`, durationMs: i + 1 });
+    const ops = a.getStats().operations;
+    expect(Object.keys(ops)).toHaveLength(64);
+    expect(ops.op62).toMatchObject({ count: 1 });
+    expect(ops.op63).toBeUndefined();
+    expect(ops.other).toMatchObject({ count: 7, minMs: 64, maxMs: 70 });
+  });
+});
+
 describe('operation log', () => {
   it('is a ring buffer: keeps the latest logSize entries, newest first, with sizes of writes', async () => {
     const w = world();
