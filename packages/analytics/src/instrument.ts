@@ -8,7 +8,7 @@ import type { Analytics } from './analytics-types.js';
  * error code, keys read, bytes written — and attaches its change events (`attachStorage`). It
  * attaches a layer to the storage's kernel (the `operation` stage), so it sees what the storage
  * does, whoever asks: the methods, the whole-namespace functions (`exportData(storage)`,
- * `importData`, `migrate`, …), a sync engine's `getRecord`/`applyRecords`, background writes
+ * `importData`, `migrate`, …), a sync engine's `readRecords`/`applyRecords` (not its reserved-space bookkeeping), background writes
  * (`expire`), and reads a memory tier (`withMemoryCache`) answers itself.
  *
  * Returns `storage` itself (same object, same schema): there is no wrapper. Instrumenting a storage

@@ -17,7 +17,9 @@ export function operationLayer(a: AnalyticsImpl, skipKey: string | undefined): L
   return {
     name: 'analytics',
     operation<T>(op: Operation, run: () => Promise<T>): Promise<T> {
-      if (a.quiet || (skipKey !== undefined && op.key === skipKey)) return run();
+      // Nor are a reserved space's writes (a sync engine's revisions and status, a queue's entries:
+      // `reservedStore` names them `reserved …`): bookkeeping beside the data, not the app's operations.
+      if (a.quiet || (skipKey !== undefined && op.key === skipKey) || op.name.startsWith('reserved ')) return run();
       const t0 = timer();
       // The hot path: two promise handlers, no other closure or array.
       return run().then(
@@ -48,7 +50,8 @@ function done(a: AnalyticsImpl, op: Operation, t0: number, v: unknown): void {
       a.recordOperation(at, op.name, op.key, undefined, undefined, ms, hit ? 'hit' : 'miss', undefined, 1, hit ? 1 : 0);
       return;
     }
-    case 'getMany': {
+    case 'getMany':
+    case 'readRecords': { // a sync engine's read of the keys it pushes or pulls, as one getMany
       const vs = v as readonly unknown[];
       const hits = vs.reduce((h: number, x) => (x === undefined ? h : h + 1), 0);
       a.recordOperation(at, op.name, undefined, vs.length, undefined, ms, 'ok', undefined, vs.length, hits, op.keys);

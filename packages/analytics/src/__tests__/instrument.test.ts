@@ -1,4 +1,4 @@
-import { createStorage, memoryDriver, StowageError, addCommitHook, applyRecords, cleanExpired, exportCsv, exportData, getRecord, importData, inspect, listBackups, migrate, storageConfig, storageInfo } from '@stowage/core';
+import { createStorage, memoryDriver, StowageError, addCommitHook, applyRecords, cleanExpired, exportCsv, exportData, getRecord, importData, inspect, listBackups, migrate, readRecords, reservedStore, storageConfig, storageInfo, syncPrefix } from '@stowage/core';
 import type { StorageEvent } from '@stowage/core';
 import { describe, expect, it } from 'vitest';
 import { withMemoryCache } from '@stowage/cache';
@@ -36,6 +36,20 @@ describe('instrument() keeps the Storage contract', () => {
     expect((await storageInfo(s)).keys).toHaveLength(5);
     // Whole-namespace functions are operations of the storage too, timed by the same layer.
     expect(a.getOperationHistory(4).map((e) => [e.op, e.outcome])).toEqual([['info', 'ok'], ['inspect', 'ok'], ['inspect', 'ok'], ['keys', 'ok']]);
+  });
+
+  it("a sync engine's readRecords counts as reads of its keys; a reserved space's bookkeeping is no operation of the app", async () => {
+    const w = world();
+    const a = w.analytics();
+    const s = instrument(w.storage('p2'), a);
+    await s.set('a', 1);
+    const before = a.getOperationHistory(100).length;
+    const reads = a.getStats().reads;
+    await readRecords(s, ['a', 'gone']);
+    expect(a.getStats().reads - reads).toBe(2);
+    expect(a.getOperationHistory(1).map((e) => e.op)).toEqual(['readRecords']);
+    await reservedStore(s, syncPrefix('p2')).batch([{ type: 'put', key: `${syncPrefix('p2')}status`, value: {} }]);
+    expect(a.getOperationHistory(100)).toHaveLength(before + 1);
   });
 
   it('errors pass through as the same typed StowageError', async () => {

@@ -45,5 +45,5 @@ export async function readRecords(storage: Storage, keys: readonly string[]): Pr
         value: (options) => ctx.decode(key, record, raw, options),
       };
     });
-  });
+  }, undefined, keys);
 }
