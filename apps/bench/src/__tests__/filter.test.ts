@@ -24,4 +24,12 @@ describe('bench filter', () => {
     expect(names('hydration-50k/raw||')).toEqual(['raw IndexedDB (one transaction)']);
     expect(names('hydration-50k/|')).toHaveLength(4);
   });
+
+  it('selects what any of several comma-separated filters selects', () => {
+    expect(names('hydration-50k/dexie,hydration-50k/raw')).toEqual(['raw IndexedDB (one transaction)', 'Dexie (new instance) toArray()']);
+    expect(names('kv-20k,hydration-50k/localforage')).toEqual(['localforage']);
+    expect(selected('kv-20k,hydration', group)).toBe(true);
+    expect(selected('kv-20k,lru', group)).toBe(false);
+    expect(names('hydration-50k/dexie,')).toEqual(['Dexie (new instance) toArray()']);
+  });
 });

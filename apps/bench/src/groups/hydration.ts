@@ -16,7 +16,7 @@ export function hydrationGroup(id: string, count: number): BenchGroup {
   return {
     id,
     title: `Cold-start hydration of ${count.toLocaleString('en')} values of ~200 B JSON (new connection → all values in memory)`,
-    note: 'Stowage: createMiniStorage().ready() fills the Sync mirror; raw IndexedDB: getAllKeys + getAll; idb-keyval: entries(); localforage: iterate(); Dexie: toArray() (values only); localStorage: every item parsed.' +
+    note: 'Stowage: createMiniStorage().ready() fills the Sync mirror; raw IndexedDB: getAllKeys + getAll (out-of-line keys) or one getAll of `{ k, v }` rows (inbound keys: the floor); idb-keyval: entries(); localforage: iterate(); Dexie: toArray() (values only); localStorage: every item parsed.' +
       (count > LOCAL_STORAGE_MAX ? ' localStorage sits out: this much JSON is over its per-origin quota.' : ''),
     settings: { warmup: count > 20_000 ? 0 : 1, repetitions: 5 },
     metrics: [{ key: 'load', label: 'hydrate ms', unit: 'ms', better: 'lower' }],

@@ -10,6 +10,7 @@ const METRICS: MetricDef[] = [
   { key: 'getMany', label: 'getMany ms', unit: 'ms', better: 'lower' },
   { key: 'get', label: 'sequential get ms', unit: 'ms', better: 'lower' },
   { key: 'scan', label: 'full scan ms', unit: 'ms', better: 'lower' },
+  { key: 'keys', label: 'keys ms', unit: 'ms', better: 'lower' },
 ];
 
 /** Reads back through every read path once and compares with what was written. */
@@ -22,6 +23,8 @@ async function verify(store: KvStore, entries: readonly Entry[], name: string): 
   }
   const all = new Map(await store.scan());
   check(all.size === entries.length && sameData(all.get(probe[0]), probe[1]), `${name} scan found ${all.size} of ${entries.length} entries`);
+  const keys = new Set(await store.keys());
+  check(keys.size === entries.length && entries.every(([k]) => keys.has(k)), `${name} keys found ${keys.size} of ${entries.length} keys`);
 }
 
 /**
@@ -36,7 +39,7 @@ export function kvGroup(id: string, count: number): BenchGroup {
   return {
     id,
     title: `Key-value stores: ${count.toLocaleString('en')} values of ~200 B JSON`,
-    note: 'Promise.all(set): one set() per value, all started at once. setMany/getMany: the library\'s batch API ("—": it has none). sequential get: await get(k) for every key. full scan: every key with its value.',
+    note: 'Promise.all(set): one set() per value, all started at once. setMany/getMany: the library\'s batch API ("—": it has none). sequential get: await get(k) for every key. full scan: every key with its value. keys: every key, no values. The raw cases are the floors: out-of-line keys (getAllKeys + getAll for a scan, getAllKeys for keys) and inbound keys (`{ k, v }` rows in a keyPath store: one getAll for a scan).',
     // Up to seconds per call at 20k (localforage's one transaction per write).
     // The calibration call (untimed) is the warm-up of heavy cases.
     settings: heavy ? { warmup: 0, repetitions: 5 } : { warmup: 2, repetitions: 7 },
@@ -56,6 +59,7 @@ export function kvGroup(id: string, count: number): BenchGroup {
             for (const k of keys) await store.get(k);
           },
           scan: () => store.scan(),
+          keys: () => store.keys(),
         };
         if (store.setMany) timed.setMany = () => store.setMany?.(entries);
         if (store.getMany) timed.getMany = () => store.getMany?.(keys);

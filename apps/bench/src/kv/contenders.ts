@@ -1,13 +1,14 @@
 import { dexie } from './dexie.js';
 import { idbKeyval } from './idb-keyval.js';
 import { rawIndexedDb } from './raw-indexeddb.js';
+import { rawInboundIndexedDb } from './raw-inbound.js';
 import type { KvContender } from './kv-contender.js';
 import { localForage } from './localforage.js';
 import { webLocalStorage } from './local-storage.js';
 import { stowage } from './stowage.js';
 
 /** Every key-value contender, Stowage first. */
-export const KV_CONTENDERS: readonly KvContender[] = [stowage, rawIndexedDb, idbKeyval, localForage, dexie, webLocalStorage];
+export const KV_CONTENDERS: readonly KvContender[] = [stowage, rawIndexedDb, rawInboundIndexedDb, idbKeyval, localForage, dexie, webLocalStorage];
 
 /** A database name per group and contender, so no two cases ever share data. */
 export function dbName(groupId: string, contender: KvContender): string {

@@ -22,6 +22,7 @@ export const dexie: KvContender = {
       setMany: (list) => table.bulkPut(list.map(([, v]) => v), list.map(([k]) => k)),
       getMany: (keys) => table.bulkGet(keys as string[]),
       get: (key) => table.get(key),
+      keys: () => table.toCollection().primaryKeys(),
       scan: () =>
         db.transaction('r', table, async () => {
           const [keys, values] = await Promise.all([table.toCollection().primaryKeys(), table.toArray()]);

@@ -1,4 +1,4 @@
-import { createStore, entries, get, getMany, set, setMany } from 'idb-keyval';
+import { createStore, entries, get, getMany, keys, set, setMany } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
 import { deleteDb } from './idb.js';
 import type { KvContender } from './kv-contender.js';
@@ -19,6 +19,7 @@ export const idbKeyval: KvContender = {
       setMany: (list) => setMany(list as [string, unknown][], store),
       getMany: (keys) => getMany(keys as string[], store),
       get: (key) => get(key, store),
+      keys: () => keys<string>(store),
       scan: () => entries<string, unknown>(store),
       async coldLoad() {
         const fresh = createStore(name, 'kv'); // a new createStore opens its own connection

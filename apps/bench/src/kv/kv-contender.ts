@@ -15,6 +15,8 @@ export interface KvStore {
   get(key: string): Promise<unknown>;
   /** Every key with its value. */
   scan(): Promise<[string, unknown][]>;
+  /** Every key (no values), in the library's order. */
+  keys(): Promise<string[]>;
   /**
    * What an app does at start-up: a new connection (a new instance of the library), every value
    * read into memory, the connection closed. With `verify` it resolves to how many values were

@@ -38,6 +38,14 @@ export const webLocalStorage: KvContender = {
         return text === null ? undefined : JSON.parse(text);
       },
       scan,
+      keys: async () => {
+        const out: string[] = [];
+        for (let i = 0; i < localStorage.length; i++) {
+          const key = localStorage.key(i) as string;
+          if (key.startsWith(PREFIX)) out.push(key.slice(PREFIX.length));
+        }
+        return out;
+      },
       coldLoad: async () => (await scan()).length,
       close: async () => localStorage.clear(),
     };

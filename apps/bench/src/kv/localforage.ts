@@ -24,6 +24,7 @@ export const localForage: KvContender = {
     return {
       naiveSet: (list) => Promise.all(list.map(([k, v]) => lf.setItem(k, v))),
       get: (key) => lf.getItem(key),
+      keys: () => lf.keys(),
       scan: () => readAll(lf),
       async coldLoad() {
         // localforage shares one connection per database name across instances; a new instance

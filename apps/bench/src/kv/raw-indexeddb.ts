@@ -47,6 +47,7 @@ export const rawIndexedDb: KvContender = {
         });
       },
       get: (key) => requestDone(db.transaction('kv').objectStore('kv').get(key)),
+      keys: async () => (await requestDone(db.transaction('kv').objectStore('kv').getAllKeys())) as string[],
       scan: () => readAll(db),
       async coldLoad() {
         const fresh = await openKvDb(name);

@@ -31,6 +31,7 @@ export const stowage: KvContender = {
       setMany: (list) => storage.setMany(list),
       getMany: (keys) => storage.getMany(keys),
       get: (key) => storage.get(key),
+      keys: () => storage.keys(),
       async scan() {
         return (await storage.scan()).map((e): [string, unknown] => [e.key, e.value]);
       },
