@@ -10,6 +10,7 @@
  * | `\0migrations/{prefix}/state`, `…/log/{id}` | schema version last opened with; migration history | the migrations layer, `migrate()` |
  * | `\0q/{name}/e/…`, `\0q/{name}/dead/…` | an operation queue's entries and dead letters | `@stowage/queue` |
  * | `\0sync/{prefix}/…` | a sync engine's revisions, edit markers, checkpoint, node id | `@stowage/sync` |
+ * | `\0ttl/{prefix}/k/{key}`, `\0ttl/{prefix}/built` | expiry markers (`expiresAt` of each expiring record) and the flag saying every expiring record has one | the kernel's commits and `keys()` |
  */
 export const RESERVED = '\u0000';
 
@@ -36,4 +37,9 @@ export function syncPrefix(prefix: string): string {
 /** Prefix of a namespace's schema state and migration history. */
 export function migrationsPrefix(prefix: string): string {
   return `${RESERVED}migrations/${prefix}/`;
+}
+
+/** Prefix of a namespace's expiry markers and of the flag saying they are complete. */
+export function ttlPrefix(prefix: string): string {
+  return `${RESERVED}ttl/${prefix}/`;
 }

@@ -2,6 +2,11 @@ import type { Codec, Driver, DriverOp } from '@stowage/core';
 import { memoryDriver } from '@stowage/core';
 import { manualClock, memoryBroadcast } from '@stowage/core/testing';
 
+/** Every data key of a driver (all namespaces), without the reserved keys (U+0000…) kept beside them, e.g. expiry markers. */
+export async function dataKeys(driver: Driver): Promise<string[]> {
+  return (await driver.keys('')).filter((k) => !k.startsWith('\u0000'));
+}
+
 /** Core's manual clock and in-process bus, under the names these tests use. */
 export const fakeClock = manualClock;
 export const broadcastHub = memoryBroadcast;

@@ -9,7 +9,8 @@ import type { StorageOp, UntypedSchema, ValidSchema } from '../schema.js';
 import type { ScanEntry, SetOptions } from '../storage-types.js';
 import { MAX_KEY_LENGTH, validateKey, validatePrefix } from '../validate.js';
 import { register } from './context-of.js';
-import { recordOf } from './records.js';
+import { checkFailed, recordOf } from './records.js';
+import { liveKeys } from './live-keys.js';
 import { decodeChain, encodeRecord, entryInfo, NONE, valueOf } from './read-write-stages.js';
 import { scanEntries } from './scan.js';
 import type { KernelOptions, Storage } from './kernel-types.js';
@@ -51,6 +52,7 @@ class Kernel implements Storage {
   readonly #opener: DriverOpener;
   readonly #lane: WriteLane;
   readonly #ops: Operations;
+  readonly #ctx: KernelContext;
   #closing = false;
   #closed = false;
 
@@ -95,6 +97,7 @@ class Kernel implements Storage {
       operation: (op, run) => this.#ops.run(op, run),
     };
     Object.defineProperty(ctx, 'closed', { get: () => this.#closing });
+    this.#ctx = ctx as KernelContext;
     this.#lane = new WriteLane(this.#layers, this.#emitter, this.#opener, ctx as KernelContext);
     register(this, ctx as KernelContext);
   }
@@ -223,9 +226,15 @@ class Kernel implements Storage {
   }
 
   keys(): Promise<string[]> {
-    return this.#ops.op('keys', () => this.#read('keys', async (d) => {
+    return this.#ops.op('keys', () => this.#read('keys', (d) => {
       const now = this.#clock.now();
-      return (await d.entries(this.#dp)).filter(([, raw]) => !(isStoredRecord(raw) && isExpired(raw, now))).map(([k]) => k.slice(this.#dp.length));
+      return liveKeys(d, {
+        prefix: this.prefix, dp: this.#dp, now,
+        expired: (key, raw) => this.#layers.forEach((l) => l.expired?.(key, raw, now)),
+        upkeep: (ops) => this.#ctx.background('keys', async (driver) => driver.batch(ops).catch((e: unknown) => {
+          if (!checkFailed(e)) throw e; // else written meanwhile: the next keys() sees it
+        })),
+      });
     }));
   }
 

@@ -1,4 +1,4 @@
-import type { Driver, DriverOp } from '../driver.js';
+import type { Driver } from '../driver.js';
 import { toStowageError } from '../errors.js';
 import type { StowageError } from '../errors.js';
 import type { Emitter, StorageEvent } from '../events.js';
@@ -6,6 +6,7 @@ import type { Change, Commit, KernelContext, Layer, Observation, ObservedChange 
 import type { DriverOpener } from './open-driver.js';
 import { checkFailed, metaOf } from './records.js';
 import { WriteQueue } from './write-queue.js';
+import { changeOps } from './expiry-markers.js';
 
 /** One caller's write: its changes commit together or not at all. */
 interface Unit {
@@ -120,7 +121,7 @@ export class WriteLane {
       this.observe({ kind: 'clear', source: 'local' });
       return;
     }
-    const ops: DriverOp[] = c.changes.map((x) => (x.type === 'put' ? { type: 'put', key: ctx.dp + x.key, value: x.record } : { type: 'delete', key: ctx.dp + x.key }));
+    const ops = changeOps(ctx.prefix, ctx.dp, c.changes);
     await d.batch(c.before.length + c.after.length > 0 ? [...c.before, ...ops, ...c.after] : ops);
     if (c.changes.length === 0) return; // only reserved-space ops (e.g. a checkpoint): nothing to tell
     this.observe({
