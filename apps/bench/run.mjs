@@ -2,6 +2,7 @@
 // Runs the benchmark page in headless Debian Chromium and prints/saves the results.
 // Usage: node apps/bench/run.mjs [filter] [--runs=N]
 //   filter = group id or "group/case" (substring match; "group/a|b" for several cases);
+//   --metrics=a,b = time only these metric keys;
 //   --runs = how many times the whole page runs
 //   (default 3): each figure is the median of the per-run medians, which steadies a busy machine.
 // A full run writes results/latest.json and results/chart.png; a filtered run writes
@@ -23,6 +24,8 @@ const args = process.argv.slice(2);
 const filter = args.find((a) => !a.startsWith('--'));
 const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 3);
 const profile = args.includes('--profile');
+// --metrics=keys,scan times only those metrics of each selected group (the others are left out).
+const metrics = args.find((a) => a.startsWith('--metrics='))?.slice(10).split(',').filter(Boolean);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
 
 const median = (xs) => {
@@ -167,7 +170,7 @@ async function runOnce(page, rotate) {
   for (let attempt = 0; ; attempt++) {
     try {
       await page.waitForFunction(() => typeof window.runBenchmarks === 'function');
-      return await page.evaluate(([f, r]) => window.runBenchmarks(f, r), [filter, rotate]);
+      return await page.evaluate(([f, r, m]) => window.runBenchmarks(f, r, m), [filter, rotate, metrics]);
     } catch (err) {
       if (attempt > 0 || !/context was destroyed|navigat/i.test(String(err))) throw err;
       console.error('the page reloaded during the run; running again');
@@ -193,7 +196,7 @@ try {
     else if (msg.text().startsWith('[bench] ')) console.error(`  ${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s  ${msg.text().slice(8)}`);
   });
   await page.goto(url);
-  console.log(`Chromium ${browser.version()} — ${url}${filter ? ` — filter "${filter}"` : ''} — ${runs} run(s), figures = median of run medians`);
+  console.log(`Chromium ${browser.version()} — ${url}${filter ? ` — filter "${filter}"` : ''}${metrics ? ` — metrics ${metrics.join(', ')}` : ''} — ${runs} run(s), figures = median of run medians`);
   const cdp = profile ? await page.context().newCDPSession(page) : undefined;
   if (cdp) {
     await cdp.send('Profiler.enable');
@@ -218,14 +221,14 @@ try {
   }
   for (const g of report.groups) printGroup(g);
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) };
-  const caption = `${report.startedAt.slice(0, 10)} · Chromium ${browser.version()} headless · ${machine.cpus} cores · median of ${runs} run(s)${filter ? ` · filter "${filter}"` : ''}`;
+  const caption = `${report.startedAt.slice(0, 10)} · Chromium ${browser.version()} headless · ${machine.cpus} cores · median of ${runs} run(s)${filter ? ` · filter "${filter}"` : ''}${metrics ? ` · metrics ${metrics.join(', ')}` : ''}`;
   const targets = await page.evaluate(([r, c]) => window.showReport(r, c), [report, caption]);
   printTargets(targets);
-  const out = { ...report, targets, chromium: browser.version(), node: process.version, machine, filter: filter ?? null };
-  const base = filter ? 'partial' : 'latest';
+  const out = { ...report, targets, chromium: browser.version(), node: process.version, machine, filter: filter ?? null, metrics: metrics ?? null };
+  const base = filter || metrics ? 'partial' : 'latest';
   mkdirSync(join(root, 'results'), { recursive: true });
   writeFileSync(join(root, 'results', `${base}.json`), JSON.stringify(out, null, 2) + '\n');
-  const chartFile = filter ? 'partial-chart.png' : 'chart.png';
+  const chartFile = filter || metrics ? 'partial-chart.png' : 'chart.png';
   await page.locator('#chart svg').screenshot({ path: join(root, 'results', chartFile) });
   console.log(`\nwrote ${join('apps', 'bench', 'results', `${base}.json`)} and ${join('apps', 'bench', 'results', chartFile)}`);
 } finally {

@@ -94,17 +94,21 @@ function mergeRounds(results: readonly CaseResult[]): CaseResult {
 /**
  * Runs every selected group of `registry` in order. `rotate` shifts the order of each group's cases
  * (run i starts with case i), so that over several runs no contender always runs first or last
- * (JIT state, garbage left by the previous case, a busy machine settling).
+ * (JIT state, garbage left by the previous case, a busy machine settling). `metrics` (keys) limits
+ * what is timed in every group; groups with none of them are left out.
  */
-export async function runGroups(registry: readonly BenchGroup[], filter?: string, onProgress?: (msg: string) => void, rotate = 0): Promise<BenchReport> {
+export async function runGroups(registry: readonly BenchGroup[], filter?: string, onProgress?: (msg: string) => void, rotate = 0, metrics?: readonly string[]): Promise<BenchReport> {
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
     userAgent: navigator.userAgent,
     settings: { ...SETTINGS },
     groups: [],
   };
-  for (const group of registry) {
-    if (!selected(filter, group)) continue;
+  for (const all of registry) {
+    if (!selected(filter, all)) continue;
+    // Only the metrics asked for (e.g. `--metrics=keys` after a change to keys()); the others are not timed.
+    const group = metrics ? { ...all, metrics: all.metrics.filter((m) => metrics.includes(m.key)) } : all;
+    if (group.metrics.length === 0) continue;
     const settings: Settings = { ...SETTINGS, ...group.settings };
     settings.repetitions = Math.max(5, settings.repetitions); // a median of fewer is not worth reporting
     const result: GroupResult = { id: group.id, title: group.title, settings, metrics: group.metrics, results: [] };

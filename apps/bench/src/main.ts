@@ -10,9 +10,10 @@ declare global {
   interface Window {
     /**
      * Runs the benchmarks whose group id (or `group/case`) matches `filter`; resolves to the report.
-     * `rotate` shifts each group's case order (the runner passes the run's index).
+     * `rotate` shifts each group's case order (the runner passes the run's index); `metrics` limits
+     * what is timed to those metric keys.
      */
-    runBenchmarks(filter?: string, rotate?: number): Promise<BenchReport>;
+    runBenchmarks(filter?: string, rotate?: number, metrics?: string[]): Promise<BenchReport>;
     /** Shows a (combined) report: tables, targets and chart; resolves to the targets' results. */
     showReport(report: BenchReport, caption: string): TargetResult[];
     /** Ids of every registered group. */
@@ -64,13 +65,13 @@ function renderTargets(targets: readonly TargetResult[]): HTMLTableElement {
 
 window.benchmarkGroups = REGISTRY.map((g) => g.id);
 
-window.runBenchmarks = async (filter?: string, rotate = 0) => {
+window.runBenchmarks = async (filter?: string, rotate = 0, metrics?: string[]) => {
   const out = document.getElementById('out') as HTMLElement;
   out.textContent = 'running…';
   const report = await runGroups(REGISTRY, filter, (msg) => {
     out.textContent = `running ${msg}…`;
     console.info(`[bench] ${msg}`); // run.mjs prints these as progress
-  }, rotate);
+  }, rotate, metrics);
   window.showReport(report, `${report.startedAt} — ${navigator.userAgent}`);
   return report;
 };
