@@ -59,7 +59,7 @@ describe('keys() without reading records', () => {
     expect(driver.entries_).toEqual([MARKS]); // the markers only, never 'stowage:'
     expect(driver.keys_).toContain('stowage:');
     expect(driver.gets).toBe(0); // t's marker is not due: no record read
-    clock.advance(1000);
+    await clock.advance(1000);
     expect(await s.keys()).toEqual(['a', 'b', 'c', 'idle']);
     expect(driver.gets).toBe(1); // only t, whose marker was due
     expect(driver.entries_).toEqual([MARKS, MARKS]);
@@ -76,11 +76,11 @@ describe('keys() without reading records', () => {
       await s.set('later', 2, { ttl: 1000 });
       await s.set('earlier', 2, { ttl: 50 });
       await s.set('plain', 2);
-      clock.advance(60);
+      await clock.advance(60);
       expect(await s.keys()).toEqual(['later', 'plain']);
-      clock.advance(100);
+      await clock.advance(100);
       expect(await s.keys()).toEqual(['later', 'plain']);
-      clock.advance(1000);
+      await clock.advance(1000);
       expect(await s.keys()).toEqual(['plain']);
       expect(await s.keys()).toEqual(['plain']);
     }
@@ -90,7 +90,7 @@ describe('keys() without reading records', () => {
     const bare = createKernel({ driver, clock });
     await bare.keys();
     await createKernel({ driver, clock, layers: [expiryLayer()] }).set('t', 1, { ttl: 10 });
-    clock.advance(10);
+    await clock.advance(10);
     for (let i = 0; i < 3; i++) expect(await bare.keys()).toEqual([]);
     expect(await driver.get('stowage:t')).toBeDefined();
   });
@@ -109,7 +109,7 @@ describe('keys() without reading records', () => {
     expect(driver.entries_).toEqual([MARKS, 'stowage:']);
     await s.set('x', 1); // the upkeep commits in the lane before this write
     expect(await driver.entries(MARKS)).toEqual([[`${MARKS}built`, 1], [`${MARKS}k/gone`, 500], [`${MARKS}k/soon`, 2000]]);
-    clock.advance(1000);
+    await clock.advance(1000);
     driver.entries_.length = 0;
     expect(await s.keys()).toEqual(['foreign', 'kept', 'x']);
     expect(driver.entries_).toEqual([MARKS]);
@@ -134,7 +134,7 @@ describe('keys() without reading records', () => {
     await a.set('z', 1); // after the build attempt
     expect(raced).toBe(true);
     expect(await inner.get(`${MARKS}k/k`)).toBe(100);
-    clock.advance(100);
+    await clock.advance(100);
     expect(await a.keys()).toEqual(['z']);
   });
 
@@ -158,7 +158,7 @@ describe('keys() without reading records', () => {
     await a.set('z', 1); // after the upkeep attempt
     expect(raced).toBe(true);
     expect(await inner.get(`${MARKS}k/k`)).toBe(10);
-    clock.advance(10);
+    await clock.advance(10);
     expect(await a.keys()).toEqual(['z']);
   });
 
@@ -171,7 +171,7 @@ describe('keys() without reading records', () => {
     await b.setMany({ s1: 1, s2: 2 }, { ttl: 50 });
     await b.set('p', 3);
     expect(await a.keys()).toEqual(['p', 's1', 's2']);
-    clock.advance(50);
+    await clock.advance(50);
     expect(await a.keys()).toEqual(['p']);
   });
 
@@ -184,7 +184,7 @@ describe('keys() without reading records', () => {
     await s.remove('removed');
     await s.set('rewritten', 2);
     await s.set('live', 2, { ttl: 1000 });
-    clock.advance(10);
+    await clock.advance(10);
     expect(await s.keys()).toEqual(['live', 'rewritten']);
     await s.set('idle', 0); // the upkeep commits first
     expect((await driver.keys(MARKS)).map((k) => k.slice(MARKS.length))).toEqual(['built', 'k/live']);
@@ -197,7 +197,7 @@ describe('keys() without reading records', () => {
     const s = createStorage({ driver, clock, broadcast: false });
     await s.keys();
     await s.set('t', 1, { ttl: 10 });
-    clock.advance(10);
+    await clock.advance(10);
     expect(await s.get('t')).toBeUndefined(); // queues the lazy delete
     await s.set('other', 1); // after it
     expect(await driver.keys(MARKS)).toEqual([`${MARKS}built`]);
@@ -205,7 +205,7 @@ describe('keys() without reading records', () => {
     await s.set('u', 1, { ttl: 10 });
     await s.clear();
     await s.set('u', 2); // the same key again, without expiry
-    clock.advance(100);
+    await clock.advance(100);
     expect(await s.keys()).toEqual(['u']);
     expect(await dataKeys(driver)).toEqual(['stowage:u']);
   });
@@ -222,13 +222,13 @@ describe('keys() without reading records', () => {
     await expect(s.set('plain', 'w', { ttl: 10 })).rejects.toThrow();
     driver.crashAfter = 0; // nothing of this plain rewrite lands (it has no marker)
     await expect(s.set('ttl', 'w')).rejects.toThrow();
-    clock.advance(10);
+    await clock.advance(10);
     expect(await s.keys()).toEqual(['idle', 'plain']); // plain still holds 'v', no expiry; ttl expired
     expect(await s.get('plain')).toBe('v');
     expect(await s.get('ttl')).toBeUndefined();
     // An expiry delete interrupted after the record, before the marker: a stale marker, harmless.
     await s.set('t2', 1, { ttl: 5 });
-    clock.advance(5);
+    await clock.advance(5);
     driver.crashAfter = 2; // the check, then the record's delete; the marker's delete is lost
     expect(await s.get('t2')).toBeUndefined();
     await s.set('idle', 1);
