@@ -11,6 +11,7 @@ const METRICS: MetricDef[] = [
   { key: 'get', label: 'sequential get ms', unit: 'ms', better: 'lower' },
   { key: 'scan', label: 'full scan ms', unit: 'ms', better: 'lower' },
   { key: 'keys', label: 'keys ms', unit: 'ms', better: 'lower' },
+  { key: 'coldKeys', label: 'keys, new instance ms', unit: 'ms', better: 'lower' },
 ];
 
 /** Reads back through every read path once and compares with what was written. */
@@ -39,7 +40,7 @@ export function kvGroup(id: string, count: number): BenchGroup {
   return {
     id,
     title: `Key-value stores: ${count.toLocaleString('en')} values of ~200 B JSON`,
-    note: 'Promise.all(set): one set() per value, all started at once. setMany/getMany: the library\'s batch API ("—": it has none). sequential get: await get(k) for every key. full scan: every key with its value. keys: every key, no values. The raw cases are the floors: out-of-line keys (getAllKeys + getAll for a scan, getAllKeys for keys) and inbound keys (`{ k, v }` rows in a keyPath store: one getAll for a scan).',
+    note: 'Promise.all(set): one set() per value, all started at once. setMany/getMany: the library\'s batch API ("—": it has none). sequential get: await get(k) for every key. full scan: every key with its value. keys: every key, no values ("new instance": a new connection or storage first, as at page start; raw IndexedDB and Stowage only). The raw cases are the floors: out-of-line keys (getAllKeys + getAll for a scan, getAllKeys for keys) and inbound keys (`{ k, v }` rows in a keyPath store: one getAll for a scan).',
     // Up to seconds per call at 20k (localforage's one transaction per write).
     // The calibration call (untimed) is the warm-up of heavy cases.
     settings: heavy ? { warmup: 0, repetitions: 5 } : { warmup: 2, repetitions: 7 },
@@ -63,6 +64,10 @@ export function kvGroup(id: string, count: number): BenchGroup {
         };
         if (store.setMany) timed.setMany = () => store.setMany?.(entries);
         if (store.getMany) timed.getMany = () => store.getMany?.(keys);
+        if (store.coldKeys) {
+          check((await store.coldKeys()).length === entries.length, `${c.name} coldKeys found another count of keys`);
+          timed.coldKeys = () => store.coldKeys?.();
+        }
         return { timed, teardown: () => store.close() };
       },
     })),

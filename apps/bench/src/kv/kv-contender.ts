@@ -17,6 +17,8 @@ export interface KvStore {
   scan(): Promise<[string, unknown][]>;
   /** Every key (no values), in the library's order. */
   keys(): Promise<string[]>;
+  /** What a page does on start-up to list keys: a new instance (connection), every key, closed. */
+  coldKeys?(): Promise<string[]>;
   /**
    * What an app does at start-up: a new connection (a new instance of the library), every value
    * read into memory, the connection closed. With `verify` it resolves to how many values were

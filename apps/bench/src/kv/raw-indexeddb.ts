@@ -48,6 +48,14 @@ export const rawIndexedDb: KvContender = {
       },
       get: (key) => requestDone(db.transaction('kv').objectStore('kv').get(key)),
       keys: async () => (await requestDone(db.transaction('kv').objectStore('kv').getAllKeys())) as string[],
+      async coldKeys() {
+        const fresh = await openKvDb(name);
+        try {
+          return (await requestDone(fresh.transaction('kv').objectStore('kv').getAllKeys())) as string[];
+        } finally {
+          fresh.close();
+        }
+      },
       scan: () => readAll(db),
       async coldLoad() {
         const fresh = await openKvDb(name);

@@ -32,6 +32,14 @@ export const stowage: KvContender = {
       getMany: (keys) => storage.getMany(keys),
       get: (key) => storage.get(key),
       keys: () => storage.keys(),
+      async coldKeys() {
+        const fresh = createStorage(options(name));
+        try {
+          return await fresh.keys();
+        } finally {
+          await fresh.close();
+        }
+      },
       async scan() {
         return (await storage.scan()).map((e): [string, unknown] => [e.key, e.value]);
       },
