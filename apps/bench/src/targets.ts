@@ -28,7 +28,10 @@ export interface TargetResult extends Target {
 }
 
 const STOWAGE_KV = 'Stowage createStorage + indexedDbDriver';
-/** Floors of issue 21: the least IndexedDB itself does for each path, measured in the same run. */
+/**
+ * Floors of issue 21: the least IndexedDB itself does for each path, measured in the same run. Where
+ * both raw stores can do a path (getAllKeys, one-transaction put/get), the faster one is the floor.
+ */
 const RAW_IDB = 'raw IndexedDB (one transaction)';
 const RAW_INBOUND = 'raw IndexedDB inbound keys (keyPath, one getAll)';
 const STOWAGE_LRU = '@stowage/cache createLruCache';
@@ -41,10 +44,10 @@ const ANALYTICS_OFF = 'Stowage storage, analytics off';
 export const TARGETS: readonly Target[] = [
   { id: 'naive-set-2k', label: 'naive Promise.all(set) of 2,000 ≥ 5× idb-keyval', group: 'kv-2k', metric: 'naive', ours: STOWAGE_KV, peers: ['idb-keyval'], min: 5 },
   { id: 'naive-set-20k', label: 'naive Promise.all(set) of 20,000 ≥ 5× idb-keyval', group: 'kv-20k', metric: 'naive', ours: STOWAGE_KV, peers: ['idb-keyval'], min: 5 },
-  { id: 'keys-20k', label: 'keys() of 20,000 ≥ 0.9× raw getAllKeys', group: 'kv-20k', metric: 'keys', ours: STOWAGE_KV, peers: [RAW_IDB], min: 0.9 },
+  { id: 'keys-20k', label: 'keys() of 20,000 ≥ 0.9× raw getAllKeys', group: 'kv-20k', metric: 'keys', ours: STOWAGE_KV, peers: [RAW_IDB, RAW_INBOUND], min: 0.9 },
   { id: 'scan-20k', label: 'full scan of 20,000 ≥ 0.9× raw inbound-key getAll', group: 'kv-20k', metric: 'scan', ours: STOWAGE_KV, peers: [RAW_INBOUND], min: 0.9 },
-  { id: 'set-many-20k', label: 'setMany of 20,000 ≥ 0.95× raw one transaction', group: 'kv-20k', metric: 'setMany', ours: STOWAGE_KV, peers: [RAW_IDB], min: 0.95 },
-  { id: 'get-many-20k', label: 'getMany of 20,000 ≥ 0.95× raw one transaction', group: 'kv-20k', metric: 'getMany', ours: STOWAGE_KV, peers: [RAW_IDB], min: 0.95 },
+  { id: 'set-many-20k', label: 'setMany of 20,000 ≥ 0.95× raw one transaction', group: 'kv-20k', metric: 'setMany', ours: STOWAGE_KV, peers: [RAW_IDB, RAW_INBOUND], min: 0.95 },
+  { id: 'get-many-20k', label: 'getMany of 20,000 ≥ 0.95× raw one transaction', group: 'kv-20k', metric: 'getMany', ours: STOWAGE_KV, peers: [RAW_IDB, RAW_INBOUND], min: 0.95 },
   {
     id: 'hydrate-50k', label: 'hydration of 50,000 into the Sync mirror ≥ 0.9× raw inbound-key getAll', group: 'hydration-50k', metric: 'load',
     ours: 'Stowage createMiniStorage().ready() (Sync mirror)', peers: [RAW_INBOUND], min: 0.9,
