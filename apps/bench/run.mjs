@@ -123,9 +123,11 @@ function printProfile(cpu) {
 
 function printTargets(targets) {
   if (targets.length === 0) return;
-  console.log('\nTargets (speed factor of Stowage vs the reference peer, same run)');
-  const rows = [['target', 'measured', 'reference', 'status']];
-  for (const t of targets) rows.push([t.label, t.ratio === null ? '—' : `${t.ratio.toFixed(2)}×`, t.peerCase ?? '—', t.status]);
+  console.log('\nTargets (speed factor of Stowage vs the reference peer, same run; with several runs the median of the in-run factors)');
+  const rows = [['target', 'measured', 'per run', 'reference', 'status']];
+  for (const t of targets) {
+    rows.push([t.label, t.ratio === null ? '—' : `${t.ratio.toFixed(2)}×`, t.runRatios ? t.runRatios.map((r) => r.toFixed(2)).join(' ') : '—', t.peerCase ?? '—', t.status]);
+  }
   console.log(table(rows));
 }
 

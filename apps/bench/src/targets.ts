@@ -23,8 +23,10 @@ export interface TargetResult extends Target {
   ratio: number | null;
   oursValue: number | null;
   peerValue: number | null;
-  /** Which peer was the reference (the best of `peers`). */
+  /** Which peer was the reference (the best of `peers`, on the runs' medians). */
   peerCase: string | null;
+  /** With several runs: each run's ratio against that run's best listed peer; `ratio` is their median. */
+  runRatios?: number[];
 }
 
 const STOWAGE_KV = 'Stowage createStorage + indexedDbDriver';
@@ -79,7 +81,29 @@ function value(group: GroupResult, name: string, metric: string): number | null 
   return typeof v === 'number' ? v : null;
 }
 
-/** Evaluates every target on a (combined) report. */
+/**
+ * The in-run ratio of each run of a combined report (Stowage against the best listed peer of the
+ * same run), or `[]` when the cases do not carry their runs (a single page run).
+ */
+function runRatios(group: GroupResult, t: Target, metric: MetricDef): number[] {
+  const find = (name: string) => group.results.find((r) => r.case === name)?.runs;
+  const ours = find(t.ours);
+  const peers = t.peers.map(find);
+  if (!ours || peers.some((p) => !p || p.length !== ours.length)) return [];
+  const out: number[] = [];
+  ours.forEach((run, i) => {
+    const o = run.values[t.metric];
+    const factors = peers.map((p) => p?.[i]?.values[t.metric]).map((v) => (typeof o === 'number' && typeof v === 'number' ? speedFactor(metric, o, v) : null));
+    if (factors.every((f): f is number => f !== null)) out.push(Math.min(...factors));
+  });
+  return out;
+}
+
+/**
+ * Evaluates every target on a (combined) report. With several runs the ratio is the median of the
+ * in-run ratios (each run's Stowage against that run's floor: a busy machine slows one run's cases
+ * together), not the ratio of medians taken from different runs.
+ */
 export function evaluateTargets(report: BenchReport, targets: readonly Target[] = TARGETS): TargetResult[] {
   return targets.map((t): TargetResult => {
     const missing: TargetResult = { ...t, status: 'missing', ratio: null, oursValue: null, peerValue: null, peerCase: null };
@@ -94,6 +118,16 @@ export function evaluateTargets(report: BenchReport, targets: readonly Target[] 
     if (ours === null || peers.length !== t.peers.length) return missing;
     // The best peer is the one Stowage beats by the least.
     const best = peers.reduce((a, b) => (b.factor < a.factor ? b : a));
-    return { ...t, status: best.factor >= t.min ? 'met' : 'missed', ratio: best.factor, oursValue: ours, peerValue: best.v, peerCase: best.name };
+    const perRun = runRatios(group, t, metric);
+    const ratio = perRun.length > 1 ? medianOf(perRun) : best.factor;
+    const result: TargetResult = { ...t, status: ratio >= t.min ? 'met' : 'missed', ratio, oursValue: ours, peerValue: best.v, peerCase: best.name };
+    if (perRun.length > 1) result.runRatios = perRun;
+    return result;
   });
+}
+
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }

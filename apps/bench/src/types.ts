@@ -71,6 +71,8 @@ export interface CaseResult {
   samples: Record<string, number[]>;
   /** Operations per repetition (calibrated so that a repetition lasts long enough to time). */
   iterations: Record<string, number>;
+  /** In a report combined from several page runs (`run.mjs --runs=N`): each run's own figures. */
+  runs?: { values: Record<string, number | null> }[];
 }
 
 /** Results of one group. */
