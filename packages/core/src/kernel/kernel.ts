@@ -231,9 +231,14 @@ class Kernel implements Storage {
       return liveKeys(d, {
         prefix: this.prefix, dp: this.#dp, now,
         expired: (key, raw) => this.#layers.forEach((l) => l.expired?.(key, raw, now)),
-        upkeep: (ops) => this.#ctx.background('keys', async (driver) => driver.batch(ops).catch((e: unknown) => {
-          if (!checkFailed(e)) throw e; // else written meanwhile: the next keys() sees it
-        })),
+        // Markers are bookkeeping in the reserved key space: written in the lane, no operation of the app.
+        upkeep: (ops) => {
+          if (this.#closing) return;
+          this.#lane.exclusive(async () => (await this.#opener.open()).batch(ops)).catch((e: unknown) => {
+            // Written meanwhile (a failed check): the next keys() sees it; else an error event.
+            if (!checkFailed(e)) this.#emitter.emit({ type: 'error', operation: 'keys', error: toStowageError(e, 'keys') });
+          });
+        },
       });
     }));
   }
