@@ -41,3 +41,36 @@ export function deleteDb(name: string): Promise<void> {
     };
   });
 }
+
+/**
+ * Reads `keys` in ONE read transaction, collecting results in `onsuccess` callbacks (no promise
+ * per request): requests of one transaction succeed in order, so the last success means every
+ * value is in, without waiting for the transaction's `complete` (one more round trip). `unwrap`
+ * turns what the store holds into the value (a row's `v` for a keyPath store).
+ */
+export function getManyInOneTransaction(db: IDBDatabase, keys: readonly string[], unwrap: (stored: unknown) => unknown = (v) => v): Promise<unknown[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  const tx = db.transaction('kv');
+  const store = tx.objectStore('kv');
+  const out = new Array<unknown>(keys.length);
+  return new Promise((resolve, reject) => {
+    keys.forEach((k, i) => {
+      const request = store.get(k);
+      request.onsuccess = () => {
+        out[i] = unwrap(request.result);
+        if (i === keys.length - 1) resolve(out);
+      };
+    });
+    tx.onabort = () => reject(tx.error);
+  });
+}
+
+/** Runs `fn` on a new connection to database `name` (as at a page's start), closed after. */
+export async function withFreshConnection<T>(open: (name: string) => Promise<IDBDatabase>, name: string, fn: (db: IDBDatabase) => Promise<T>): Promise<T> {
+  const fresh = await open(name);
+  try {
+    return await fn(fresh);
+  } finally {
+    fresh.close();
+  }
+}

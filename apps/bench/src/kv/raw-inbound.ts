@@ -1,5 +1,5 @@
 import type { Entry } from '../data.js';
-import { deleteDb, requestDone, transactionDone } from './idb.js';
+import { deleteDb, getManyInOneTransaction, withFreshConnection, requestDone, transactionDone } from './idb.js';
 import type { KvContender } from './kv-contender.js';
 
 /** What the inbound-key store holds: the value with its key beside it, the least a key-value store can keep. */
@@ -41,33 +41,11 @@ export const rawInboundIndexedDb: KvContender = {
     return {
       naiveSet: (entries) => Promise.all(entries.map((e) => putAll([e]))),
       setMany: putAll,
-      getMany(keys) {
-        if (keys.length === 0) return Promise.resolve([]);
-        const tx = db.transaction('kv');
-        const store = tx.objectStore('kv');
-        const out = new Array<unknown>(keys.length);
-        return new Promise((resolve, reject) => {
-          keys.forEach((k, i) => {
-            const request = store.get(k);
-            request.onsuccess = () => {
-              out[i] = (request.result as Row | undefined)?.v;
-              if (i === keys.length - 1) resolve(out);
-            };
-          });
-          tx.onabort = () => reject(tx.error);
-        });
-      },
+      getMany: (keys) => getManyInOneTransaction(db, keys, (row) => (row as Row | undefined)?.v),
       get: async (key) => ((await requestDone(db.transaction('kv').objectStore('kv').get(key))) as Row | undefined)?.v,
       keys: async () => (await requestDone(db.transaction('kv').objectStore('kv').getAllKeys())) as string[],
       scan: () => readAll(db),
-      async coldLoad() {
-        const fresh = await openInboundDb(name);
-        try {
-          return (await readAll(fresh)).length;
-        } finally {
-          fresh.close();
-        }
-      },
+      coldLoad: () => withFreshConnection(openInboundDb, name, async (fresh) => (await readAll(fresh)).length),
       async close() {
         db.close();
         await deleteDb(name);

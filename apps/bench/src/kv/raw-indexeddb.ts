@@ -1,5 +1,5 @@
 import type { Entry } from '../data.js';
-import { deleteDb, openKvDb, requestDone, transactionDone } from './idb.js';
+import { deleteDb, getManyInOneTransaction, withFreshConnection, openKvDb, requestDone, transactionDone } from './idb.js';
 import type { KvContender } from './kv-contender.js';
 
 /** Every key and value of the store, read with two getAll requests in one transaction. */
@@ -28,43 +28,12 @@ export const rawIndexedDb: KvContender = {
     return {
       naiveSet: (entries) => Promise.all(entries.map((e) => putAll([e]))),
       setMany: putAll,
-      getMany(keys) {
-        if (keys.length === 0) return Promise.resolve([]);
-        const tx = db.transaction('kv');
-        const store = tx.objectStore('kv');
-        const out = new Array<unknown>(keys.length);
-        // Requests of one transaction succeed in order: the last success means every value is in,
-        // without waiting for the read transaction's `complete` (one more round trip).
-        return new Promise((resolve, reject) => {
-          keys.forEach((k, i) => {
-            const request = store.get(k);
-            request.onsuccess = () => {
-              out[i] = request.result;
-              if (i === keys.length - 1) resolve(out);
-            };
-          });
-          tx.onabort = () => reject(tx.error);
-        });
-      },
+      getMany: (keys) => getManyInOneTransaction(db, keys),
       get: (key) => requestDone(db.transaction('kv').objectStore('kv').get(key)),
       keys: async () => (await requestDone(db.transaction('kv').objectStore('kv').getAllKeys())) as string[],
-      async coldKeys() {
-        const fresh = await openKvDb(name);
-        try {
-          return (await requestDone(fresh.transaction('kv').objectStore('kv').getAllKeys())) as string[];
-        } finally {
-          fresh.close();
-        }
-      },
+      coldKeys: () => withFreshConnection(openKvDb, name, async (fresh) => (await requestDone(fresh.transaction('kv').objectStore('kv').getAllKeys())) as string[]),
       scan: () => readAll(db),
-      async coldLoad() {
-        const fresh = await openKvDb(name);
-        try {
-          return (await readAll(fresh)).length;
-        } finally {
-          fresh.close();
-        }
-      },
+      coldLoad: () => withFreshConnection(openKvDb, name, async (fresh) => (await readAll(fresh)).length),
       async close() {
         db.close();
         await deleteDb(name);

@@ -52,7 +52,6 @@ class Kernel implements Storage {
   readonly #opener: DriverOpener;
   readonly #lane: WriteLane;
   readonly #ops: Operations;
-  readonly #ctx: KernelContext;
   #closing = false;
   #closed = false;
 
@@ -97,7 +96,6 @@ class Kernel implements Storage {
       operation: (op, run) => this.#ops.run(op, run),
     };
     Object.defineProperty(ctx, 'closed', { get: () => this.#closing });
-    this.#ctx = ctx as KernelContext;
     this.#lane = new WriteLane(this.#layers, this.#emitter, this.#opener, ctx as KernelContext);
     register(this, ctx as KernelContext);
   }
