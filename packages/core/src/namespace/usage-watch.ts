@@ -78,6 +78,15 @@ export function watchUsage(storage: Storage, options: UsageWatchOptions): UsageW
     return e && e.quota > 0 ? { usage: e.usage / e.quota, bytes: e.usage, of: e.quota, basis: 'quota' } : undefined;
   };
   const run = async (): Promise<void> => {
+    try {
+      await loop();
+    } finally {
+      // In the same microtask as the loop's last look at `again` (not in a `.finally` of the
+      // promise, a few microtasks later): a change in between would set an `again` nobody reads.
+      running = undefined;
+    }
+  };
+  const loop = async (): Promise<void> => {
     do {
       again = false;
       const r = await measure();
@@ -101,14 +110,11 @@ export function watchUsage(storage: Storage, options: UsageWatchOptions): UsageW
       again = true; // the running measurement is followed by one more, which sees this change
       return running;
     }
-    running = run()
-      .catch((err: unknown) => {
-        if (!stopped) reportError(err);
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
+    const p = run().catch((err: unknown) => {
+      if (!stopped) reportError(err);
+    });
+    running = p;
+    return p;
   };
   const unsubscribe = storage.subscribe((e) => {
     if (e.type === 'set' || e.type === 'remove' || e.type === 'clear' || e.type === 'import') void schedule();
