@@ -20,6 +20,7 @@ export type { ApplyRecordsOptions } from './namespace/apply-records.js';
 export { readRecords } from './namespace/read-records.js';
 export type { RecordRead } from './namespace/read-records.js';
 export { reservedStore } from './namespace/reserved-store.js';
+export { writesSettled } from './namespace/writes-settled.js';
 export { update, increment } from './namespace/update.js';
 export type { Updater } from './namespace/update.js';
 export { removeOlderThan } from './namespace/remove-older-than.js';

@@ -1,4 +1,4 @@
-import { defaultLocks, Emitter, StowageError, systemClock, toStowageError, addCommitHook, applyRecords, queuePrefix, readRecords, reservedStore, storageConfig, syncPrefix, validateKey } from '@stowage/core';
+import { defaultLocks, Emitter, StowageError, systemClock, toStowageError, addCommitHook, applyRecords, queuePrefix, readRecords, reservedStore, storageConfig, syncPrefix, validateKey, writesSettled } from '@stowage/core';
 import type { Clock, CommitChange, DriverOp, HookOps, HookOrigin, RecordRead, Storage } from '@stowage/core';
 import { createQueue } from '@stowage/queue';
 import type { DeadLetter, Queue, QueueEntry, QueueOutcome } from '@stowage/queue';
@@ -189,7 +189,9 @@ class SyncEngine implements Sync {
     }
     await this.#statusWrites;
     // Only now: a push or pull still in flight applies remote or merged state, and that commit
-    // must carry its revision and the removal of the edits it overtook.
+    // must carry its revision and the removal of the edits it overtook; and a write the app made
+    // before close() may still be in the storage's lane: it must get its outbox entry.
+    await writesSettled(this.#storage);
     this.#unhook?.();
   }
 

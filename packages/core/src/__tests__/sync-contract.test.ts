@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCommitHook, applyRecords, createStorage, memoryDriver, readRecords, RESERVED, reservedStore, syncPrefix } from '@stowage/core';
+import { addCommitHook, applyRecords, createStorage, memoryDriver, readRecords, RESERVED, reservedStore, syncPrefix, writesSettled } from '@stowage/core';
 import type { CommitChange, Driver } from '@stowage/core';
 import { fakeClock, spyDriver, xorCipher } from './helpers.js';
 
@@ -127,5 +127,25 @@ describe('commit hooks: state of one commit in its own closure', () => {
     await expect(s.set('c', 3)).rejects.toBeTruthy();
     expect(done).toEqual(['a,b']);
     expect(await driver.get(`${RESERVED}outbox/a`)).toBe(1);
+  });
+});
+
+describe('writesSettled', () => {
+  it('resolves after the writes submitted before it (committed or failed), reading nothing', async () => {
+    const driver = spyDriver();
+    const s = createStorage({ driver, prefix: 'app', broadcast: false });
+    let release!: () => void;
+    driver.before = () => new Promise<void>((r) => (release = r));
+    const write = s.set('k', 1);
+    let settled = false;
+    const done = writesSettled(s).then(() => void (settled = true));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(settled).toBe(false); // the write is still in flight
+    release();
+    await Promise.all([write, done]);
+    expect(settled).toBe(true);
+    expect(await driver.get('app:k')).toEqual(expect.objectContaining({ value: 1 }));
+    await s.close();
+    await expect(writesSettled(s)).resolves.toBeUndefined(); // a closed storage has nothing left to settle
   });
 });

@@ -79,6 +79,7 @@ class Kernel implements Storage {
       // A whole-namespace function's steps and the layers' background writes are operations too.
       exclusive: (what, fn, key) => this.#ops.op(what, () => this.#exclusive(what, fn), key),
       read: (what, fn, key, keys) => this.#ops.op(what, () => this.#read(what, fn), key, keys),
+      idle: () => this.#lane.idle(),
       background: (operation, fn) => {
         if (this.#closing) return;
         this.#lane.exclusive(() => this.#ops.op(operation, async () => fn(await this.#opener.open())))

@@ -106,6 +106,8 @@ export interface KernelContext {
   exclusive<T>(what: string, fn: (d: Driver) => Promise<T>, key?: string): Promise<T>;
   /** Runs `fn` once pending writes settled (read your writes). One {@link Operation} named `what` (on `key`, or on `keys`). */
   read<T>(what: string, fn: (d: Driver) => Promise<T>, key?: string, keys?: readonly string[]): Promise<T>;
+  /** Resolves once every write submitted to the lane so far has settled (committed or failed). */
+  idle(): Promise<void>;
   /** Queues a write in the lane; its failure becomes an `error` event. */
   background(operation: string, fn: (d: Driver) => Promise<void>): void;
   /** Runs `c` through every layer's commit stage into one driver batch. The caller holds the lane. */
