@@ -1,5 +1,5 @@
-import type { Layer, Operation, ScanEntry } from '@stowage/core';
-import type { AnalyticsImpl } from './analytics.js';
+import type { Layer, Operation, ScanEntry, StowageErrorCode } from '@stowage/core';
+import type { Outcome } from './stats-types.js';
 import { errorCode } from './error-code.js';
 
 /**
@@ -12,7 +12,19 @@ import { errorCode } from './error-code.js';
  * `skipKey` is the analytics' own persisted key when the stats live in this storage: persisting
  * them is not activity (it would be recorded, then persisted, forever).
  */
-export function operationLayer(a: AnalyticsImpl, skipKey: string | undefined): Layer {
+/** What the layer records into (the analytics): its clock, and one positional call per operation. */
+export interface OperationSink {
+  /** True while the analytics reads the storage itself (its own reads are not the app's). */
+  readonly quiet: boolean;
+  readonly timer: () => number;
+  stamp(timerValue: number): number;
+  recordOperation(
+    at: number, op: string, key: string | undefined, keys: number | undefined, size: number | undefined, durationMs: number, outcome: Outcome,
+    error: StowageErrorCode | undefined, reads: number, hits: number, readKeys?: readonly string[],
+  ): void;
+}
+
+export function operationLayer(a: OperationSink, skipKey: string | undefined): Layer {
   const timer = a.timer;
   return {
     name: 'analytics',
@@ -38,7 +50,7 @@ export function operationLayer(a: AnalyticsImpl, skipKey: string | undefined): L
 }
 
 /** Records a settled operation; reads count their keys, hits the keys found (from the result). */
-function done(a: AnalyticsImpl, op: Operation, t0: number, v: unknown): void {
+function done(a: OperationSink, op: Operation, t0: number, v: unknown): void {
   const t1 = a.timer();
   const at = a.stamp(t1);
   const ms = t1 - t0;

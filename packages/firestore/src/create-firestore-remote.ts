@@ -1,5 +1,5 @@
 import type { FirebaseOptions } from 'firebase/app';
-import { connectFirestoreEmulator, type EmulatorMockTokenOptions, type Firestore } from 'firebase/firestore/lite';
+import { connectFirestoreEmulator, type Firestore } from 'firebase/firestore/lite';
 import { StowageError } from '@stowage/core';
 import { isValidCollectionPath, type RemoteStore } from '@stowage/sync';
 import { applyOps } from './apply.js';
@@ -8,16 +8,10 @@ import { pullPage } from './pull.js';
 import { purgeOperations, purgeTombstones } from './purge.js';
 import { pushChanges } from './push.js';
 import type { RemoteContext } from './remote-context.js';
-import { leaseApp, type AppLease } from './shared-apps.js';
-import { explainTransportError } from './transport-errors.js';
+import { leaseApp, type AppLease, type FirestoreEmulatorTarget } from './shared-apps.js';
 
-/** Where a local emulator listens (see `@stowage/firestore-emulator`). */
-export interface FirestoreEmulatorTarget {
-  host: string;
-  port: number;
-  /** Signs requests as this user (an unsigned token, emulator only), e.g. `{ user_id: 'u1' }`. */
-  mockUserToken?: EmulatorMockTokenOptions | string;
-}
+export type { FirestoreEmulatorTarget } from './shared-apps.js';
+import { explainTransportError } from './transport-errors.js';
 
 /** Options of {@link createFirestoreRemote}: give `firestore` or `firebaseOptions`, not both. */
 export interface FirestoreRemoteOptions {

@@ -1,6 +1,13 @@
 import { deleteApp, getApps, initializeApp, type FirebaseApp, type FirebaseOptions } from 'firebase/app';
-import { getFirestore, type Firestore } from 'firebase/firestore/lite';
-import type { FirestoreEmulatorTarget } from './create-firestore-remote.js';
+import { getFirestore, type EmulatorMockTokenOptions, type Firestore } from 'firebase/firestore/lite';
+
+/** Where a local emulator listens (see `@stowage/firestore-emulator`). */
+export interface FirestoreEmulatorTarget {
+  host: string;
+  port: number;
+  /** Signs requests as this user (an unsigned token, emulator only), e.g. `{ user_id: 'u1' }`. */
+  mockUserToken?: EmulatorMockTokenOptions | string;
+}
 
 /** An app in use by remotes of this module, counted so that only the last `close()` deletes it. */
 interface SharedApp {
