@@ -197,6 +197,14 @@ try {
     // Progress: which case is being measured, with the time since the run started.
     else if (msg.text().startsWith('[bench] ')) console.error(`  ${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s  ${msg.text().slice(8)}`);
   });
+  // The heap group (hydration-heap-*) asks for a full GC and the heap's used bytes over CDP: the
+  // page's own performance.memory is bucketed and cached, too coarse for a per-entry figure.
+  const heapCdp = await page.context().newCDPSession(page);
+  await page.exposeFunction('__benchHeapUsed', async () => {
+    await heapCdp.send('HeapProfiler.collectGarbage');
+    await heapCdp.send('HeapProfiler.collectGarbage');
+    return (await heapCdp.send('Runtime.getHeapUsage')).usedSize;
+  });
   await page.goto(url);
   console.log(`Chromium ${browser.version()} — ${url}${filter ? ` — filter "${filter}"` : ''}${metrics ? ` — metrics ${metrics.join(', ')}` : ''} — ${runs} run(s), figures = median of run medians`);
   const cdp = profile ? await page.context().newCDPSession(page) : undefined;

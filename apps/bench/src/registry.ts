@@ -4,6 +4,7 @@ import { compressionGroup } from './groups/compression.js';
 import { encryptedStorageGroup } from './groups/encrypted-storage.js';
 import { encryptionGroup, keyDerivationGroup } from './groups/encryption.js';
 import { hydrationGroup } from './groups/hydration.js';
+import { heapProbe, hydrationHeapGroup } from './groups/hydration-heap.js';
 import { kvGroup } from './groups/kv.js';
 import { syncReadGroup } from './groups/sync-read.js';
 import { syncReplayGroup } from './groups/sync-replay.js';
@@ -17,12 +18,15 @@ import type { BenchGroup } from './types.js';
  * `run.mjs` starts (page URL `?emulator=host:port`); a page opened without one leaves it out.
  */
 const emulator = emulatorTarget();
+/** The heap group needs the runner's CDP heap probe (run.mjs exposes it). */
+const heap = heapProbe();
 
 export const REGISTRY: readonly BenchGroup[] = [
   kvGroup('kv-2k', 2_000),
   kvGroup('kv-20k', 20_000),
   hydrationGroup('hydration-10k', 10_000),
   hydrationGroup('hydration-50k', 50_000),
+  ...(heap ? [hydrationHeapGroup('hydration-heap-50k', 50_000, heap)] : []),
   syncReadGroup('sync-read-2k', 2_000),
   lruCacheGroup('lru-cache'),
   compressionGroup('compression-2k', 2 * 1024),
