@@ -2,8 +2,7 @@ import { Emitter, serializeValue, StowageError, toStowageError, utf8Length } fro
 import type { Clock, SetOptions, Storage, StorageEvent, StorageLimits, StorageListener } from '@stowage/core';
 import type { Reporter } from './callback-api.js';
 import { encodeMiniJson } from './mini-values.js';
-import { Mirror } from './mirror.js';
-import type { MirrorEntry } from './mirror.js';
+import { Mirror, MirrorEntry } from './mirror.js';
 import type { MiniErrorContext, MiniStorageOptions, PagehideTarget } from './mini-types.js';
 import { readEntries } from './read-entries.js';
 import { resolveStorage } from './resolve-storage.js';
@@ -138,8 +137,8 @@ export class MiniCore {
     }
     const encrypt = o.encrypt ?? (o.sticky && this.mirror.peek(key)?.encrypted ? true : undefined);
     this.checkEncrypt(encrypt);
-    const entry: MirrorEntry = { json, size, encrypted: encrypt ?? this.#encryptAll ?? false };
-    if (this.#defaultTtl !== undefined) entry.expiresAt = this.clock.now() + this.#defaultTtl;
+    const expiresAt = this.#defaultTtl === undefined ? undefined : this.clock.now() + this.#defaultTtl;
+    const entry = MirrorEntry.json(json, size, encrypt ?? this.#encryptAll ?? false, expiresAt);
     return { write: { key, entry }, value: JSON.parse(json), options: encrypt === undefined ? undefined : { encrypt } };
   }
 

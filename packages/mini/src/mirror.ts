@@ -1,24 +1,6 @@
-import type { StowageError } from '@stowage/core';
+import type { MirrorEntry, StoredMeta } from './mirror-entry.js';
 
-/** One value as the mirror holds it. */
-export interface MirrorEntry {
-  /** JSON text, parsed on every read so callers never share (and mutate) the mirror's objects. */
-  json?: string;
-  /**
-   * Instead of `json` until the first read: a value as the store returned it (a fresh copy only
-   * the mirror holds), turned into `json` on first read, so hydrating a large namespace does not
-   * stringify values nobody reads. See `valueOf`.
-   */
-  stored?: unknown;
-  /** Set instead of `json` when the stored value cannot be read (e.g. a wrong key): reads throw it. */
-  error?: StowageError;
-  /** Bytes charged against limits: UTF-8 key + payload. */
-  size: number;
-  /** Epoch ms after which the entry reads as absent. */
-  expiresAt?: number;
-  /** Written encrypted, so Sync rewrites keep it encrypted. */
-  encrypted: boolean;
-}
+export { MirrorEntry } from './mirror-entry.js';
 
 /** A local write that has not settled yet; `entry: null` deletes. */
 interface Pending {
@@ -26,15 +8,6 @@ interface Pending {
   entry: MirrorEntry | null;
   /** Sync writes show at once; async-API writes only once they succeed. */
   visible: boolean;
-}
-
-/** What the mirror knows of one key. */
-interface Slot {
-  /** Last state known to be in the store. */
-  base: MirrorEntry | null;
-  /** Sequence number of the write or read `base` came from. */
-  baseSeq: number;
-  pending: Pending[];
 }
 
 const expired = (e: MirrorEntry, now: number): boolean => e.expiresAt !== undefined && e.expiresAt <= now;
@@ -54,7 +27,12 @@ const expired = (e: MirrorEntry, now: number): boolean => e.expiresAt !== undefi
  * It also keeps a running byte total so the Sync API can check the namespace limit in O(1).
  */
 export class Mirror {
-  #slots = new Map<string, Slot>();
+  /** Last state known to be in the store, per key present there (each entry carries the `seq` it came from). */
+  #base = new Map<string, MirrorEntry>();
+  /** Unsettled local writes, only for keys that have some: most keys of a hydrated namespace have none. */
+  #pending = new Map<string, Pending[]>();
+  /** The `seq` an absent key's state came from, kept while it has unsettled writes (then forgotten, like the key). */
+  #goneSeq = new Map<string, number>();
   #seq = 0;
   #bytes = 0;
 
@@ -63,87 +41,107 @@ export class Mirror {
     return ++this.#seq;
   }
 
-  #current(slot: Slot): MirrorEntry | null {
-    for (let i = slot.pending.length - 1; i >= 0; i--) {
-      const p = slot.pending[i] as Pending;
-      if (p.visible && p.seq > slot.baseSeq) return p.entry;
-    }
-    return slot.base;
+  #baseSeq(key: string): number {
+    return this.#base.get(key)?.seq ?? this.#goneSeq.get(key) ?? 0;
   }
 
-  #update(key: string, fn: (slot: Slot) => void): void {
-    let slot = this.#slots.get(key);
-    if (!slot) {
-      slot = { base: null, baseSeq: 0, pending: [] };
-      this.#slots.set(key, slot);
+  #current(key: string): MirrorEntry | null {
+    const base = this.#base.get(key) ?? null;
+    const pending = this.#pending.get(key);
+    if (pending) {
+      const seq = base ? base.seq : (this.#goneSeq.get(key) ?? 0);
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const p = pending[i] as Pending;
+        if (p.visible && p.seq > seq) return p.entry;
+      }
     }
-    const before = this.#current(slot)?.size ?? 0;
-    fn(slot);
-    this.#bytes += (this.#current(slot)?.size ?? 0) - before;
-    if (slot.base === null && slot.pending.length === 0) this.#slots.delete(key);
+    return base;
+  }
+
+  #update(key: string, fn: () => void): void {
+    const before = this.#current(key)?.size ?? 0;
+    fn();
+    this.#bytes += (this.#current(key)?.size ?? 0) - before;
+    if (!this.#pending.has(key)) this.#goneSeq.delete(key);
+  }
+
+  /** Makes `entry` the stored state of `key` as of `seq`; writes issued up to `seq` are reflected in it. */
+  #setBase(key: string, entry: MirrorEntry | null, seq: number): void {
+    const pending = this.#pending.get(key);
+    if (pending) {
+      const rest = pending.filter((q) => q.seq > seq);
+      if (rest.length > 0) this.#pending.set(key, rest);
+      else this.#pending.delete(key);
+    }
+    if (entry) {
+      entry.seq = seq;
+      this.#base.set(key, entry);
+      this.#goneSeq.delete(key);
+    } else {
+      this.#base.delete(key);
+      if (this.#pending.has(key)) this.#goneSeq.set(key, seq);
+    }
   }
 
   /** The entry callers see, expired ones included. */
   peek(key: string): MirrorEntry | null {
-    const slot = this.#slots.get(key);
-    return slot ? this.#current(slot) : null;
+    return this.#current(key);
   }
 
   /** The entry callers see; `null` when absent or expired at `now`. */
   get(key: string, now: number): MirrorEntry | null {
-    const e = this.peek(key);
+    const e = this.#current(key);
     return e && !expired(e, now) ? e : null;
   }
 
   /** Records a write issued with `seq`. */
   stage(key: string, entry: MirrorEntry | null, visible: boolean, seq: number): void {
-    this.#update(key, (slot) => {
-      slot.pending.push({ seq, entry, visible });
+    this.#update(key, () => {
+      const pending = this.#pending.get(key);
+      if (pending) pending.push({ seq, entry, visible });
+      else this.#pending.set(key, [{ seq, entry, visible }]);
     });
   }
 
-  /** Settles the write `seq`: on success it becomes the stored state (with `patch` from the store's answer). */
-  settle(key: string, seq: number, ok: boolean, patch?: Partial<MirrorEntry>): void {
-    if (!this.#slots.has(key)) return;
-    this.#update(key, (slot) => {
-      const i = slot.pending.findIndex((p) => p.seq === seq);
-      if (i < 0) return;
-      const [p] = slot.pending.splice(i, 1) as [Pending];
-      if (!ok || seq <= slot.baseSeq) return;
-      slot.base = p.entry && patch ? { ...p.entry, ...patch } : p.entry;
-      slot.baseSeq = seq;
-      slot.pending = slot.pending.filter((q) => q.seq > seq);
+  /** Settles the write `seq`: on success it becomes the stored state (with `meta` from the store's answer). */
+  settle(key: string, seq: number, ok: boolean, meta?: StoredMeta): void {
+    const pending = this.#pending.get(key);
+    const i = pending ? pending.findIndex((p) => p.seq === seq) : -1;
+    if (!pending || i < 0) return;
+    this.#update(key, () => {
+      const [p] = pending.splice(i, 1) as [Pending];
+      const baseSeq = this.#baseSeq(key);
+      if (pending.length === 0) this.#pending.delete(key);
+      if (!ok || seq <= baseSeq) return;
+      this.#setBase(key, p.entry && meta ? p.entry.with(meta) : p.entry, seq);
     });
   }
 
   /** Applies what a read issued with `seq` found in the store (`null`: absent). */
   reset(key: string, entry: MirrorEntry | null, seq: number): void {
-    this.#update(key, (slot) => {
-      if (seq <= slot.baseSeq) return;
-      slot.base = entry;
-      slot.baseSeq = seq;
-      slot.pending = slot.pending.filter((q) => q.seq > seq);
-    });
+    if (seq <= this.#baseSeq(key)) return;
+    this.#update(key, () => this.#setBase(key, entry, seq));
   }
 
   /** Every key the mirror tracks (absent and expired ones may be among them). */
   keys(): string[] {
-    return [...this.#slots.keys()];
+    const keys = [...this.#base.keys()];
+    for (const k of this.#pending.keys()) if (!this.#base.has(k)) keys.push(k);
+    return keys;
   }
 
   /** Live keys (sorted) and their bytes at `now`. */
   live(now: number): { keys: string[]; bytes: number } {
     const keys: string[] = [];
     let bytes = 0;
-    for (const [k, slot] of this.#slots) {
-      const e = this.#current(slot);
+    for (const k of this.keys()) {
+      const e = this.#current(k);
       if (!e || expired(e, now)) continue;
       keys.push(k);
       bytes += e.size;
     }
     return { keys: keys.sort(), bytes };
   }
-
   /**
    * Whether replacing the given keys' entries with entries of the given sizes (0 = delete) keeps
    * the namespace within `max`. Expired entries count until swept, as in the store — but the store
@@ -161,7 +159,9 @@ export class Mirror {
 
   /** Forgets everything (after a failed hydration). */
   clear(): void {
-    this.#slots.clear();
+    this.#base.clear();
+    this.#pending.clear();
+    this.#goneSeq.clear();
     this.#bytes = 0;
   }
 }

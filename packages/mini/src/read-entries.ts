@@ -1,6 +1,6 @@
 import { serializeValue, toStowageError, inspect, storageConfig } from '@stowage/core';
 import type { EntryInfo, ScanEntry, Storage } from '@stowage/core';
-import type { MirrorEntry } from './mirror.js';
+import { MirrorEntry } from './mirror.js';
 
 /** From this many keys on, a re-read scans the namespace instead of reading key by key. */
 const SCAN_FROM = 32;
@@ -20,27 +20,19 @@ async function readValues(storage: Storage, keys: string[]): Promise<PromiseSett
 }
 
 function entryOf(info: EntryInfo, read: PromiseSettledResult<unknown>, schemaVersion: number): MirrorEntry | null {
-  const entry: MirrorEntry = { size: info.size, encrypted: info.encrypted };
-  if (info.expiresAt !== undefined) entry.expiresAt = info.expiresAt;
-  if (read.status === 'rejected') {
-    entry.error = toStowageError(read.reason, `read "${info.key}"`);
-    return entry;
-  }
+  const { size, encrypted, expiresAt } = info;
+  if (read.status === 'rejected') return MirrorEntry.failed(toStowageError(read.reason, `read "${info.key}"`), size, encrypted, expiresAt);
   if (read.value === undefined) return null; // removed between the two reads; its event will follow
   // A record of the current schema holds what Stowage validated when it wrote it: it is kept as
   // read (the object is this read's own copy) and stringified on its first read. Older schemas
   // went through migrations and foreign records (schema 0) may hold what JSON cannot: those are
   // checked now, and a bad one says so on read.
-  if (info.schema === schemaVersion) {
-    entry.stored = read.value;
-    return entry;
-  }
+  if (info.schema === schemaVersion) return MirrorEntry.stored(read.value, size, encrypted, expiresAt);
   try {
-    entry.json = serializeValue(read.value, info.key).json;
+    return MirrorEntry.json(serializeValue(read.value, info.key).json, size, encrypted, expiresAt);
   } catch (e) {
-    entry.error = toStowageError(e, `read "${info.key}"`);
+    return MirrorEntry.failed(toStowageError(e, `read "${info.key}"`), size, encrypted, expiresAt);
   }
-  return entry;
 }
 
 const settled = (e: ScanEntry): PromiseSettledResult<unknown> => (e.error ? { status: 'rejected', reason: e.error } : { status: 'fulfilled', value: e.value });
@@ -63,9 +55,7 @@ export async function readEntries(storage: Storage, keys: readonly string[] | 'a
       const { info } = e;
       if (!e.error && e.value !== undefined && info.schema === schema) {
         // The common case of a hydration (tens of thousands of entries): no wrapper objects.
-        const entry: MirrorEntry = { stored: e.value, size: info.size, encrypted: info.encrypted };
-        if (info.expiresAt !== undefined) entry.expiresAt = info.expiresAt;
-        out.set(e.key, entry);
+        out.set(e.key, MirrorEntry.stored(e.value, info.size, info.encrypted, info.expiresAt));
       } else out.set(e.key, entryOf(info, settled(e), schema));
     }
     return out;

@@ -2,6 +2,7 @@ import { StowageError, toStowageError } from '@stowage/core';
 import type { StorageEvent } from '@stowage/core';
 import type { Reporter } from './callback-api.js';
 import type { Mirror, MirrorEntry } from './mirror.js';
+import type { StoredMeta } from './mirror-entry.js';
 
 /** One key a write changes: its new entry, or `null` for a delete. */
 export interface StagedWrite {
@@ -37,7 +38,7 @@ export class WriteTracker {
   /** Unsettled own writes per key: an event for such a key is our echo. */
   readonly #inflight = new Map<string, number>();
   /** Size and expiry the store gave our latest write of a key (learned from its echo event). */
-  readonly #meta = new Map<string, { size: number; expiresAt?: number }>();
+  readonly #meta = new Map<string, StoredMeta>();
   #clears = 0;
   /** Write-behind failures since the last flush() (count and first), which flush() reports. */
   #failed = 0;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Mirror } from '../mirror.js';
-import type { MirrorEntry } from '../mirror.js';
+import { MirrorEntry } from '../mirror.js';
 
-const e = (json: string, size = json.length, extra: Partial<MirrorEntry> = {}): MirrorEntry => ({ json, size, encrypted: false, ...extra });
+const e = (json: string, size = json.length, extra: { expiresAt?: number } = {}): MirrorEntry => MirrorEntry.json(json, size, false, extra.expiresAt);
 const seen = (m: Mirror, key: string): string | null => m.get(key, 0)?.json ?? null;
 
 describe('Mirror: sequence semantics', () => {
@@ -62,6 +62,22 @@ describe('Mirror: sequence semantics', () => {
     expect(seen(m, 'k')).toBeNull();
     m.settle('k', d, true);
     expect(m.keys()).toEqual([]);
+  });
+
+  it('a settled delete with a write still in flight remembers when the key went: an older re-read cannot bring it back', () => {
+    const m = new Mirror();
+    m.reset('k', e('"v"'), m.next());
+    const read = m.next(); // a re-read issued before the delete, answered after it settled
+    const d = m.next();
+    m.stage('k', null, true, d);
+    const w = m.next();
+    m.stage('k', e('"later"'), false, w); // an async-API write, shown once it succeeds
+    m.settle('k', d, true);
+    m.reset('k', e('"v"'), read);
+    expect(seen(m, 'k')).toBeNull();
+    expect(m.keys()).toEqual(['k']);
+    m.settle('k', w, true);
+    expect(seen(m, 'k')).toBe('"later"');
   });
 
   it('keeps a byte total of what callers see, and checks limits against live bytes when over', () => {
