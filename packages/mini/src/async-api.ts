@@ -2,7 +2,7 @@ import { StowageError, storageInfo } from '@stowage/core';
 import { AsyncLane } from './async-lane.js';
 import { runAsync } from './callback-api.js';
 import type { MiniCore } from './mini-core.js';
-import { decodeMiniValue } from './mini-values.js';
+import { decodeMiniValue, parseMiniJson } from './mini-values.js';
 import type { MirrorEntry } from './mirror.js';
 import type { BatchGetStorageResult, GetStorageResult, MiniResult, MiniStorage, MiniStorageInfo } from './mini-types.js';
 import { checkEncrypt, checkKey, checkKeyList, checkKvList, checkParams } from './params.js';
@@ -19,7 +19,7 @@ const notFound = (key: string): StowageError => new StowageError('not-found', `n
 
 /** Parses a mirror entry back into a fresh value (Dates as Dates); an unreadable record throws its error. */
 export function valueOf(e: MirrorEntry): unknown {
-  return e.value();
+  return parseMiniJson(e.json);
 }
 
 /** Info in the platform's units from the mirror. */

@@ -1,5 +1,4 @@
 import type { StowageError } from '@stowage/core';
-import { parseMiniJson } from './mini-values.js';
 
 /** Bits of {@link MirrorEntry}'s `flags`: one small integer instead of a field per boolean. */
 const ENCRYPTED = 1;
@@ -24,8 +23,8 @@ export interface StoredMeta {
  */
 export class MirrorEntry {
   /** The value as stored, its JSON text (`TEXT`) or the read's error (`FAILED`). */
-  #data: unknown;
-  #flags: number;
+  private data: unknown;
+  private flags: number;
   /** Bytes charged against limits: UTF-8 key + payload. */
   readonly size: number;
   /** Epoch ms after which the entry reads as absent. */
@@ -34,8 +33,8 @@ export class MirrorEntry {
   seq = 0;
 
   private constructor(data: unknown, flags: number, size: number, expiresAt: number | undefined) {
-    this.#data = data;
-    this.#flags = flags;
+    this.data = data;
+    this.flags = flags;
     this.size = size;
     this.expiresAt = expiresAt;
   }
@@ -57,31 +56,21 @@ export class MirrorEntry {
 
   /** Written encrypted, so Sync rewrites keep it encrypted. */
   get encrypted(): boolean {
-    return (this.#flags & ENCRYPTED) !== 0;
+    return (this.flags & ENCRYPTED) !== 0;
   }
 
-  /** The error reads throw, for an unreadable stored value. */
-  get error(): StowageError | undefined {
-    return this.#flags & FAILED ? (this.#data as StowageError) : undefined;
-  }
-
-  /** The value's JSON text (computed once, on the first read of a hydrated value); throws {@link error}. */
+  /** The value's JSON text (computed once, on the first read of a hydrated value); throws the read's error for an unreadable stored value. */
   get json(): string {
-    if (this.#flags & FAILED) throw this.#data as StowageError;
-    if (!(this.#flags & TEXT)) {
-      this.#data = JSON.stringify(this.#data);
-      this.#flags |= TEXT;
+    if (this.flags & FAILED) throw this.data as StowageError;
+    if (!(this.flags & TEXT)) {
+      this.data = JSON.stringify(this.data);
+      this.flags |= TEXT;
     }
-    return this.#data as string;
-  }
-
-  /** A fresh copy of the value (Dates as Dates); throws {@link error}. */
-  value(): unknown {
-    return parseMiniJson(this.json);
+    return this.data as string;
   }
 
   /** The same value with the size and expiry the store gave it (an expiry absent from `meta` stays). */
   with(meta: StoredMeta): MirrorEntry {
-    return new MirrorEntry(this.#data, this.#flags, meta.size, 'expiresAt' in meta ? meta.expiresAt : this.expiresAt);
+    return new MirrorEntry(this.data, this.flags, meta.size, 'expiresAt' in meta ? meta.expiresAt : this.expiresAt);
   }
 }
