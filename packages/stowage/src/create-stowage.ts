@@ -19,7 +19,8 @@ const OPTIONS = ['prefix', 'driver', 'compression', 'encryption', 'cache', 'clou
  *
  * Layers, inside out: `local` (createStorage, with analytics' operation layer attached by
  * `instrument`) ← sync engine (joins its write transactions) ← `cache` (withMemoryCache, whose
- * memory hits reach the same layer) = `storage`.
+ * memory hits reach the same layer) = `storage`; the mini API over `local` (its mirror is the
+ * namespace's memory copy, so its reads do not fill the tier).
  *
  * @example
  * ```ts
@@ -68,7 +69,11 @@ export function createStowage(options: StowageOptions = {}): Stowage {
     if (analytics) analytics.attachSync(sync);
   }
 
-  const miniStorage = options.mini === false ? undefined : options.mini?.prefix && options.mini.prefix !== prefix ? shared(options.mini.prefix) : storage;
+  // The mini API works on the bare storage, not through the memory tier: its mirror already holds
+  // every value of the namespace, so the values it re-reads (another writer's changes) kept in the
+  // LRU too would be held twice, and would push the app's hot keys out. Its writes reach the tier
+  // as the storage's change events; analytics observes the same kernel either way.
+  const miniStorage = options.mini === false ? undefined : options.mini?.prefix && options.mini.prefix !== prefix ? shared(options.mini.prefix) : local;
   const mini: MiniStorage | undefined = miniStorage ? createMiniStorage({ storage: miniStorage, limits: storageConfig(local).limits }) : undefined;
 
   let readyP: Promise<void> | undefined;
@@ -99,7 +104,7 @@ export function createStowage(options: StowageOptions = {}): Stowage {
         await settle(readyP);
         await Promise.all([settle(mini?.flush()), settle(analytics?.close()), settle(sync?.close()), settle(offlineQueue?.close())]);
         await settle(mini?.close());
-        await Promise.all([settle(analyticsStorage?.close()), settle(miniStorage !== storage ? miniStorage?.close() : undefined)]);
+        await Promise.all([settle(analyticsStorage?.close()), settle(miniStorage !== local ? miniStorage?.close() : undefined)]);
         await settle((remote as Partial<LazyFirestoreRemote> | undefined)?.close?.());
         if (!options.network) network.close();
         await local.close();

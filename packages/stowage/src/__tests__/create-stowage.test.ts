@@ -70,6 +70,22 @@ describe('createStowage: local pieces', () => {
     expect(await s.storage.get('b')).toBe('from mini');
   });
 
+  it('the mini mirror is the one memory copy of what it re-reads: another writer\'s change is not also kept in the LRU', async () => {
+    const s = make({ prefix: 'once' });
+    await s.ready();
+    await s.mini!.ready();
+    await s.local.set('x', { n: 1 }); // not through mini: the mirror re-reads it
+    await vi.waitFor(() => expect(s.mini!.getStorageSync('x')).toEqual({ n: 1 }));
+    expect(s.cache?.memoryKeys()).toEqual([]);
+    // Mini's writes still reach the tier: a copy the app read is dropped when mini changes it.
+    expect(await s.storage.get('x')).toEqual({ n: 1 });
+    expect(s.cache?.memoryKeys()).toEqual(['x']);
+    s.mini!.setStorageSync('x', { n: 2 });
+    await s.mini!.flush();
+    expect(s.cache?.memoryKeys()).toEqual([]);
+    expect(await s.storage.get('x')).toEqual({ n: 2 });
+  });
+
   it('compresses big values with deflate by default and not with compression: false', async () => {
     const big = 'lorem ipsum '.repeat(500);
     const on = make({ prefix: 'on' });
