@@ -134,14 +134,12 @@ export class Mirror {
   live(now: number): { keys: string[]; bytes: number } {
     const keys: string[] = [];
     let bytes = 0;
-    const add = (k: string, e: MirrorEntry | null): void => {
-      if (!e || expired(e, now)) return;
+    for (const k of this.keys()) {
+      const e = this.#current(k);
+      if (!e || expired(e, now)) continue;
       keys.push(k);
       bytes += e.size;
-    };
-    // Most keys have no unsettled write: their stored state is what callers see.
-    for (const [k, base] of this.#base) add(k, this.#pending.has(k) ? this.#current(k) : base);
-    for (const k of this.#pending.keys()) if (!this.#base.has(k)) add(k, this.#current(k));
+    }
     return { keys: keys.sort(), bytes };
   }
   /**
