@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './record.js';
+export * from './envelope.js';
 export * from './driver.js';
 export * from './codec.js';
 export * from './ports.js';

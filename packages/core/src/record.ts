@@ -1,13 +1,17 @@
-/** Current version of the record envelope written by this code. */
-export const ENVELOPE_VERSION = 1;
+/**
+ * Current version of the record envelope written by this code: 2, the row of `envelope.ts` (v1
+ * envelopes, the in-memory shape below, stay readable).
+ */
+export const ENVELOPE_VERSION = 2;
 
 /**
- * The envelope every value is stored in. Expiry, size and codec ids stay in clear so that sweeps,
+ * The record every layer reads and writes (in memory; the driver holds its v2 row, `envelope.ts`,
+ * or a v1 envelope of this very shape written by earlier code). Expiry, size and codec ids stay in clear so that sweeps,
  * quota accounting and decoding need no key; the payload is either `value` (no codec: stored by
  * structured clone, the fastest IndexedDB path) or `data` (bytes after serialize → codecs).
  */
 export interface StoredRecord {
-  /** Envelope version ({@link ENVELOPE_VERSION}). */
+  /** Envelope version it was read from (1, 2; 0 for a foreign value) or is written as ({@link ENVELOPE_VERSION}). */
   v: number;
   /** App schema version the value was written under (see `migrations`). */
   s: number;
@@ -30,11 +34,23 @@ export interface StoredRecord {
 }
 
 /**
- * Whether `x` is a Stowage envelope of any version ≥ 1. Anything else found under a data key is a
- * foreign value (envelope version 0: written by idb-keyval, localforage, … before Stowage was
- * adopted) and is upgraded on read.
+ * The fields every stored envelope has under the same names, v1 envelope or v2 row: what code
+ * that peeks at a raw driver value (sweeps, `keys()`, checks) may read without mapping it.
  */
-export function isStoredRecord(x: unknown): x is StoredRecord {
+export interface EnvelopeFields {
+  readonly v: number;
+  readonly codecs: readonly string[];
+  readonly updatedAt: number;
+  readonly size: number;
+  readonly expiresAt?: number;
+}
+
+/**
+ * Whether `x` is a Stowage envelope of any version ≥ 1 (a v1 envelope or a v2 row; map it with
+ * `recordOf`). Anything else found under a data key is a foreign value (envelope version 0:
+ * written by idb-keyval, localforage, … before Stowage was adopted) and is upgraded on read.
+ */
+export function isStoredRecord(x: unknown): x is EnvelopeFields {
   if (typeof x !== 'object' || x === null) return false;
   const r = x as Partial<StoredRecord>;
   return typeof r.v === 'number' && r.v >= 1 && Array.isArray(r.codecs) && typeof r.updatedAt === 'number' && typeof r.size === 'number';

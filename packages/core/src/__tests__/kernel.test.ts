@@ -1,6 +1,6 @@
 // The kernel alone: no layer, so only what the kernel itself promises.
 import { describe, expect, it } from 'vitest';
-import { contextOf, createKernel, ENVELOPE_VERSION, memoryDriver, StowageError } from '@stowage/core';
+import { contextOf, createKernel, ENVELOPE_VERSION, memoryDriver, recordOf, StowageError, V2_CODEC } from '@stowage/core';
 import type { Driver, Layer, StorageEvent } from '@stowage/core';
 import { fakeClock, spyDriver } from './helpers.js';
 
@@ -18,7 +18,10 @@ describe('createKernel without layers', () => {
     const kv = createKernel({ driver, prefix: 'app' });
     await kv.set('user', { name: 'Ada' });
     expect(await kv.get('user')).toEqual({ name: 'Ada' });
-    expect(await driver.get('app:user')).toMatchObject({ v: ENVELOPE_VERSION, s: 1, codecs: [], value: { name: 'Ada' } });
+    // The v2 row: its key, the value, the v1-named fields old code checks; defaults left out.
+    const row = (await driver.get('app:user')) as Record<string, unknown>;
+    expect(row).toEqual({ k: 'user', v: ENVELOPE_VERSION, codecs: [V2_CODEC], value: { name: 'Ada' }, updatedAt: row.updatedAt, size: 4 + 14 });
+    expect(recordOf('user', row)).toMatchObject({ v: 2, s: 1, codecs: [], value: { name: 'Ada' }, createdAt: row.updatedAt, rawSize: 14 });
     expect(await kv.get('absent', 'fallback')).toBe('fallback');
     await kv.setMany({ b: 2, c: 3 });
     expect(await kv.getMany(['b', 'x', 'c'])).toEqual([2, undefined, 3]);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addCommitHook, broadcastLayer, cleanExpired, codecsLayer, createKernel, expiryLayer, hooksLayer, indexLayer, limitsLayer, memoryDriver,
-  migrationsLayer, RESERVED, storageConfig, storageInfo,
+  migrationsLayer, recordOf, RESERVED, storageConfig, storageInfo,
 } from '@stowage/core';
 import type { StorageEvent } from '@stowage/core';
 import { broadcastHub, fakeClock, rleCodec, spyDriver, xorCipher } from './helpers.js';
@@ -30,7 +30,7 @@ describe('core layers, one at a time over createKernel', () => {
     const layers = (key: number) => [codecsLayer({ compression: rleCodec, encryption: xorCipher(key), compressThreshold: 1 })];
     const kv = createKernel({ driver, layers: layers(7) });
     await kv.set('secret', 'aaaaaaaaaaaa', { encrypt: true });
-    const stored = (await driver.get('stowage:secret')) as { codecs: string[]; value?: unknown };
+    const stored = recordOf('secret', await driver.get('stowage:secret'));
     expect(stored.codecs).toEqual(['rle', 'xor']);
     expect(stored.value).toBeUndefined();
     expect(await kv.get('secret')).toBe('aaaaaaaaaaaa');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupsPrefix, createStorage, listBackups, memoryDriver, migrate, migrationHistory, migrationsPrefix, restoreBackup } from '@stowage/core';
+import { backupsPrefix, createStorage, listBackups, memoryDriver, migrate, migrationHistory, migrationsPrefix, recordOf, restoreBackup } from '@stowage/core';
 import type { Backup, Driver, Migration, StorageOptions } from '@stowage/core';
 import { fakeClock, spyDriver } from './helpers.js';
 
@@ -44,7 +44,7 @@ describe('migration history', () => {
     // Taken before the first upgraded record was written: both records as v1 wrote them.
     expect(backup.entries.map((e) => [e.key, e.schema, e.value])).toEqual([['ada', 1, { name: 'Ada Lovelace' }], ['alan', 1, { name: 'Alan Turing' }]]);
     expect((await listBackups(v2)).map((b) => b.id)).toEqual([run!.backupId]);
-    expect(((await driver.get('stowage:ada')) as { s: number }).s).toBe(2);
+    expect(recordOf('ada', await driver.get('stowage:ada')).s).toBe(2);
     // Opening again with the same version is no new event.
     expect(await migrationHistory(at(driver, 2, { clock }))).toHaveLength(1);
   });
@@ -143,7 +143,7 @@ describe('migration history', () => {
     expect(runs.at(-1)!.finishedAt).toBeTypeOf('number');
     const backupId = runs.at(-1)!.backupId!;
     expect(await restoreBackup(v2, backupId)).toBe(30);
-    const raw = (await driver.get('stowage:k03')) as { s: number; value: unknown };
+    const raw = recordOf('k03', await driver.get('stowage:k03'));
     expect([raw.s, raw.value]).toEqual([1, 3]);
   });
 
@@ -168,7 +168,7 @@ describe('migrating down', () => {
     await migrate(v3);
     await v3.set('grace', { first: 'Grace', last: 'Hopper', tags: ['navy'] });
     expect(await migrate(v3, { to: 1 })).toBe(3);
-    for (const key of ['ada', 'alan', 'grace']) expect(((await driver.get(`stowage:${key}`)) as { s: number }).s).toBe(1);
+    for (const key of ['ada', 'alan', 'grace']) expect(recordOf(key, await driver.get(`stowage:${key}`)).s).toBe(1);
     const last = (await migrationHistory(at(driver, 1))).at(-1);
     expect(last).toMatchObject({ trigger: 'migrate', from: 3, to: 1, records: 3, status: 'done' });
     expect(last!.backupId).toBeTypeOf('string');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStorage, memoryDriver, StowageError, inspect } from '@stowage/core';
+import { createStorage, memoryDriver, StowageError, inspect, recordOf } from '@stowage/core';
 import type { Codec, CodecContext } from '@stowage/core';
 import { broadcastHub, rleCodec, xorCipher } from './helpers.js';
 
@@ -26,7 +26,7 @@ describe('codec pipeline', () => {
     const driver = memoryDriver();
     const s = make({ driver, compression: rleCodec, encryption: xorCipher(0x5a), compressThreshold: 1 });
     await s.set('secret', { pin: 'hunter2-hunter2' }, { encrypt: true });
-    const raw = (await driver.get('stowage:secret')) as { data: Uint8Array; codecs: string[]; value?: unknown };
+    const raw = recordOf('secret', await driver.get('stowage:secret'));
     expect(raw.codecs).toEqual(['xor']); // RLE did not shrink this short text, so only encryption applied
     expect(raw.value).toBeUndefined();
     expect(new TextDecoder().decode(raw.data)).not.toContain('hunter2');

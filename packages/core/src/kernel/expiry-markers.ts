@@ -1,4 +1,5 @@
 import type { DriverOp } from '../driver.js';
+import { toRow } from '../envelope.js';
 import { ttlPrefix } from '../reserved-keys.js';
 import type { Change } from './layer.js';
 
@@ -37,7 +38,7 @@ export function changeOps(prefix: string, dp: string, changes: readonly Change[]
   for (const x of changes) {
     if (x.type === 'put') {
       if (x.record.expiresAt !== undefined) ops.push({ type: 'put', key: mp + x.key, value: x.record.expiresAt });
-      ops.push({ type: 'put', key: dp + x.key, value: x.record });
+      ops.push({ type: 'put', key: dp + x.key, value: toRow(x.key, x.record) }); // record format v2
     } else {
       ops.push({ type: 'delete', key: dp + x.key });
       if (x.reason === 'expired') ops.push({ type: 'delete', key: mp + x.key });

@@ -5,7 +5,7 @@ import type { StoredRecord } from '../record.js';
 import { utf8Length } from '../serialize.js';
 import type { EntryInfo } from '../storage-types.js';
 import type { DecodeOptions, Layer, Put } from './layer.js';
-import { recordOf } from './records.js';
+import { recordOf } from '../envelope.js';
 
 /** What a read returns for an absent or expired key. */
 export const NONE = Symbol('none');

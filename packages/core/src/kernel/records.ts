@@ -1,29 +1,14 @@
 import { StowageError } from '../errors.js';
 import type { KeyMeta } from '../layers/key-index.js';
+import { recordOf } from '../envelope.js';
 import { isStoredRecord } from '../record.js';
 import type { StoredRecord } from '../record.js';
-import { utf8Length } from '../serialize.js';
 
 /** Index metadata of a record. */
 export function metaOf(r: StoredRecord): KeyMeta {
   return r.expiresAt === undefined
     ? { size: r.size, createdAt: r.createdAt, updatedAt: r.updatedAt }
     : { size: r.size, createdAt: r.createdAt, updatedAt: r.updatedAt, expiresAt: r.expiresAt };
-}
-
-/** Wraps a foreign value (envelope version 0: written before Stowage) as a schema-0 record. */
-export function adopt(key: string, raw: unknown): StoredRecord {
-  const bytes = foreignSize(raw);
-  return { v: 0, s: 0, value: raw, codecs: [], createdAt: 0, updatedAt: 0, size: utf8Length(key) + bytes, rawSize: bytes };
-}
-
-/** JSON size of a foreign value (0 when it has no JSON form). */
-export function foreignSize(raw: unknown): number {
-  try {
-    return utf8Length(JSON.stringify(raw) ?? '');
-  } catch {
-    return 0;
-  }
 }
 
 /**
@@ -39,16 +24,21 @@ export function checkFailed(err: unknown): err is StowageError & { details: Reco
  * timestamps, so a concurrent logical write shows in `updatedAt`; size and bytes catch another
  * rewrite of the same record. Timestamps are milliseconds: a write in the same millisecond as the
  * one seen, of a value the same size, shows only in the value itself, so plain values are compared
- * too (encoded ones differ in their bytes).
+ * too (encoded ones differ in their bytes). Envelopes are compared as records, so the same record
+ * as a v1 envelope and as a v2 row (the format migration's rewrite) is the same version.
  */
 export function sameVersion(seen: unknown): (value: unknown) => boolean {
   if (!isStoredRecord(seen)) {
     const text = foreignText(seen);
     return (v) => v !== undefined && !isStoredRecord(v) && foreignText(v) === text;
   }
-  return (v) =>
-    isStoredRecord(v) && v.updatedAt === seen.updatedAt && v.createdAt === seen.createdAt && v.size === seen.size && v.s === seen.s && sameBytes(v.data, seen.data) &&
-    foreignText(v.value) === foreignText(seen.value); // encoded records have no value: both undefined
+  const a = recordOf('', seen);
+  return (v) => {
+    if (!isStoredRecord(v)) return false;
+    const b = recordOf('', v);
+    return b.updatedAt === a.updatedAt && b.createdAt === a.createdAt && b.size === a.size && b.s === a.s && sameBytes(b.data, a.data) &&
+      foreignText(b.value) === foreignText(a.value); // encoded records have no value: both undefined
+  };
 }
 
 function foreignText(v: unknown): string | undefined {
@@ -64,9 +54,4 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
   if (a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** The envelope of what is stored under `key`: the record, or a foreign value wrapped as schema 0. */
-export function recordOf(key: string, raw: unknown): StoredRecord {
-  return isStoredRecord(raw) ? raw : adopt(key, raw);
 }

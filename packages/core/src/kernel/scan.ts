@@ -3,7 +3,7 @@ import { isExpired } from '../record.js';
 import type { ScanEntry } from '../storage-types.js';
 import type { Layer } from './layer.js';
 import { decodeChain, entryInfo, NONE } from './read-write-stages.js';
-import { recordOf } from './records.js';
+import { recordOf } from '../envelope.js';
 
 /**
  * The live entries of one read of a namespace (`rows`, sorted by driver key), decoded through the

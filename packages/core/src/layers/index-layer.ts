@@ -1,8 +1,7 @@
 import type { Driver } from '../driver.js';
 import type { Layer, Observation } from '../kernel/layer.js';
-import { foreignSize, metaOf } from '../kernel/records.js';
-import { isStoredRecord } from '../record.js';
-import { utf8Length } from '../serialize.js';
+import { recordOf } from '../envelope.js';
+import { metaOf } from '../kernel/records.js';
 import { KeyIndex } from './key-index.js';
 
 /** The key index as a layer: what limits, sweeps and `info()` read instead of the store. */
@@ -28,7 +27,7 @@ export function indexLayer(): IndexLayer {
     index.clear();
     for (const [k, raw] of await d.entries(dp)) {
       const key = k.slice(dp.length);
-      index.set(key, isStoredRecord(raw) ? metaOf(raw) : { size: utf8Length(key) + foreignSize(raw), createdAt: 0, updatedAt: 0 });
+      index.set(key, metaOf(recordOf(key, raw))); // a foreign value: its JSON size, times 0
     }
     indexed = true;
   };

@@ -4,6 +4,7 @@ import { contextOf } from '../kernel/context-of.js';
 import type { Storage } from '../kernel/kernel-types.js';
 import type { Change } from '../kernel/layer.js';
 import { checkFailed } from '../kernel/records.js';
+import { recordOf } from '../envelope.js';
 import { isStoredRecord } from '../record.js';
 import type { StoredRecord } from '../record.js';
 import { RESERVED } from '../reserved-keys.js';
@@ -71,7 +72,7 @@ export async function applyRecords(storage: Storage, items: readonly ApplyRecord
         if (!isStoredRecord(it.record)) {
           throw new StowageError('invalid-argument', `applyRecords item ${i} ("${it.key}") is not a stored record`, { details: { index: i, key: it.key } });
         }
-        const record = it.record;
+        const record = recordOf(it.key, it.record); // a v2 row is accepted too, as its record
         return async () => tagged({ type: 'put', key: it.key, record: { ...record } }, it);
       }
       if ('value' in it && it.value !== undefined) {

@@ -5,6 +5,7 @@ import type { Storage } from '../kernel/kernel-types.js';
 import type { Change, KernelContext } from '../kernel/layer.js';
 import { checkFailed, sameVersion } from '../kernel/records.js';
 import type { IndexLayer } from '../layers/index-layer.js';
+import { recordOf } from '../envelope.js';
 import { isExpired, isStoredRecord } from '../record.js';
 import { checkOptions } from '../validate.js';
 
@@ -24,7 +25,7 @@ const RETRIES = 3;
  */
 async function stale(ctx: KernelContext, d: Driver, by: 'createdAt' | 'updatedAt', cutoff: number): Promise<[string, unknown][]> {
   const now = ctx.clock.now();
-  const old = (raw: unknown): boolean => isStoredRecord(raw) && !isExpired(raw, now) && raw[by] < cutoff;
+  const old = (raw: unknown): boolean => isStoredRecord(raw) && !isExpired(raw, now) && recordOf('', raw)[by] < cutoff; // a v2 row may omit createdAt
   const idx = ctx.layer<IndexLayer>('index');
   if (!idx) return (await d.entries(ctx.dp)).filter(([, raw]) => old(raw)).map(([k, raw]) => [k.slice(ctx.dp.length), raw]);
   await idx.hydrate(d);

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { memoryDriver, StowageError } from '@stowage/core';
+import { memoryDriver, recordOf, StowageError } from '@stowage/core';
 import { manualClock, memoryBroadcast } from '@stowage/core/testing';
 import type { Driver, DriverOp, StorageEvent } from '@stowage/core';
 import type { ManualClock } from '@stowage/core/testing';
@@ -74,7 +74,7 @@ export function setup(options: Partial<MiniStorageOptions> & Record<string, unkn
 /** The raw records of a driver under the `mini:` prefix, keyed by user key. */
 export async function stored(driver: Driver, prefix = 'mini'): Promise<Record<string, { value?: unknown; data?: Uint8Array; codecs: string[]; expiresAt?: number }>> {
   const out: Record<string, { value?: unknown; data?: Uint8Array; codecs: string[] }> = {};
-  for (const [k, v] of await driver.entries(`${prefix}:`)) out[k.slice(prefix.length + 1)] = v as { codecs: string[] };
+  for (const [k, v] of await driver.entries(`${prefix}:`)) out[k.slice(prefix.length + 1)] = recordOf(k.slice(prefix.length + 1), v); // as layers see it (v1 or v2 row)
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStorage, isStoredRecord, StowageError, type Driver, type Storage } from '@stowage/core';
+import { createStorage, isStoredRecord, recordOf, StowageError, type Driver, type Storage } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers/indexeddb';
 import { aesGcmCodec, rotateKey, type AesGcmCodec } from '@stowage/codecs';
 import { interceptBatches } from '@stowage/test-utils';
@@ -45,7 +45,7 @@ async function rawKeyIds(dbName: string): Promise<Record<string, string>> {
   keys.forEach((k, i) => {
     const r = values[i];
     if (isStoredRecord(r) && r.codecs.includes('aes-gcm')) {
-      const bytes = r.data as Uint8Array;
+      const bytes = recordOf(k, r).data as Uint8Array;
       out[k] = new TextDecoder().decode(bytes.subarray(2, 2 + (bytes[1] as number)));
     }
   });

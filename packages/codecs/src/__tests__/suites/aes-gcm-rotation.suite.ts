@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createStorage, isStoredRecord, memoryDriver, type Codec, type Driver, type StoredRecord } from '@stowage/core';
+import { createStorage, isStoredRecord, recordOf, memoryDriver, type Codec, type Driver, type StoredRecord } from '@stowage/core';
 import { memoryBroadcast } from '@stowage/core/testing';
 import { aesGcmCodec, AES_GCM_META, resumeRotation, rotateKey, type AesGcmMeta } from '../../aes-gcm.js';
 import { deflateCodec } from '../../deflate.js';
@@ -175,7 +175,7 @@ export function aesGcmRotationSuite(): void {
       const keyIdOfRecord = async (key: string): Promise<string> => {
         const r = await driver.get(`app:${key}`);
         if (!isStoredRecord(r)) throw new Error(`no record for ${key}`);
-        return keyIdOf(r.data as Uint8Array);
+        return keyIdOf(recordOf(key, r).data as Uint8Array);
       };
       /** A reload after the rotation: only the new passphrase. */
       const reloaded = () => createStorage({ driver, prefix: 'app', encryption: aesGcmCodec({ passphrase: NEW }), compression: deflateCodec(), broadcast: false });
