@@ -49,10 +49,23 @@ export interface Driver {
   batch(ops: readonly DriverOp[]): Promise<void>;
   /** Entries whose key starts with `prefix`, ordered by key (`''` = all). */
   entries(prefix: string, options?: EntriesOptions): Promise<[string, unknown][]>;
+  /**
+   * Optional: the values of the entries {@link Driver.entries} would return, in the same order,
+   * without their keys — one request where a backend reads values and keys separately (IndexedDB
+   * `getAll` beside `getAllKeys`). For values that carry their own key (record format v2 rows).
+   * Callers fall back to `entries` where it is missing ({@link valuesOf}).
+   */
+  values?(prefix: string, options?: EntriesOptions): Promise<unknown[]>;
   /** Keys starting with `prefix`, ordered. */
   keys(prefix: string): Promise<string[]>;
   /** Deletes every key starting with `prefix` (`''` = all), atomically where supported. */
   clear(prefix: string): Promise<void>;
   /** Releases the backend; later calls reject with `closed`. */
   close(): Promise<void>;
+}
+
+/** {@link Driver.values} of `d`, or its `entries` without the keys where it has none. */
+export async function valuesOf(d: Driver, prefix: string, options?: EntriesOptions): Promise<unknown[]> {
+  if (d.values) return d.values(prefix, options);
+  return (await d.entries(prefix, options)).map(([, v]) => v);
 }

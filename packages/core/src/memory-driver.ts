@@ -85,6 +85,12 @@ class MemoryDriver implements Driver {
     return pageKeys(this.#data.keys(), prefix, checkEntriesOptions(options, 'memory entries')).map((k) => [k, structuredClone(this.#data.get(k))]);
   }
 
+  async values(prefix: string, options?: EntriesOptions): Promise<unknown[]> {
+    this.#check();
+    assertPrefix(prefix, 'memory values');
+    return pageKeys(this.#data.keys(), prefix, checkEntriesOptions(options, 'memory values')).map((k) => structuredClone(this.#data.get(k)));
+  }
+
   async keys(prefix: string): Promise<string[]> {
     this.#check();
     assertPrefix(prefix, 'memory keys');

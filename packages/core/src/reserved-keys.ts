@@ -11,6 +11,7 @@
  * | `\0q/{name}/e/…`, `\0q/{name}/dead/…` | an operation queue's entries and dead letters | `@stowage/queue` |
  * | `\0sync/{prefix}/…` | a sync engine's revisions, edit markers, checkpoint, node id | `@stowage/sync` |
  * | `\0ttl/{prefix}/k/{key}`, `\0ttl/{prefix}/built` | expiry markers (`expiresAt` of each expiring record) and the flag saying every expiring record has one | the kernel's commits and `keys()` |
+ * | `\0fmt/{prefix}/cursor`, `\0fmt/{prefix}/v2` | the record-format migration's cursor (last driver key rewritten) and the flag saying every record is a v2 row | the kernel's format pass (`kernel/format-pass.ts`) |
  */
 export const RESERVED = '\u0000';
 
@@ -42,4 +43,9 @@ export function migrationsPrefix(prefix: string): string {
 /** Prefix of a namespace's expiry markers and of the flag saying they are complete. */
 export function ttlPrefix(prefix: string): string {
   return `${RESERVED}ttl/${prefix}/`;
+}
+
+/** Prefix of a namespace's record-format state: the v1 → v2 pass's cursor and its done flag. */
+export function formatPrefix(prefix: string): string {
+  return `${RESERVED}fmt/${prefix}/`;
 }

@@ -178,6 +178,18 @@ class IndexedDbDriver implements Driver {
     return out;
   }
 
+  async values(prefix: string, options?: EntriesOptions): Promise<unknown[]> {
+    assertPrefix(prefix, 'indexeddb values');
+    const { after, limit } = checkEntriesOptions(options, 'indexeddb values');
+    const range = this.#range(prefix, after);
+    if (range === null || limit === 0) return this.#run('indexeddb values', 'readonly', () => []);
+    // An open-ended range also spans non-string keys (binary, arrays), which entries() leaves out
+    // by looking at the keys: only entries() can tell those apart.
+    if (prefixUpperBound(prefix) === undefined) return (await this.entries(prefix, options)).map(([, v]) => v);
+    const count = limit === undefined || limit > 0xffffffff ? undefined : limit;
+    return this.#run('indexeddb values', 'readonly', (store) => promisifyRequest(store.getAll(range, count)));
+  }
+
   async keys(prefix: string): Promise<string[]> {
     assertPrefix(prefix, 'indexeddb keys');
     const range = this.#range(prefix, undefined);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Driver } from '@stowage/core';
 import { describeChecks } from './driver-conformance-checks.js';
 import { describeOrdering, type Put } from './driver-conformance-ordering.js';
+import { describeValuesRead } from './driver-conformance-values.js';
 import { expectBytes, expectStowageError, sampleBytes, type DriverFactory } from './driver-test-helpers.js';
 
 /**
@@ -30,6 +31,7 @@ export function describeDriverConformance(name: string, makeDriver: DriverFactor
     describeBasics(() => driver, put, del);
     describeValues(() => driver, put);
     describeOrdering(() => driver, put);
+    describeValuesRead(() => driver);
     describeChecks(() => driver, put);
     describeLifecycle(() => driver, put, makeDriver);
   });

@@ -114,7 +114,7 @@ describe('createStorage: basic operations', () => {
     expect(await inspect(s, 'nope')).toBeUndefined();
   });
 
-  it('scan() returns every live entry with its decoded value and metadata, sorted, in one driver read', async () => {
+  it('scan() returns every live entry with its decoded value and metadata, sorted; once the namespace is known all-v2, in one driver read', async () => {
     let t = 1000;
     const clock = { now: () => t, setTimeout: () => 0, clearTimeout: () => undefined };
     const inner = memoryDriver();
@@ -124,7 +124,7 @@ describe('createStorage: basic operations', () => {
         const v = Reflect.get(target, prop, receiver) as unknown;
         if (typeof v !== 'function') return v;
         return (...args: unknown[]) => {
-          if (prop === 'get' || prop === 'getMany' || prop === 'entries') calls.push(String(prop));
+          if (prop === 'get' || prop === 'getMany' || prop === 'entries' || prop === 'values') calls.push(String(prop));
           return (v as (...a: unknown[]) => unknown).apply(target, args);
         };
       },
@@ -136,7 +136,16 @@ describe('createStorage: basic operations', () => {
     t = 2000; // 'short' has expired
     calls.length = 0;
     const entries = await s.scan();
-    expect(calls).toEqual(['entries']);
+    // The first scan reads the format flag, finds none, reads keys and values, and sees only v2
+    // rows: it writes the flag, so every later scan (this session or the next) reads values alone.
+    expect(calls).toEqual(['get', 'entries']);
+    expect(await driver.get('\u0000fmt/stowage/v2')).toBe(2);
+    calls.length = 0;
+    expect(await s.scan()).toEqual(entries);
+    expect(calls).toEqual(['values']);
+    calls.length = 0;
+    expect(await make({ driver, clock, compression: rleCodec, encryption: xorCipher(7), compressThreshold: 10 }).scan()).toEqual(entries);
+    expect(calls).toEqual(['get', 'values']); // a reload: the flag, then one read
     expect(entries.map((e) => e.key)).toEqual(['big', 'plain']);
     expect(entries[0]).toMatchObject({ key: 'big', value: 'a'.repeat(500), info: { encrypted: true, compressed: true, rawSize: 502 } });
     expect(entries[1]).toMatchObject({ key: 'plain', value: { a: 1 }, info: { encrypted: false, codecs: [] } });

@@ -12,6 +12,7 @@ import { register } from './context-of.js';
 import { recordOf } from '../envelope.js';
 import { checkFailed } from './records.js';
 import { liveKeys } from './live-keys.js';
+import { RecordFormat } from './record-format.js';
 import { decodeChain, encodeRecord, entryInfo, NONE, valueOf } from './read-write-stages.js';
 import { scanEntries } from './scan.js';
 import type { KernelOptions, Storage } from './kernel-types.js';
@@ -53,6 +54,7 @@ class Kernel implements Storage {
   readonly #opener: DriverOpener;
   readonly #lane: WriteLane;
   readonly #ops: Operations;
+  readonly #format: RecordFormat;
   #closing = false;
   #closed = false;
 
@@ -99,6 +101,12 @@ class Kernel implements Storage {
     };
     Object.defineProperty(ctx, 'closed', { get: () => this.#closing });
     this.#lane = new WriteLane(this.#layers, this.#emitter, this.#opener, ctx as KernelContext);
+    const failed = (e: unknown): void => this.#emitter.emit({ type: 'error', operation: 'format', error: toStowageError(e, 'record format v2') });
+    this.#format = new RecordFormat({
+      prefix: this.prefix, dp: this.#dp, failed,
+      lane: (fn) => void (this.#closing || this.#lane.exclusive(async () => fn(await this.#opener.open())).catch(failed)),
+      foreign: (key, raw) => void Promise.resolve(valueOf(this.#layers, key, raw, this.#clock.now())).catch(() => undefined), // read as a get would: upgraded and rewritten by the layers
+    });
     register(this, ctx as KernelContext);
   }
 
@@ -158,7 +166,11 @@ class Kernel implements Storage {
 
   async #get(key: string): Promise<unknown> {
     validateKey(key, this.#maxKeyLength);
-    const v = await this.#read(`get "${key}"`, async (d) => valueOf(this.#layers, key, await d.get(this.#dp + key), this.#clock.now()));
+    const v = await this.#read(`get "${key}"`, async (d) => {
+      const raw = await d.get(this.#dp + key);
+      this.#format.saw(key, raw);
+      return valueOf(this.#layers, key, raw, this.#clock.now());
+    });
     return v === NONE ? undefined : v;
   }
 
@@ -168,6 +180,7 @@ class Kernel implements Storage {
       for (const k of keys) validateKey(k, this.#maxKeyLength);
       return this.#read('getMany', async (d) => {
         const raws = await d.getMany(keys.map((k) => this.#dp + k));
+        raws.forEach((raw, i) => this.#format.saw(keys[i] as string, raw));
         const now = this.#clock.now();
         const values = await Promise.all(raws.map((raw, i) => valueOf(this.#layers, keys[i] as string, raw, now)));
         return values.map((v) => (v === NONE ? undefined : (v as T)));
@@ -244,7 +257,7 @@ class Kernel implements Storage {
   }
 
   scan<T = unknown>(): Promise<ScanEntry<T>[]> {
-    return this.#ops.op('scan', () => this.#read('scan', async (d) => scanEntries<T>(this.#layers, d.entries(this.#dp), this.#dp.length, this.#clock.now())));
+    return this.#ops.op('scan', () => this.#read('scan', async (d) => scanEntries<T>(this.#layers, this.#format.rows(d), 0, this.#clock.now())));
   }
 
   clear(): Promise<void> {
