@@ -50,7 +50,9 @@ export function rewriteOps(prefix: string, dk: string, key: string, raw: unknown
  */
 export async function formatPage(d: Driver, prefix: string, dp: string, foreign: (key: string, raw: unknown) => void, sawForeign: { value: boolean }): Promise<FormatPage> {
   const cursorKey = formatCursorKey(prefix);
-  const cursor = await d.get(cursorKey);
+  // The flag too: another tab may have finished the pass (and dropped the cursor) since the last page.
+  const [cursor, flag] = await d.getMany([cursorKey, formatDoneKey(prefix)]);
+  if (flag !== undefined) return { done: true, rewritten: 0 };
   const after = typeof cursor === 'string' ? cursor : undefined;
   const page = await d.entries(dp, after === undefined ? { limit: FORMAT_PAGE } : { after, limit: FORMAT_PAGE });
   const ops: DriverOp[] = [{ type: 'check', key: cursorKey, test: (v) => v === cursor }];
