@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createStorage } from '@stowage/core';
+import { createStorage, recordOf } from '@stowage/core';
 import type { StorageEvent } from '@stowage/core';
 import { indexedDbDriver } from '@stowage/drivers';
 import { aesGcmCodec } from '@stowage/codecs';
@@ -107,7 +107,7 @@ describe('mini storage in Chromium over real IndexedDB', () => {
     await a.ready();
     a.batchSetStorageSync([{ key: 'token', value: 'hunter2', encrypt: true }]);
     await a.flush();
-    const raw = (await rawGet(dbName, 'mini:token')) as { data: Uint8Array; codecs: string[] };
+    const raw = recordOf('token', await rawGet(dbName, 'mini:token')); // the stored row, as layers read it
     expect(raw.codecs).toEqual(['aes-gcm']);
     expect(new TextDecoder().decode(raw.data)).not.toContain('hunter2');
     const b = mini(dbName, { encryption: aesGcmCodec({ key, keyId: 'k1' }) });

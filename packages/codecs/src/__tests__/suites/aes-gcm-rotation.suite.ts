@@ -19,7 +19,7 @@ function keyIdOf(bytes: Uint8Array): string {
 /** Every encrypted record of the storage's namespace, straight from the driver. */
 async function encryptedRecords(driver: Driver, prefix: string): Promise<StoredRecord[]> {
   const rows = await driver.entries(`${prefix}:`);
-  return rows.map(([, r]) => r).filter((r): r is StoredRecord => isStoredRecord(r) && r.codecs.includes('aes-gcm'));
+  return rows.filter(([, r]) => isStoredRecord(r)).map(([k, r]) => recordOf(k.slice(prefix.length + 1), r)).filter((r) => r.codecs.includes('aes-gcm')); // as layers read it (v1 or v2 row)
 }
 
 const VALUES: Record<string, unknown> = {
