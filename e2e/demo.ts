@@ -69,6 +69,7 @@ export function row(page: Page, key: string): Locator {
 export interface RawRecord {
   /** The record without `data`, as JSON. */
   json: string;
+  /** The record's codec ids (a v2 row's closing `stowage-record-v2` marker left out). */
   codecs: string[];
   /** `data` bytes (empty for records stored as structured-clone values). */
   data: number[];
@@ -96,7 +97,9 @@ export async function readRawStore(page: Page): Promise<Record<string, RawRecord
           const value = values[i] as { data?: unknown; codecs?: unknown } | undefined;
           const data = value?.data instanceof Uint8Array ? Array.from(value.data) : [];
           const json = JSON.stringify(value, (k, v: unknown) => (k === 'data' && v instanceof Uint8Array ? undefined : v));
-          out[String(key)] = { json, codecs: Array.isArray(value?.codecs) ? (value.codecs as string[]) : [], data };
+          const ids = Array.isArray(value?.codecs) ? (value.codecs as string[]) : [];
+          // Record format v2 closes every row's codec ids with a marker v1 code does not know.
+          out[String(key)] = { json, codecs: ids.at(-1) === 'stowage-record-v2' ? ids.slice(0, -1) : ids, data };
         });
         return out;
       } finally {
