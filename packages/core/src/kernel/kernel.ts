@@ -257,7 +257,7 @@ class Kernel implements Storage {
   }
 
   scan<T = unknown>(): Promise<ScanEntry<T>[]> {
-    return this.#ops.op('scan', () => this.#read('scan', async (d) => scanEntries<T>(this.#layers, this.#format.rows(d), 0, this.#clock.now())));
+    return this.#ops.op('scan', () => this.#read('scan', async (d) => scanEntries<T>(this.#layers, this.#format.rows(d), this.#clock.now())));
   }
 
   clear(): Promise<void> {

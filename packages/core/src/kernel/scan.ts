@@ -6,14 +6,13 @@ import { decodeChain, entryInfo, NONE } from './read-write-stages.js';
 import { recordOf } from '../envelope.js';
 
 /**
- * The live entries of one read of a namespace (`rows`, sorted by driver key), decoded through the
- * layers. A record that cannot be decoded carries `error`, so one bad record never hides the others.
+ * The live entries of one read of a namespace (`rows` of `[user key, raw]`, sorted by key, from
+ * `RecordFormat.rows`), decoded through the layers. A record that cannot be decoded carries `error`, so one bad record never hides the others.
  */
-export async function scanEntries<T>(layers: readonly Layer[], rows: Promise<[string, unknown][]>, cut: number, now: number): Promise<ScanEntry<T>[]> {
+export async function scanEntries<T>(layers: readonly Layer[], rows: Promise<[string, unknown][]>, now: number): Promise<ScanEntry<T>[]> {
   const out: ScanEntry<T>[] = [];
   const decoding: Promise<void>[] = [];
-  for (const [k, raw] of await rows) {
-    const key = k.slice(cut);
+  for (const [key, raw] of await rows) {
     const r = recordOf(key, raw);
     if (isExpired(r, now)) continue;
     const entry: ScanEntry<T> = { key, info: entryInfo(layers, key, r) };
