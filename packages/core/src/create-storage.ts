@@ -8,7 +8,7 @@ import { indexLayer } from './layers/index-layer.js';
 import { limitsLayer } from './layers/limits.js';
 import { migrationsLayer } from './layers/migrations.js';
 import { memoryDriver } from './memory-driver.js';
-import { namespaceSettings } from './namespace/settings.js';
+import { namespaceSettings } from './layers/settings.js';
 import type { UntypedSchema, ValidSchema } from './schema.js';
 import type { StorageOptions } from './storage-types.js';
 import { checkOptions } from './validate.js';

@@ -60,3 +60,14 @@ export function isStoredRecord(x: unknown): x is EnvelopeFields {
 export function isExpired(record: Pick<StoredRecord, 'expiresAt'>, now: number): boolean {
   return record.expiresAt !== undefined && record.expiresAt <= now;
 }
+
+/**
+ * What is known of one key without reading its value: a record's metadata (the key index holds
+ * these; commit hooks and layers see them). Declared with the record, below every layer.
+ */
+export interface KeyMeta {
+  size: number;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt?: number;
+}

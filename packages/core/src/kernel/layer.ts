@@ -1,8 +1,7 @@
 import type { Driver, DriverOp } from '../driver.js';
 import type { EventSource, StorageEvent } from '../events.js';
-import type { KeyMeta } from '../layers/key-index.js';
 import type { Clock } from '../ports.js';
-import type { StoredRecord } from '../record.js';
+import type { KeyMeta, StoredRecord } from '../record.js';
 import type { SerializedValue } from '../serialize.js';
 import type { EntryInfo, SetOptions } from '../storage-types.js';
 

@@ -1,8 +1,7 @@
 import { StowageError } from '../errors.js';
-import type { KeyMeta } from '../layers/key-index.js';
 import { recordOf } from '../envelope.js';
 import { isStoredRecord } from '../record.js';
-import type { StoredRecord } from '../record.js';
+import type { KeyMeta, StoredRecord } from '../record.js';
 
 /** Index metadata of a record. */
 export function metaOf(r: StoredRecord): KeyMeta {

@@ -1,10 +1,6 @@
-/** What the index knows of one key without reading its value. */
-export interface KeyMeta {
-  size: number;
-  createdAt: number;
-  updatedAt: number;
-  expiresAt?: number;
-}
+import type { KeyMeta } from '../record.js';
+
+export type { KeyMeta };
 
 /**
  * In-memory directory of a namespace's keys with their sizes and expiry (like a Bitcask keydir):

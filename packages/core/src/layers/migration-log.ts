@@ -2,7 +2,7 @@ import type { Driver, DriverOp } from '../driver.js';
 import { toStowageError } from '../errors.js';
 import type { KernelContext } from '../kernel/layer.js';
 import { checkFailed } from '../kernel/records.js';
-import { backupOps, liveRecords, snapshot } from '../namespace/snapshot.js';
+import { backupOps, liveRecords, snapshot } from './snapshot.js';
 import { migrationsPrefix } from '../reserved-keys.js';
 import type { MigrationRun } from '../storage-types.js';
 

@@ -1,4 +1,4 @@
-import type { Backup } from './backup-format.js';
+import type { Backup } from '../backup-format.js';
 import type { Storage } from '../kernel/kernel-types.js';
 import type { ExportOptions, ImportOptions, MigrateOptions, MigrationRun, ReencodeOptions } from '../storage-types.js';
 

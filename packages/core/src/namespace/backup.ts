@@ -1,10 +1,10 @@
-import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup } from './backup-format.js';
-import { backupOps, snapshot } from './snapshot.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, fromBase64, parseBackup } from '../backup-format.js';
+import { backupOps, snapshot } from '../layers/snapshot.js';
 import { recordsToCsv } from './csv.js';
 import type { CsvRecord } from './csv.js';
 import { csvEntries } from './csv-import.js';
 import type { MigrationsLayer } from '../layers/migrations.js';
-import type { Backup } from './backup-format.js';
+import type { Backup } from '../backup-format.js';
 import { StowageError } from '../errors.js';
 import type { Change, KernelContext } from '../kernel/layer.js';
 import { checkFailed } from '../kernel/records.js';

@@ -1,4 +1,4 @@
-import type { BackupEntry } from './backup-format.js';
+import type { BackupEntry } from '../backup-format.js';
 import { CSV_TAIL, ENCRYPTED_CELL, readTextCell, readValueCell } from './csv.js';
 import { StowageError } from '../errors.js';
 

@@ -5,7 +5,7 @@ import type { Storage } from '../kernel/kernel-types.js';
 import { browserEstimate } from '../ports.js';
 import type { Clock, EstimateFn } from '../ports.js';
 import { RESERVED } from '../reserved-keys.js';
-import type { NamespaceSettings } from './settings.js';
+import type { NamespaceSettings } from '../layers/settings.js';
 
 /** The outcome of one probe of a health check. */
 export interface HealthProbe {

@@ -4,7 +4,7 @@ import type { IndexLayer } from '../layers/index-layer.js';
 import type { LimitsLayer } from '../layers/limits.js';
 import { browserEstimate } from '../ports.js';
 import type { EstimateFn } from '../ports.js';
-import type { NamespaceSettings } from './settings.js';
+import type { NamespaceSettings } from '../layers/settings.js';
 import { isExpired } from '../record.js';
 import type { EntryInfo, StorageInfo } from '../storage-types.js';
 import { validateKey } from '../validate.js';

@@ -9,7 +9,7 @@ import { serializeValue } from '../serialize.js';
 import type { MigrateOptions, MigrationRun } from '../storage-types.js';
 import { checkOptions } from '../validate.js';
 import { rewrite } from './rewrite.js';
-import { liveRecords } from './snapshot.js';
+import { liveRecords } from '../layers/snapshot.js';
 
 function migrationsOf(ctx: KernelContext, what: string): MigrationsLayer {
   const m = ctx.layer<MigrationsLayer>('migrations');

@@ -1,5 +1,5 @@
-import type { Backup, BackupEntry } from './backup-format.js';
-import { BACKUP_FORMAT, BACKUP_VERSION, toBase64 } from './backup-format.js';
+import type { Backup, BackupEntry } from '../backup-format.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, toBase64 } from '../backup-format.js';
 import type { Driver, DriverOp } from '../driver.js';
 import type { KernelContext } from '../kernel/layer.js';
 import { isExpired } from '../record.js';

@@ -1,4 +1,4 @@
-import { StowageError } from '../errors.js';
+import { StowageError } from './errors.js';
 
 /** Format tag and version of {@link Backup}. */
 export const BACKUP_FORMAT = 'stowage-backup';
