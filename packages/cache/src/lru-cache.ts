@@ -3,6 +3,7 @@ import type { EvictListener, EvictionReason, LruCache, LruCacheOptions, LruSetOp
 import { checkFunction, checkOptions, checkPositive, checkTtl } from './options.js';
 import { reportError } from './report-error.js';
 import { SampledTime } from './sampled-time.js';
+import { SlotIndex } from './slot-index.js';
 
 const OPTIONS = ['maxEntries', 'maxBytes', 'sizeOf', 'ttl', 'onEvict', 'clock'] as const;
 const SET_OPTIONS = ['ttl'] as const;
@@ -27,8 +28,9 @@ export function createLruCache<K, V>(options: LruCacheOptions<K, V> = {}): LruCa
 
 /**
  * Entries live in parallel slot arrays linked into a doubly linked recency list by index (typed
- * arrays, no per-entry node objects), with a Map from key to slot: every operation but the walks is
- * a Map lookup plus a few array writes. Expiry times and sizes get arrays only once they are used.
+ * arrays, no per-entry node objects), with an index from key to slot ({@link SlotIndex}: string keys
+ * in a dictionary object, others in a Map): every operation but the walks is one lookup plus a few
+ * array writes. Expiry times and sizes get arrays only once they are used.
  */
 class Lru<K, V> implements LruCache<K, V> {
   readonly maxEntries: number;
@@ -37,7 +39,7 @@ class Lru<K, V> implements LruCache<K, V> {
   readonly #sizeOf: ((value: V, key: K) => number) | undefined;
   readonly #onEvict: EvictListener<K, V> | undefined;
   readonly #time: SampledTime;
-  readonly #map = new Map<K, number>();
+  readonly #index = new SlotIndex<K>();
   #keys: (K | undefined)[] = [];
   #vals: (V | undefined)[] = [];
   #next: Int32Array;
@@ -85,11 +87,11 @@ class Lru<K, V> implements LruCache<K, V> {
   }
 
   get size(): number {
-    return this.#map.size;
+    return this.#index.size;
   }
 
   get(key: K): V | undefined {
-    const i = this.#map.get(key);
+    const i = this.#index.get(key);
     if (i === undefined) {
       this.#misses++;
       return undefined;
@@ -105,7 +107,7 @@ class Lru<K, V> implements LruCache<K, V> {
   }
 
   peek(key: K): V | undefined {
-    const i = this.#map.get(key);
+    const i = this.#index.get(key);
     if (i === undefined) return undefined;
     if (this.#exp !== undefined && this.#expired(i)) {
       this.#remove(i, 'expired');
@@ -127,11 +129,11 @@ class Lru<K, V> implements LruCache<K, V> {
       if (options.ttl !== undefined) ttl = options.ttl ?? undefined;
     }
     const size = this.#sizeOf === undefined ? 0 : this.#measure(value, key);
-    let i = this.#map.get(key);
+    let i = this.#index.get(key);
     if (i === undefined) {
       i = this.#alloc();
       this.#keys[i] = key;
-      this.#map.set(key, i);
+      this.#index.add(key, i);
       this.#link(i);
     } else {
       this.#bytes -= this.#sizes === undefined ? 0 : (this.#sizes[i] as number);
@@ -145,12 +147,12 @@ class Lru<K, V> implements LruCache<K, V> {
     if (ttl !== undefined) (this.#exp ?? this.#allocExp())[i] = this.#time.now() + ttl;
     else if (this.#exp !== undefined) this.#exp[i] = 0;
     // The new entry is the most recent and fits alone, so the loop stops before reaching it.
-    while (this.#map.size > this.maxEntries || this.#bytes > this.maxBytes) this.#remove(this.#tail, 'capacity');
+    while (this.#index.size > this.maxEntries || this.#bytes > this.maxBytes) this.#remove(this.#tail, 'capacity');
     return this;
   }
 
   delete(key: K): boolean {
-    const i = this.#map.get(key);
+    const i = this.#index.get(key);
     if (i === undefined) return false;
     const live = this.#exp === undefined || !this.#expired(i);
     this.#remove(i, live ? 'deleted' : 'expired');
@@ -186,7 +188,7 @@ class Lru<K, V> implements LruCache<K, V> {
   }
 
   stats(): LruStats {
-    return { size: this.#map.size, bytes: this.#bytes, hits: this.#hits, misses: this.#misses, evictions: this.#evictions };
+    return { size: this.#index.size, bytes: this.#bytes, hits: this.#hits, misses: this.#misses, evictions: this.#evictions };
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
@@ -236,7 +238,7 @@ class Lru<K, V> implements LruCache<K, V> {
     const key = this.#keys[i] as K;
     const value = this.#vals[i] as V;
     this.#unlink(i);
-    this.#map.delete(key);
+    this.#index.remove(key);
     if (this.#sizes !== undefined) this.#bytes -= this.#sizes[i] as number;
     // Drop references so evicted values can be garbage collected.
     this.#keys[i] = undefined;
