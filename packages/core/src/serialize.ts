@@ -29,7 +29,12 @@ export function serializeValue(value: unknown, key: string): SerializedValue {
   // The quick walk proves most values storable; only a value it cannot vouch for (a bad part, or
   // nesting deep enough to be a cycle) takes the walk that finds and names the offending path.
   if (typeof value === 'object' && value !== null) {
-    if (!storable(value, 0)) check(value, [], new Set(), key);
+    try {
+      check(value, [], undefined, undefined);
+    } catch (e) {
+      if (e !== QUICK) throw e;
+      check(value, [], new Set(), key);
+    }
   } else checkPrimitive(value, [], key);
   const json = JSON.stringify(value);
   if (typeof value !== 'object' || value === null) return { json, bytes: utf8Length(json), value };
@@ -66,13 +71,15 @@ function pathString(path: readonly (string | number)[]): string {
   return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
 }
 
-function reject(key: string, path: readonly (string | number)[], reason: string, what: string): never {
+/** The refusal, with its path; in the quick walk (no `key`) only {@link QUICK}. */
+function reject(key: string | undefined, path: readonly (string | number)[], reason: string, what: string): never {
+  if (key === undefined) throw QUICK;
   const at = pathString(path);
   throw new StowageError('invalid-argument', `value of "${key}" at ${at} ${what}`, { details: { key, path: at, reason } });
 }
 
 /** Rejects primitives JSON cannot hold as they are. */
-function checkPrimitive(v: unknown, path: (string | number)[], key: string): void {
+function checkPrimitive(v: unknown, path: (string | number)[], key: string | undefined): void {
   switch (typeof v) {
     case 'number':
       if (!Number.isFinite(v)) reject(key, path, 'non-finite-number', `is ${v}, which JSON cannot represent`);
@@ -88,52 +95,31 @@ function checkPrimitive(v: unknown, path: (string | number)[], key: string): voi
   }
 }
 
-/** Nesting the quick walk follows before it leaves the value to {@link check} (which catches cycles). */
+/** Nesting the quick walk follows before it leaves the value to the full walk (which catches cycles). */
 const QUICK_DEPTH = 64;
-
-/**
- * Whether {@link check} would accept `obj`, without what it needs to report a refusal: no path
- * stack, no set of ancestors (a cycle shows as nesting past {@link QUICK_DEPTH}). True only when
- * every rule of `check` holds; false sends the value to `check`. Half the cost of `check` on a
- * 150 KB value: the set of ancestors and the path were most of it.
- */
-function storable(obj: object, depth: number): boolean {
-  if (depth > QUICK_DEPTH) return false;
-  if (obj instanceof Date) return !Number.isNaN(obj.getTime());
-  if (Array.isArray(obj)) {
-    for (let i = 0; i < obj.length; i++) {
-      const child: unknown = obj[i];
-      if (typeof child === 'object' && child !== null) {
-        if (!storable(child, depth + 1)) return false;
-      } else if (typeof child !== 'string' && typeof child !== 'boolean' && !(typeof child === 'number' && Number.isFinite(child)) && child !== null) return false;
-    }
-    return true;
-  }
-  const proto = Object.getPrototypeOf(obj);
-  if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(obj).length > 0) return false;
-  for (const k in obj) {
-    if (!Object.hasOwn(obj, k)) continue;
-    const child = (obj as Record<string, unknown>)[k];
-    if (typeof child === 'object' && child !== null) {
-      if (!storable(child, depth + 1)) return false;
-    } else if (typeof child === 'number') {
-      if (!Number.isFinite(child)) return false;
-    } else if (typeof child === 'function' || typeof child === 'symbol' || typeof child === 'bigint') return false;
-  }
-  return true;
-}
+/** Thrown by the quick walk at anything the full walk must look at: a refusal, or nesting past {@link QUICK_DEPTH}. */
+const QUICK = Symbol('quick walk');
 
 /**
  * Walks an object or array. `path` is a stack of the segments leading here (pushed and popped, so
  * the hot path builds no strings); `ancestors` the objects above, to refuse cycles.
+ *
+ * Without `ancestors` and `key` it is the quick walk, which proves most values storable at half the
+ * cost on a 150 KB value (the set of ancestors was most of it): any refusal throws {@link QUICK},
+ * and so does nesting past {@link QUICK_DEPTH}, which is where a cycle shows; the caller then runs
+ * the full walk, which finds and names what is wrong (or accepts a value that is only deep).
  */
-function check(obj: object, path: (string | number)[], ancestors: Set<object>, key: string): void {
+function check(obj: object, path: (string | number)[], ancestors: Set<object> | undefined, key: string | undefined): void {
   if (obj instanceof Date) {
     if (Number.isNaN(obj.getTime())) reject(key, path, 'invalid-date', 'is an invalid Date');
     return;
   }
-  if (ancestors.has(obj)) reject(key, path, 'cyclic', 'refers back to one of its parents (cyclic value)');
-  ancestors.add(obj);
+  if (ancestors === undefined) {
+    if (path.length > QUICK_DEPTH) throw QUICK;
+  } else {
+    if (ancestors.has(obj)) reject(key, path, 'cyclic', 'refers back to one of its parents (cyclic value)');
+    ancestors.add(obj);
+  }
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
       const child: unknown = obj[i];
@@ -174,7 +160,7 @@ function check(obj: object, path: (string | number)[], ancestors: Set<object>, k
       // strings, booleans: fine; undefined: JSON drops the property and so does the stored value.
     }
   }
-  ancestors.delete(obj);
+  ancestors?.delete(obj);
 }
 
 /** Longer strings are measured by the native encoder (4× the loop's speed at 150 KB), shorter ones by the loop. */
