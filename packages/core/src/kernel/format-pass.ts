@@ -65,6 +65,7 @@ export async function formatPage(d: Driver, prefix: string, dp: string, foreign:
       foreign(key, raw);
       continue;
     }
+    if (raw.v !== 1) continue; // an envelope of a later version (newer code wrote it): never rewritten down
     ops.push(...rewriteOps(prefix, dk, key, raw));
     rewritten++;
   }

@@ -16,6 +16,9 @@ export interface RecordFormatContext {
   failed(error: unknown): void;
 }
 
+/** The envelope version the lazy rewrite and the pass turn into v2 rows. */
+const V1 = 1;
+
 /** Pages retried in a row after failed checks (other tabs writing) before the pass waits for the next open. */
 const RETRIES = 5;
 
@@ -86,7 +89,9 @@ export class RecordFormat {
 
   /** A read met `raw` under `key`: a v1 envelope is rewritten as a v2 row in the background. */
   saw(key: string, raw: unknown): void {
-    if (!isStoredRecord(raw) || isRow(raw) || this.#pending.has(key)) return;
+    // On every read, so a v2 row (or anything but a v1 envelope: a foreign value, or an envelope of
+    // a later version, which must never be rewritten down) leaves at the first field looked at.
+    if ((raw as { v?: unknown } | null | undefined)?.v !== V1 || !isStoredRecord(raw) || this.#pending.has(key)) return;
     this.start(); // a v1 database: the rest is rewritten by the pass
     const first = this.#pending.size === 0;
     this.#pending.set(key, raw);
